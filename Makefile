@@ -1,0 +1,40 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_DB := .aksnet/demo.db
+
+.PHONY: install test lint demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lint: install
+	$(BIN)/ruff check aksnet tests bench
+	$(BIN)/ruff format --check aksnet tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+# The main job: provision the kubenet + custom route table scenario on the built-in ARM emulator.
+demo: install
+	rm -f $(DEMO_DB)
+	AKSNET_EMULATOR=1 AKSNET_EMULATOR_DB=$(DEMO_DB) AKSNET_EMULATOR_LATENCY=0.01 \
+	  $(BIN)/aksnet up scenarios/kubenet-byo-route-table.yaml --yes
+	AKSNET_EMULATOR=1 AKSNET_EMULATOR_DB=$(DEMO_DB) \
+	  $(BIN)/aksnet status -g myResourceGroup -n myAKSCluster
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .aksnet .bench build *.egg-info

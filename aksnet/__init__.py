@@ -1,0 +1,3 @@
+"""aksnet: plan, provision, tear down and migrate AKS clusters and their networks."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The only package that imports azure.*: clients, executor steps, teardown, migration, preflight."""
