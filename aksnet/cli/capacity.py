@@ -1,0 +1,79 @@
+"""`aksnet capacity`: the IP planning arithmetic on its own."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from aksnet.cli.common import Output, OutputOption, edge, print_json, print_text
+from aksnet.errors import InvalidRequest
+
+
+class PluginChoice(StrEnum):
+    """The capacity models: kubenet, flat Azure CNI, Azure CNI Overlay, your own CNI."""
+
+    kubenet = "kubenet"
+    azure = "azure"
+    overlay = "overlay"
+    none = "none"
+
+
+def command(
+    plugin: Annotated[PluginChoice, typer.Option("--plugin", help="kubenet, azure (flat), overlay or none.")],
+    subnet: Annotated[str, typer.Option("--subnet", help="The node subnet, e.g. 10.240.0.0/24.")],
+    max_pods: Annotated[
+        int | None, typer.Option("--max-pods", help="Pods per node (AKS default per plugin).")
+    ] = None,
+    nodes: Annotated[int, typer.Option("--nodes", help="Nodes you plan to run.")] = 0,
+    surge: Annotated[
+        str, typer.Option("--surge", help="Upgrade surge: a node count or a percentage.")
+    ] = "10%",
+    pod_cidr: Annotated[str | None, typer.Option("--pod-cidr", help="Pod range (kubenet/overlay).")] = None,
+    output: OutputOption = Output.table,
+) -> None:
+    """How many nodes and pods a subnet (and pod range) hold, and whether your plan fits."""
+    from aksnet.netcalc import capacity, parse_surge, surge_nodes
+    from aksnet.render import render_capacity
+
+    with edge(output):
+        subnet_net = _network("--subnet", subnet)
+        pods_net = _network("--pod-cidr", pod_cidr) if pod_cidr else None
+        ok, why = parse_surge(surge)
+        if not ok:
+            raise InvalidRequest(f"--surge {why}", code="BAD_ARGUMENT")
+        if pods_net is None and plugin in (PluginChoice.kubenet, PluginChoice.overlay):
+            pods_net = _network("--pod-cidr", "10.244.0.0/16")
+        pods = max_pods or {"overlay": 250, "azure": 30}.get(plugin.value, 110)
+        if not 10 <= pods <= 250:
+            raise InvalidRequest(f"--max-pods {pods} is outside 10-250", code="MAX_PODS_OUT_OF_RANGE")
+        result = capacity(
+            plugin.value,
+            subnet_net,
+            pods,
+            planned_nodes=nodes,
+            surge=surge_nodes(nodes, surge),
+            pod_cidr=pods_net,
+            surge_setting=surge,
+        )
+        fits = result.free_subnet_ips >= 0 and (
+            result.required_pod_blocks is None or result.required_pod_blocks <= (result.pod_cidr_blocks or 0)
+        )
+        if output is Output.json:
+            print_json({"ok": fits, "capacity": result.as_dict()})
+        else:
+            print_text(render_capacity(result))
+    if not fits:
+        raise typer.Exit(2)
+
+
+def _network(flag: str, text: str) -> object:
+    import ipaddress
+
+    try:
+        return ipaddress.IPv4Network(text)
+    except ValueError:
+        raise InvalidRequest(
+            f"{flag} {text!r} is not a valid IPv4 CIDR (e.g. 10.240.0.0/24)", code="BAD_ARGUMENT"
+        ) from None

@@ -1,0 +1,41 @@
+"""The `aksnet` command: a Typer app with one small module per command (imported lazily where heavy)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from aksnet.cli import capacity, plan, scenarios
+
+app = typer.Typer(
+    name="aksnet",
+    help="Plan, provision, tear down and migrate AKS clusters with the networking they need.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    emulator: Annotated[
+        bool,
+        typer.Option(
+            "--emulator", envvar="AKSNET_EMULATOR", help="Talk to the built-in ARM emulator instead of Azure."
+        ),
+    ] = False,
+) -> None:
+    """aksnet: one scenario file in, an AKS cluster in the network you need out."""
+    ctx.obj = {"emulator": emulator}
+
+
+app.command("plan")(plan.command)
+app.command("capacity")(capacity.command)
+app.command("scenarios")(scenarios.command)
+
+
+def run() -> None:
+    app()

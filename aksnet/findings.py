@@ -1,0 +1,35 @@
+"""A finding: one rule's verdict on the user's input, with the field, what is wrong and the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule violation (error) or a risk worth knowing (warning)."""
+
+    severity: Severity
+    code: str
+    field: str
+    message: str
+    hint: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def error(code: str, field: str, message: str, hint: str) -> Finding:
+    return Finding("error", code, field, message, hint)
+
+
+def warning(code: str, field: str, message: str, hint: str) -> Finding:
+    return Finding("warning", code, field, message, hint)
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)

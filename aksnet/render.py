@@ -1,0 +1,97 @@
+"""Plain-text rendering of findings, capacity, plans and results (JSON is the data's own as_dict)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from aksnet.findings import Finding
+from aksnet.netcalc import Capacity
+from aksnet.plan import Plan
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], indent: str = "  ") -> str:
+    """Left-aligned columns; the last column runs free."""
+    cells = [[str(c) for c in headers], *[[("" if c is None else str(c)) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers) - 1)]
+    lines = []
+    for row in cells:
+        head = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        lines.append(f"{indent}{head}  {row[-1]}".rstrip())
+    return "\n".join(lines)
+
+
+def pairs(rows: Sequence[tuple[str, str]], indent: str = "  ") -> str:
+    """Aligned `key  value` lines."""
+    width = max((len(k) for k, _ in rows), default=0)
+    return "\n".join(f"{indent}{k:<{width}}  {v}" for k, v in rows)
+
+
+def render_findings(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return "  none"
+    blocks = []
+    for f in findings:
+        where = f" [{f.field}]" if f.field else ""
+        blocks.append(f"  {f.severity:<7} {f.code}{where}\n          {f.message}\n          fix: {f.hint}")
+    return "\n".join(blocks)
+
+
+def render_capacity(cap: Capacity) -> str:
+    rows: list[tuple[str, str]] = [
+        ("network model", cap.plugin),
+        ("subnet", f"{cap.subnet_prefix}: {cap.subnet_usable_ips:,} usable (Azure keeps 5)"),
+        ("addresses per node", f"{cap.ips_per_node}" + (" (maxPods + 1)" if cap.ips_per_node > 1 else "")),
+        ("max nodes", f"{cap.max_nodes:,} (limited by {cap.limited_by})"),
+        ("max pods", f"{cap.max_pods:,} ({cap.max_pods_per_node} per node)"),
+        ("max nodes leaving surge room", f"{cap.max_nodes_with_surge:,}"),
+    ]
+    if cap.pod_cidr is not None:
+        rows.append(("pod range", f"{cap.pod_cidr}: {cap.pod_cidr_blocks:,} /24 blocks, one per node"))
+    if cap.planned_nodes:
+        rows.append(
+            (
+                "planned",
+                f"{cap.planned_nodes} nodes + {cap.surge_nodes} surge: "
+                f"{cap.required_subnet_ips:,} addresses, {cap.free_subnet_ips:,} free"
+                + (f"; {cap.required_pod_blocks} pod blocks" if cap.required_pod_blocks is not None else ""),
+            )
+        )
+    return pairs(rows)
+
+
+def render_plan(plan: Plan) -> str:
+    errors = sum(f.severity == "error" for f in plan.findings)
+    warnings = len(plan.findings) - errors
+    verdict = "OK" if plan.ok else "INVALID: Azure would reject this; nothing will be created"
+    parts = [
+        f"aksnet plan: {plan.spec.deployment} (subscription {plan.subscription_id})",
+        f"{verdict} - {errors} error(s), {warnings} warning(s)",
+        "",
+        "Findings",
+        render_findings(plan.findings),
+        "",
+        "Capacity",
+        render_capacity(plan.capacity) if plan.capacity else "  unknown until the subnet you bring is read",
+        "",
+        "Steps (each wave runs in parallel; every wave waits for the one before)",
+        table(
+            ("wave", "step", "action", "resource"),
+            ((n + 1, s.id, s.action, s.resource_id) for n, wave in enumerate(plan.waves()) for s in wave),
+        ),
+        "",
+        "Requests (the exact ARM bodies; -o json for scripts)",
+        render_requests(plan),
+    ]
+    return "\n".join(parts)
+
+
+def render_requests(plan: Plan) -> str:
+    blocks = []
+    for step in plan.steps:
+        if step.body is None:
+            continue
+        body = json.dumps(step.body, indent=2)
+        blocks.append(f"  PUT {step.resource_id}\n" + "\n".join(f"    {line}" for line in body.splitlines()))
+    return "\n".join(blocks)
