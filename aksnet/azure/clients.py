@@ -23,7 +23,7 @@ CLUSTER_POLL_SECONDS = 5.0
 NETWORK_POLL_SECONDS = 2.0
 
 
-def shared_transport(pool_size: int = 64) -> HttpTransport:
+def shared_transport(pool_size: int = 64) -> HttpTransport[Any, Any]:
     """One requests session (one connection pool) shared by every client of a run."""
     import requests
     from azure.core.pipeline.transport import RequestsTransport
@@ -31,7 +31,8 @@ def shared_transport(pool_size: int = 64) -> HttpTransport:
     session = requests.Session()
     adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
     session.mount("https://", adapter)
-    return RequestsTransport(session=session, session_owner=False)
+    transport: HttpTransport[Any, Any] = RequestsTransport(session=session, session_owner=False)
+    return transport
 
 
 class Clients:
@@ -42,7 +43,7 @@ class Clients:
         credential: TokenCredential,
         subscription_id: str,
         *,
-        transport: HttpTransport | None = None,
+        transport: HttpTransport[Any, Any] | None = None,
         base_url: str = ARM_ENDPOINT,
         polling_interval: float = NETWORK_POLL_SECONDS,
         cluster_polling_interval: float = CLUSTER_POLL_SECONDS,
@@ -56,7 +57,7 @@ class Clients:
         self._lock = threading.Lock()
 
     @property
-    def transport(self) -> HttpTransport:
+    def transport(self) -> HttpTransport[Any, Any]:
         with self._lock:
             if self._transport is None:
                 self._transport = shared_transport()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from typing import Annotated
 
@@ -68,9 +69,7 @@ def command(
         raise typer.Exit(2)
 
 
-def _network(flag: str, text: str) -> object:
-    import ipaddress
-
+def _network(flag: str, text: str) -> ipaddress.IPv4Network:
     try:
         return ipaddress.IPv4Network(text)
     except ValueError:
