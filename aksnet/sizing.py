@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aksnet.netcalc import Capacity, CapacityModel, capacity, ips_per_node, surge_nodes
+from aksnet.netcalc import Capacity, CapacityModel, capacity, ips_per_node, parse_surge, surge_nodes
 from aksnet.spec import DEFAULT_MAX_SURGE, NodePoolSpec, Spec
 
 
@@ -11,12 +11,15 @@ def pool_max_pods(pool: NodePoolSpec) -> int:
     return pool.max_pods
 
 
+def surge_setting(pool: NodePoolSpec) -> str:
+    """The pool's maxSurge, or AKS's default when it is unset or malformed (the rules flag malformed)."""
+    value = pool.max_surge
+    return value if value is not None and parse_surge(value)[0] else DEFAULT_MAX_SURGE
+
+
 def pool_surge(pool: NodePoolSpec) -> int:
-    """Surge nodes at the pool's ceiling; malformed settings count as AKS's default (rules flag them)."""
-    try:
-        return surge_nodes(pool.node_ceiling, pool.max_surge, DEFAULT_MAX_SURGE)
-    except ValueError:
-        return surge_nodes(pool.node_ceiling, DEFAULT_MAX_SURGE)
+    """Surge nodes at the pool's ceiling."""
+    return surge_nodes(pool.node_ceiling, surge_setting(pool))
 
 
 def planned_nodes(spec: Spec) -> int:
@@ -49,6 +52,6 @@ def cluster_capacity(spec: Spec) -> Capacity | None:
         planned_nodes=planned_nodes(spec),
         surge=total_surge(spec),
         pod_cidr=spec.cluster.pod_cidr if model in ("kubenet", "overlay") else None,
-        surge_setting=first.max_surge,
+        surge_setting=surge_setting(first),
         required_subnet_ips=required,
     )

@@ -1,0 +1,55 @@
+"""Shared test helpers: a clean base scenario and a builder that applies --set style overrides."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import Any
+
+import pytest
+
+from aksnet.findings import Finding
+from aksnet.rules import check
+from aksnet.spec import Spec, parse_spec
+
+ZERO_SUB = "00000000-0000-0000-0000-000000000000"
+TODAY = date(2026, 11, 22)
+
+BASE: dict[str, Any] = {
+    "deployment": "test",
+    "location": "eastus",
+    "resource_group": "rg",
+    "vnet": {
+        "name": "vnet",
+        "address_prefixes": ["10.20.0.0/16"],
+        "subnet": {"name": "nodes", "address_prefix": "10.20.0.0/24"},
+    },
+    "identity": {"name": "id"},
+    "cluster": {
+        "name": "aks",
+        "network_plugin": "azure",
+        "network_plugin_mode": "overlay",
+        "network_dataplane": "cilium",
+        "network_policy": "cilium",
+        "pod_cidr": "192.168.0.0/16",
+        "node_pools": [{"name": "system", "count": 3}],
+    },
+}
+
+
+def make_spec(*overrides: str, base: dict[str, Any] | None = None) -> Spec:
+    """The base scenario with `PATH=VALUE` overrides, exactly as `--set` applies them."""
+    return parse_spec(copy.deepcopy(base or BASE), overrides)
+
+
+def findings_of(*overrides: str, today: date = TODAY, env: dict[str, str] | None = None) -> list[Finding]:
+    return check(make_spec(*overrides), today=today, env=env or {})
+
+
+def codes(findings: list[Finding]) -> set[str]:
+    return {f.code for f in findings}
+
+
+@pytest.fixture
+def base_spec() -> Spec:
+    return make_spec()
