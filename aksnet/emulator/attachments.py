@@ -1,0 +1,149 @@
+"""What attaches to subnets: network security groups, NAT gateways and network interfaces."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from aksnet.emulator import cascade, ids, subnet_usage
+from aksnet.emulator.context import Ctx, new_guid
+from aksnet.emulator.errors import ArmError, bad_request
+from aksnet.emulator.network import Kind, base_body, crud_routes, properties, require_reference
+from aksnet.emulator.route_tables import subnets_using
+from aksnet.emulator.store import Row, Tx
+
+
+def _simple_row(
+    rid: str, arm_type: str, body: dict[str, Any], existing: Row | None, props: dict[str, Any]
+) -> Row:
+    props["resourceGuid"] = existing.body["properties"]["resourceGuid"] if existing else new_guid()
+    out = base_body(rid, arm_type, body, existing) | {"properties": props}
+    if body.get("sku") is not None:
+        out["sku"] = body["sku"]
+    return Row(rid, arm_type, out, existing.meta if existing else {})
+
+
+def _render_with_subnets(field: str) -> Any:
+    def render(tx: Tx, row: Row) -> dict[str, Any]:
+        body = copy.deepcopy(row.body)
+        subnets = subnets_using(tx, field, row.id)
+        if subnets:
+            body["properties"]["subnets"] = [{"id": s} for s in subnets]
+        return body
+
+    return render
+
+
+# --- network security groups ----------------------------------------------------------------
+
+
+def build_nsg(ctx: Ctx, rid: str, existing: Row | None, body: dict[str, Any]) -> Row:
+    rules = [
+        {
+            "id": f"{rid}/securityRules/{r.get('name')}",
+            "name": r.get("name"),
+            "properties": r.get("properties", {}),
+        }
+        for r in properties(body).get("securityRules") or []
+    ]
+    return _simple_row(rid, ids.NSG, body, existing, {"securityRules": rules})
+
+
+def _nsg_in_use(tx: Tx, row: Row) -> ArmError | None:
+    subnets = subnets_using(tx, "networkSecurityGroup", row.id)
+    if not subnets:
+        return None
+    return bad_request(
+        "InUseNetworkSecurityGroupCannotBeDeleted",
+        f"Network security group {row.id} cannot be deleted because it is in use by the following resources: "
+        f"{', '.join(subnets)}. In order to delete the Network security group, remove the association with "
+        "the resource(s).",
+    )
+
+
+NSG = Kind(ids.NSG, build_nsg, _render_with_subnets("networkSecurityGroup"), _nsg_in_use)
+
+
+# --- NAT gateways ---------------------------------------------------------------------------
+
+
+def build_nat_gateway(ctx: Ctx, rid: str, existing: Row | None, body: dict[str, Any]) -> Row:
+    props = properties(body)
+    stored = {
+        "idleTimeoutInMinutes": props.get("idleTimeoutInMinutes", 4),
+        "publicIpAddresses": props.get("publicIpAddresses") or [],
+    }
+    body = {"sku": {"name": "Standard"}} | body
+    return _simple_row(rid, ids.NAT_GATEWAY, body, existing, stored)
+
+
+def _nat_gateway_in_use(tx: Tx, row: Row) -> ArmError | None:
+    subnets = subnets_using(tx, "natGateway", row.id)
+    if not subnets:
+        return None
+    # emulated: analogous to InUseNetworkSecurityGroupCannotBeDeleted; the real text is not public.
+    return bad_request(
+        "InUseNatGatewayCannotBeDeleted",
+        f"Nat gateway {row.id} cannot be deleted because it is in use by the following resources: "
+        f"{', '.join(subnets)}. In order to delete the Nat gateway, remove the association with the "
+        "resource(s).",
+    )
+
+
+NAT_GATEWAY = Kind(
+    ids.NAT_GATEWAY, build_nat_gateway, _render_with_subnets("natGateway"), _nat_gateway_in_use
+)
+
+
+# --- network interfaces ---------------------------------------------------------------------
+
+
+def build_nic(ctx: Ctx, rid: str, existing: Row | None, body: dict[str, Any]) -> Row:
+    """A NIC puts one IP configuration per entry into its subnet; that is what makes a subnet busy."""
+    configs = properties(body).get("ipConfigurations") or []
+    if not configs:
+        raise bad_request(
+            "NetworkInterfaceMustHaveIpConfigurations", f"Network interface {rid} has no IP configurations."
+        )
+    stored = []
+    for config in configs:
+        subnet_id = require_reference(ctx, (config.get("properties") or {}).get("subnet"), ids.SUBNET, rid)
+        stored.append({"id": f"{rid}/ipConfigurations/{config.get('name')}", "name": config.get("name")})
+        stored[-1]["properties"] = {"subnet": {"id": subnet_id}, "privateIPAllocationMethod": "Dynamic"}
+    row = _simple_row(rid, ids.NIC, body, existing, {"ipConfigurations": stored})
+    _release_nic(ctx.tx, row)
+    _claim_nic(ctx, row)
+    return row
+
+
+def _claim_nic(ctx: Ctx, nic: Row) -> None:
+    by_subnet: dict[str, list[str]] = {}
+    for config in nic.body["properties"]["ipConfigurations"]:
+        by_subnet.setdefault(config["properties"]["subnet"]["id"], []).append(config["id"])
+    for subnet_id, config_ids in by_subnet.items():
+        subnet = ctx.tx.get(subnet_id)
+        if subnet is not None:
+            subnet_usage.claim(subnet, nic.id, [{"ids": config_ids}])
+            ctx.tx.put(subnet)
+
+
+@cascade.before_delete(ids.NIC)
+def _release_nic(tx: Tx, nic: Row) -> None:
+    for subnet in tx.of_type(ids.SUBNET):
+        if ids.key(nic.id) in subnet_usage.claims(subnet):
+            subnet_usage.release(subnet, nic.id)
+            tx.put(subnet)
+
+
+def _render_nic(tx: Tx, row: Row) -> dict[str, Any]:
+    return copy.deepcopy(row.body)
+
+
+NIC = Kind(ids.NIC, build_nic, _render_nic)
+
+_NET = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network"
+ROUTES = [
+    *crud_routes(NSG, _NET + "/networkSecurityGroups/{nsg}"),
+    *crud_routes(NAT_GATEWAY, _NET + "/natGateways/{natgw}"),
+    *crud_routes(NIC, _NET + "/networkInterfaces/{nic}"),
+]

@@ -1,0 +1,289 @@
+"""Authorization (api 2022-04-01): role assignments at any scope, built-in role definitions, permissions."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from aksnet.emulator import identity, ids, latency
+from aksnet.emulator.context import Ctx
+from aksnet.emulator.errors import ArmError, bad_request
+from aksnet.emulator.router import Response, Route, route
+from aksnet.emulator.store import Row, Tx
+
+OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
+READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
+NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
+NETWORK_WRITERS = (NETWORK_CONTRIBUTOR, CONTRIBUTOR, OWNER)
+
+_CONTRIBUTOR_NOT_ACTIONS = [
+    "Microsoft.Authorization/*/Delete",
+    "Microsoft.Authorization/*/Write",
+    "Microsoft.Authorization/elevateAccess/Action",
+    "Microsoft.Blueprint/blueprintAssignments/write",
+    "Microsoft.Blueprint/blueprintAssignments/delete",
+    "Microsoft.Compute/galleries/share/action",
+    "Microsoft.Purview/consents/write",
+    "Microsoft.Purview/consents/delete",
+    "Microsoft.Resources/deploymentStacks/manageDenySetting/action",
+    "Microsoft.Subscription/cancel/action",
+    "Microsoft.Subscription/enable/action",
+]
+ROLES: dict[str, tuple[str, list[str], list[str]]] = {
+    OWNER: ("Owner", ["*"], []),
+    CONTRIBUTOR: ("Contributor", ["*"], _CONTRIBUTOR_NOT_ACTIONS),
+    READER: ("Reader", ["*/read"], []),
+    NETWORK_CONTRIBUTOR: (
+        "Network Contributor",
+        [
+            "Microsoft.Authorization/*/read",
+            "Microsoft.Insights/alertRules/*",
+            "Microsoft.Network/*",
+            "Microsoft.ResourceHealth/availabilityStatuses/read",
+            "Microsoft.Resources/deployments/*",
+            "Microsoft.Resources/subscriptions/resourceGroups/read",
+            "Microsoft.Support/*",
+        ],
+        [],
+    ),
+}
+
+
+def _permission(actions: list[str], not_actions: list[str]) -> dict[str, Any]:
+    return {"actions": actions, "notActions": not_actions, "dataActions": [], "notDataActions": []}
+
+
+def role_guid(role_definition_id: str) -> str:
+    return role_definition_id.rstrip("/").rsplit("/", 1)[-1].lower()
+
+
+# --- role definitions -----------------------------------------------------------------------
+
+
+def _definition(scope: str, guid: str) -> dict[str, Any]:
+    name, actions, not_actions = ROLES[guid]
+    return {
+        "id": f"{scope}/providers/Microsoft.Authorization/roleDefinitions/{guid}",
+        "name": guid,
+        "type": "Microsoft.Authorization/roleDefinitions",
+        "properties": {
+            "roleName": name,
+            "type": "BuiltInRole",
+            "description": f"Built-in role {name}.",
+            "assignableScopes": ["/"],
+            "permissions": [_permission(actions, not_actions)],
+        },
+    }
+
+
+def get_definition(ctx: Ctx, params: dict[str, str]) -> Response:
+    guid = params["name"].lower()
+    if guid not in ROLES:
+        raise _no_such_role(guid)
+    return Response(200, _definition("/" + params["scope"], guid))
+
+
+def list_definitions(ctx: Ctx, params: dict[str, str]) -> Response:
+    wanted = re.findall(r"roleName\s+eq\s+'([^']*)'", ctx.req.query.get("$filter", ""), re.IGNORECASE)
+    found = [_definition("/" + params["scope"], g) for g, r in ROLES.items() if not wanted or r[0] in wanted]
+    return Response(200, {"value": found})
+
+
+def _no_such_role(guid: str) -> ArmError:
+    return bad_request(
+        "RoleDefinitionDoesNotExist", f"The specified role definition with ID '{guid}' does not exist."
+    )
+
+
+# --- permissions ----------------------------------------------------------------------------
+
+
+def get_permissions(ctx: Ctx, params: dict[str, str]) -> Response:
+    """The caller's effective actions: Owner-like, or Contributor-like under `no_rbac_write`."""
+    ctx.require_scope("/" + params["scope"])
+    not_actions = _CONTRIBUTOR_NOT_ACTIONS if ctx.settings.faults.no_rbac_write else []
+    return Response(200, {"value": [_permission(["*"], not_actions)]})
+
+
+# --- role assignments -----------------------------------------------------------------------
+
+
+def _assignment_id(params: dict[str, str]) -> str:
+    return f"/{params['scope']}/providers/Microsoft.Authorization/roleAssignments/{params['name']}"
+
+
+def _is_guid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return len(text) == 36
+
+
+def put_assignment(ctx: Ctx, params: dict[str, str]) -> Response:
+    scope, rid = "/" + params["scope"], _assignment_id(params)
+    if not _is_guid(params["name"]):
+        raise bad_request(
+            "InvalidRoleAssignmentId",
+            f"The role assignment ID '{params['name']}' is not valid. The role assignment ID must be a GUID.",
+        )
+    ctx.require_scope(scope)
+    if ctx.settings.faults.no_rbac_write:
+        raise authorization_failed(ctx, "Microsoft.Authorization/roleAssignments/write", rid)
+    props = _assignment_properties(ctx)
+    _check_principal(ctx, props)
+    existing = ctx.tx.get(rid)
+    if existing is not None:
+        return _re_put(existing, scope, props)
+    _check_duplicate(ctx.tx, scope, props)
+    row = Row(rid, ids.ROLE_ASSIGNMENT, _assignment_body(ctx, rid, scope, props), {"scope": scope}, ctx.now)
+    ctx.tx.put(row)
+    return Response(201, row.body, delay=ctx.scaled(latency.write_seconds("roleAssignments")))
+
+
+def authorization_failed(ctx: Ctx, action: str, scope: str) -> ArmError:
+    caller = ctx.settings.caller_object_id
+    return ArmError(
+        403,
+        "AuthorizationFailed",
+        f"The client '{caller}' with object id '{caller}' does not have authorization to perform action "
+        f"'{action}' over scope '{scope}' or the scope is invalid. If access was recently granted, please "
+        "refresh your credentials.",
+    )
+
+
+def _assignment_properties(ctx: Ctx) -> dict[str, Any]:
+    props = ctx.body().get("properties") or {}
+    role_id, principal = props.get("roleDefinitionId"), props.get("principalId")
+    if not isinstance(role_id, str) or not isinstance(principal, str):
+        raise bad_request("InvalidRoleAssignmentRequest", "roleDefinitionId and principalId are required.")
+    if role_guid(role_id) not in ROLES:
+        raise _no_such_role(role_guid(role_id))
+    return dict(props)
+
+
+def _check_principal(ctx: Ctx, props: dict[str, Any]) -> None:
+    """A principal unknown to the directory, or too fresh under the `propagation` fault, is not found."""
+    principal = props["principalId"]
+    owner = identity.find_by_principal(ctx.tx, principal)
+    fresh = owner is not None and ctx.now - owner.created < ctx.settings.faults.propagation
+    known = owner is not None or principal.lower() == ctx.settings.caller_object_id.lower()
+    if fresh or (not known and not props.get("principalType")):
+        raise bad_request(
+            "PrincipalNotFound",
+            f"Principal {principal.replace('-', '')} does not exist in the directory "
+            f"{ctx.settings.tenant_id}. "
+            "Check that you have the correct principal ID. If you are creating this principal and then "
+            "immediately assigning a role, this error might be related to a replication delay. In this case, "
+            "set the role assignment principalType property to a value, such as ServicePrincipal, User, or "
+            "Group.  See https://aka.ms/docs-principaltype",
+        )
+
+
+def _trio(scope: str, props: dict[str, Any]) -> tuple[str, str, str]:
+    return ids.key(scope), role_guid(props["roleDefinitionId"]), props["principalId"].lower()
+
+
+def _re_put(existing: Row, scope: str, props: dict[str, Any]) -> Response:
+    # Assumption (arm-facts §2.1 leaves it open): an identical re-PUT under the same name is 201.
+    if _trio(existing.meta["scope"], existing.body["properties"]) == _trio(scope, props):
+        return Response(201, existing.body)
+    raise bad_request(
+        "RoleAssignmentUpdateNotPermitted",
+        "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.",
+    )
+
+
+def _check_duplicate(tx: Tx, scope: str, props: dict[str, Any]) -> None:
+    for row in tx.of_type(ids.ROLE_ASSIGNMENT):
+        if _trio(row.meta["scope"], row.body["properties"]) == _trio(scope, props):
+            raise ArmError(409, "RoleAssignmentExists", "The role assignment already exists.")
+
+
+def _assignment_body(ctx: Ctx, rid: str, scope: str, props: dict[str, Any]) -> dict[str, Any]:
+    stamp = ctx.timestamp()
+    return {
+        "id": rid,
+        "name": ids.name_of(rid),
+        "type": ids.ROLE_ASSIGNMENT,
+        "properties": {
+            "scope": scope,
+            "roleDefinitionId": props["roleDefinitionId"],
+            "principalId": props["principalId"],
+            "principalType": props.get("principalType") or "ServicePrincipal",
+            "description": props.get("description"),
+            "condition": props.get("condition"),
+            "conditionVersion": props.get("conditionVersion"),
+            "createdOn": stamp,
+            "updatedOn": stamp,
+            "createdBy": ctx.settings.caller_object_id,
+            "updatedBy": ctx.settings.caller_object_id,
+            "delegatedManagedIdentityResourceId": None,
+        },
+    }
+
+
+def get_assignment(ctx: Ctx, params: dict[str, str]) -> Response:
+    row = ctx.tx.get(_assignment_id(params))
+    if row is None:
+        raise ArmError(404, "RoleAssignmentNotFound", f"The role assignment '{params['name']}' is not found.")
+    return Response(200, row.body)
+
+
+def delete_assignment(ctx: Ctx, params: dict[str, str]) -> Response:
+    row = ctx.tx.get(_assignment_id(params))
+    if row is None:
+        return Response(204)
+    if ctx.settings.faults.no_rbac_write:
+        raise authorization_failed(ctx, "Microsoft.Authorization/roleAssignments/delete", row.id)
+    ctx.tx.delete(row.id)
+    return Response(200, row.body)
+
+
+_PRINCIPAL = re.compile(r"(?:principalId\s+eq\s+'([^']*)'|assignedTo\('([^']*)'\))", re.IGNORECASE)
+
+
+def list_assignments(ctx: Ctx, params: dict[str, str]) -> Response:
+    """`atScope()`: at the scope and above; otherwise above and below too. Filter by principal."""
+    scope = "/" + params["scope"]
+    ctx.require_scope(scope)
+    text = ctx.req.query.get("$filter", "")
+    at_scope = "atscope()" in text.lower()
+    principals = {a or b for a, b in _PRINCIPAL.findall(text)}
+    found = []
+    for row in ctx.tx.of_type(ids.ROLE_ASSIGNMENT):
+        where = row.meta["scope"]
+        related = ids.is_within(scope, where) or (not at_scope and ids.is_within(where, scope))
+        if related and (not principals or row.body["properties"]["principalId"] in principals):
+            found.append(row.body)
+    return Response(200, {"value": found})
+
+
+def holds_role(tx: Tx, principal: str, target: str, roles: tuple[str, ...], *, older_than: float) -> bool:
+    """Whether `principal` holds one of `roles` at `target` or above, assigned at or before `older_than`."""
+    for row in tx.of_type(ids.ROLE_ASSIGNMENT):
+        props = row.body["properties"]
+        if (
+            props["principalId"].lower() == principal.lower()
+            and role_guid(props["roleDefinitionId"]) in roles
+            and ids.is_within(target, row.meta["scope"])
+            and row.created <= older_than
+        ):
+            return True
+    return False
+
+
+_AUTH = "/{scope*}/providers/Microsoft.Authorization"
+ROUTES: list[Route] = [
+    route("PUT", _AUTH + "/roleAssignments/{name}", put_assignment, ids.ROLE_ASSIGNMENT),
+    route("GET", _AUTH + "/roleAssignments/{name}", get_assignment, ids.ROLE_ASSIGNMENT),
+    route("DELETE", _AUTH + "/roleAssignments/{name}", delete_assignment, ids.ROLE_ASSIGNMENT),
+    route("GET", _AUTH + "/roleAssignments", list_assignments, ids.ROLE_ASSIGNMENT),
+    route(
+        "GET", _AUTH + "/roleDefinitions/{name}", get_definition, "Microsoft.Authorization/roleDefinitions"
+    ),
+    route("GET", _AUTH + "/roleDefinitions", list_definitions, "Microsoft.Authorization/roleDefinitions"),
+    route("GET", _AUTH + "/permissions", get_permissions, "Microsoft.Authorization/permissions"),
+]
