@@ -35,9 +35,7 @@ def ensure_node_group(tx: Tx, cluster_id: str, mc: dict[str, Any], tenant_id: st
     kubelet_id = ids.provider_id(
         ids.subscription_of(rg), ids.name_of(rg), ids.IDENTITY, f"{ids.name_of(cluster_id)}-agentpool"
     )
-    kubelet = identity.ensure_identity(
-        tx, kubelet_id, mc["location"], tags=None, tenant_id=tenant_id, now=now
-    )
+    kubelet = identity.ensure_identity(tx, kubelet_id, mc["location"], tags=None, tenant_id=tenant_id, now=now)
     props = kubelet.body["properties"]
     kubelet_view = {"resourceId": kubelet.id, "clientId": props["clientId"], "objectId": props["principalId"]}
     mc["properties"].setdefault("identityProfile", {})["kubeletidentity"] = kubelet_view

@@ -126,9 +126,7 @@ def _fill_network(np: dict[str, Any], node_rg: str, cluster_id: str) -> None:
     dual = "IPv6" in np["ipFamilies"]
     if np["networkPlugin"] == "kubenet" or np.get("networkPluginMode") == "overlay":
         _fill_cidrs(np, "podCidr", "podCidrs", DEFAULT_POD_CIDR, DEFAULT_POD_CIDR_V6 if dual else None)
-    _fill_cidrs(
-        np, "serviceCidr", "serviceCidrs", DEFAULT_SERVICE_CIDR, DEFAULT_SERVICE_CIDR_V6 if dual else None
-    )
+    _fill_cidrs(np, "serviceCidr", "serviceCidrs", DEFAULT_SERVICE_CIDR, DEFAULT_SERVICE_CIDR_V6 if dual else None)
     np.setdefault("dnsServiceIP", DEFAULT_DNS_SERVICE_IP)
     np.setdefault("outboundType", "loadBalancer")
     np.setdefault("loadBalancerSku", "standard")

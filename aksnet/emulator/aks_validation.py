@@ -15,9 +15,7 @@ from aksnet.emulator.context import Ctx
 from aksnet.emulator.errors import ArmError, aks_bad_request
 from aksnet.emulator.store import Row
 
-RESERVED = tuple(
-    netaddr.parse(c) for c in ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
-)
+RESERVED = tuple(netaddr.parse(c) for c in ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24"))
 KUBENET_MAX_NODES = 400
 MAX_PODS = (10, 250)
 MAX_COUNT = 1000
@@ -79,8 +77,7 @@ def check_plugin(net: Net) -> None:
     if net.flat_cni and net.pod_cidr:
         raise aks_bad_request(
             "PodCidrNotSupportedWithAzureCNI",
-            f"podCidr {net.pod_cidr} cannot be used with network plugin azure unless networkPluginMode is "
-            "overlay.",
+            f"podCidr {net.pod_cidr} cannot be used with network plugin azure unless networkPluginMode is overlay.",
             "networkProfile.podCidr",
         )
     if net.dataplane == "cilium" and net.plugin != "azure":
@@ -144,8 +141,7 @@ def check_windows(subject: Subject) -> None:
     if net.policy == "azure":
         raise aks_bad_request(
             "AzureNetworkPolicyRetiredForWindows",
-            "Azure Network Policy Manager on Windows reached end of support on 2026-09-30; use Calico or "
-            "Cilium.",
+            "Azure Network Policy Manager on Windows reached end of support on 2026-09-30; use Calico or Cilium.",
             "networkProfile.networkPolicy",
         )
     profile = subject.mc["properties"].get("windowsProfile") or {}
@@ -286,8 +282,7 @@ def _check_route_table_unshared(ctx: Ctx, cluster_id: str, subnet: Row) -> None:
         if not ids.same(other.id, cluster_id) and ids.same(other.meta.get("route_table") or "", table):
             raise aks_bad_request(
                 "RouteTableUsedByAnotherCluster",
-                f"Route table {table} is already used by cluster {other.id}; each cluster needs its own "
-                "route table.",
+                f"Route table {table} is already used by cluster {other.id}; each cluster needs its own route table.",
                 "agentPoolProfile.vnetSubnetID",
             )
 
@@ -346,8 +341,7 @@ def check_capacity(net: Net, subnets: list[Row]) -> None:
     if net.plugin == "kubenet" and nodes > KUBENET_MAX_NODES:
         raise aks_bad_request(
             "KubenetNodeLimitExceeded",
-            f"A kubenet cluster supports at most {KUBENET_MAX_NODES} nodes (one route each); {nodes} were "
-            "requested.",
+            f"A kubenet cluster supports at most {KUBENET_MAX_NODES} nodes (one route each); {nodes} were requested.",
             "agentPoolProfile.count",
         )
     pod = netaddr.parse(net.pod_cidr) if net.pod_cidr else None
@@ -384,8 +378,7 @@ def check_outbound(ctx: Ctx, net: Net, subnets: list[Row]) -> None:
         if net.outbound == "userAssignedNATGateway" and not subnet.body["properties"].get("natGateway"):
             raise aks_bad_request(
                 "NatGatewayNotAssociatedWithSubnet",
-                "outboundType userAssignedNATGateway needs a NAT gateway associated with subnet "
-                f"{subnet.id}.",
+                f"outboundType userAssignedNATGateway needs a NAT gateway associated with subnet {subnet.id}.",
                 "networkProfile.outboundType",
             )
         if net.outbound == "userDefinedRouting":
@@ -407,9 +400,7 @@ def _check_udr(ctx: Ctx, subnet: Row) -> None:
             "route "
             "table association",
         )
-    default = [
-        r for r in ctx.tx.children(table, ids.ROUTE) if r.body["properties"]["addressPrefix"] == "0.0.0.0/0"
-    ]
+    default = [r for r in ctx.tx.children(table, ids.ROUTE) if r.body["properties"]["addressPrefix"] == "0.0.0.0/0"]
     if not default:
         raise aks_bad_request(
             "RouteTableMissingDefaultRoute",
@@ -483,9 +474,7 @@ def _require_role(ctx: Ctx, subject: Subject, identity: Row, target: str, action
     if authorization.holds_role(ctx.tx, principal, target, authorization.NETWORK_WRITERS, older_than=cutoff):
         return
     client = identity.body["properties"]["clientId"]
-    node_rg = ids.rg_id(
-        ids.subscription_of(subject.cluster_id), subject.mc["properties"]["nodeResourceGroup"]
-    )
+    node_rg = ids.rg_id(ids.subscription_of(subject.cluster_id), subject.mc["properties"]["nodeResourceGroup"])
     vmss = f"{node_rg}/providers/Microsoft.Compute/virtualMachineScaleSets"
     raise ArmError(
         403,

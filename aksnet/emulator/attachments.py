@@ -13,9 +13,7 @@ from aksnet.emulator.route_tables import subnets_using
 from aksnet.emulator.store import Row, Tx
 
 
-def _simple_row(
-    rid: str, arm_type: str, body: dict[str, Any], existing: Row | None, props: dict[str, Any]
-) -> Row:
+def _simple_row(rid: str, arm_type: str, body: dict[str, Any], existing: Row | None, props: dict[str, Any]) -> Row:
     props["resourceGuid"] = existing.body["properties"]["resourceGuid"] if existing else new_guid()
     out = base_body(rid, arm_type, body, existing) | {"properties": props}
     if body.get("sku") is not None:
@@ -90,9 +88,7 @@ def _nat_gateway_in_use(tx: Tx, row: Row) -> ArmError | None:
     )
 
 
-NAT_GATEWAY = Kind(
-    ids.NAT_GATEWAY, build_nat_gateway, _render_with_subnets("natGateway"), _nat_gateway_in_use
-)
+NAT_GATEWAY = Kind(ids.NAT_GATEWAY, build_nat_gateway, _render_with_subnets("natGateway"), _nat_gateway_in_use)
 
 
 # --- network interfaces ---------------------------------------------------------------------

@@ -92,9 +92,7 @@ def list_definitions(ctx: Ctx, params: dict[str, str]) -> Response:
 
 
 def _no_such_role(guid: str) -> ArmError:
-    return bad_request(
-        "RoleDefinitionDoesNotExist", f"The specified role definition with ID '{guid}' does not exist."
-    )
+    return bad_request("RoleDefinitionDoesNotExist", f"The specified role definition with ID '{guid}' does not exist.")
 
 
 # --- permissions ----------------------------------------------------------------------------
@@ -281,9 +279,7 @@ ROUTES: list[Route] = [
     route("GET", _AUTH + "/roleAssignments/{name}", get_assignment, ids.ROLE_ASSIGNMENT),
     route("DELETE", _AUTH + "/roleAssignments/{name}", delete_assignment, ids.ROLE_ASSIGNMENT),
     route("GET", _AUTH + "/roleAssignments", list_assignments, ids.ROLE_ASSIGNMENT),
-    route(
-        "GET", _AUTH + "/roleDefinitions/{name}", get_definition, "Microsoft.Authorization/roleDefinitions"
-    ),
+    route("GET", _AUTH + "/roleDefinitions/{name}", get_definition, "Microsoft.Authorization/roleDefinitions"),
     route("GET", _AUTH + "/roleDefinitions", list_definitions, "Microsoft.Authorization/roleDefinitions"),
     route("GET", _AUTH + "/permissions", get_permissions, "Microsoft.Authorization/permissions"),
 ]

@@ -80,9 +80,7 @@ def _check_update(existing: Row | None, mc: dict[str, Any], request: dict[str, A
 
 def _validate(ctx: Ctx, mc: dict[str, Any], password: str | None, meta: dict[str, Any]) -> None:
     _attach_identities(ctx, mc)
-    subject = aks_validation.Subject(
-        mc["id"], mc, aks_model.view(mc), password, bool(meta.get("windows_password"))
-    )
+    subject = aks_validation.Subject(mc["id"], mc, aks_model.view(mc), password, bool(meta.get("windows_password")))
     aks_validation.validate(ctx, subject)
     if password is not None:
         meta["windows_password"] = True

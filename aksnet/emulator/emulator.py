@@ -134,9 +134,7 @@ class Emulator:
             except ValueError:
                 body = "<invalid JSON>"
             response = self.dispatch(method, url, dict(headers), body)
-        payload = (
-            b"" if response.body is None or method.upper() == "HEAD" else json.dumps(response.body).encode()
-        )
+        payload = b"" if response.body is None or method.upper() == "HEAD" else json.dumps(response.body).encode()
         out = {"Content-Type": "application/json; charset=utf-8", "x-ms-request-id": new_guid()}
         return response.status, out | response.headers, payload
 
@@ -146,9 +144,7 @@ class Emulator:
         if value.startswith("Bearer ") and value[7:].strip():
             return None
         problem = "is missing" if not value else "is provided in an invalid format"
-        error = ArmError(
-            401, "AuthenticationFailed", f"Authentication failed. The 'Authorization' header {problem}."
-        )
+        error = ArmError(401, "AuthenticationFailed", f"Authentication failed. The 'Authorization' header {problem}.")
         return Response(401, error.body())
 
     def dispatch(self, method: str, url: str, headers: dict[str, str], body: Any) -> Response:
@@ -219,7 +215,5 @@ def _throttled(arm_type: str, wait: float) -> ArmError:
             "For more information, please visit aka.ms/aks/throttling"
         )
         return ArmError(429, "Throttled", message)
-    message = (
-        f"Number of requests for {arm_type} exceeded the limit. Please try again after '{wait:g}' seconds."
-    )
+    message = f"Number of requests for {arm_type} exceeded the limit. Please try again after '{wait:g}' seconds."
     return ArmError(429, "Throttled", message)

@@ -54,9 +54,7 @@ def put_identity(ctx: Ctx, params: dict[str, str]) -> Response:
     location = body.get("location") or (existing.body["location"] if existing else None)
     if not location:
         raise bad_request("LocationRequired", "The location property is required for this definition.")
-    row = ensure_identity(
-        ctx.tx, rid, location, tags=body.get("tags"), tenant_id=ctx.settings.tenant_id, now=ctx.now
-    )
+    row = ensure_identity(ctx.tx, rid, location, tags=body.get("tags"), tenant_id=ctx.settings.tenant_id, now=ctx.now)
     delay = ctx.scaled(latency.write_seconds("userAssignedIdentities"))
     return Response(200 if existing else 201, row.body, delay=delay)
 
@@ -98,9 +96,7 @@ def find_by_principal(tx: Tx, principal_id: str) -> Row | None:
     return None
 
 
-_COLLECTION = (
-    "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities"
-)
+_COLLECTION = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities"
 _IDENTITY = _COLLECTION + "/{name}"
 ROUTES: list[Route] = [
     route("PUT", _IDENTITY, put_identity, ids.IDENTITY),

@@ -166,9 +166,7 @@ def delete_handler(kind: Kind) -> Handler:
 
 
 def start_delete(ctx: Ctx, row: Row) -> Response:
-    op = lro.start(
-        ctx, row.id, "network_deleted", latency.DELETE, payload={"location": location_of(ctx.tx, row)}
-    )
+    op = lro.start(ctx, row.id, "network_deleted", latency.DELETE, payload={"location": location_of(ctx.tx, row)})
     set_state(row, "Deleting")
     row.meta["op"] = op["id"]
     ctx.tx.put(row)
@@ -187,11 +185,7 @@ def list_handler(kind: Kind) -> Handler:
             parent = ctx.require(ids.provider_id(params["sub"], params["rg"], parent_type, *names))
             rows = ctx.tx.children(parent.id, kind.arm_type)
         else:
-            scope = (
-                ids.rg_id(params["sub"], params["rg"])
-                if "rg" in params
-                else f"/subscriptions/{params['sub']}"
-            )
+            scope = ids.rg_id(params["sub"], params["rg"]) if "rg" in params else f"/subscriptions/{params['sub']}"
             rows = [r for r in ctx.tx.of_type(kind.arm_type) if ids.is_within(r.id, scope)]
         return Response(200, {"value": [kind.render(ctx.tx, r) for r in rows]})
 

@@ -66,9 +66,7 @@ def put_rg(ctx: Ctx, params: dict[str, str]) -> Response:
     existing = ctx.tx.get(rg_id)
     if existing is not None:
         _check_rg_update(ctx, existing, location)
-    row = ensure_rg(
-        ctx.tx, rg_id, location, tags=body.get("tags"), managed_by=body.get("managedBy"), now=ctx.now
-    )
+    row = ensure_rg(ctx.tx, rg_id, location, tags=body.get("tags"), managed_by=body.get("managedBy"), now=ctx.now)
     delay = ctx.scaled(latency.write_seconds("resourcegroups"))
     return Response(200 if existing else 201, row.body, delay=delay)
 
@@ -123,9 +121,7 @@ def delete_rg(ctx: Ctx, params: dict[str, str]) -> Response:
 def _start_rg_delete(ctx: Ctx, row: Row) -> dict[str, Any]:
     contents = ctx.tx.under(row.id)
     seconds = latency.RESOURCE_GROUP_DELETE + sum(_delete_seconds(r) for r in contents)
-    op = lro.start(
-        ctx, row.id, "resource_group_deleted", seconds, error=_blocked_by_outside_use(ctx, contents)
-    )
+    op = lro.start(ctx, row.id, "resource_group_deleted", seconds, error=_blocked_by_outside_use(ctx, contents))
     row.body["properties"]["provisioningState"] = "Deleting"
     row.meta["op"] = op["id"]
     ctx.tx.put(row)

@@ -60,9 +60,7 @@ ROUTE = Kind(ids.ROUTE, build_route, render_route)
 
 def build_route_table(ctx: Ctx, rid: str, existing: Row | None, body: dict[str, Any]) -> Row:
     props = properties(body)
-    stored: dict[str, Any] = {
-        "disableBgpRoutePropagation": bool(props.get("disableBgpRoutePropagation", False))
-    }
+    stored: dict[str, Any] = {"disableBgpRoutePropagation": bool(props.get("disableBgpRoutePropagation", False))}
     stored["resourceGuid"] = existing.body["properties"]["resourceGuid"] if existing else new_guid()
     row = Row(rid, ids.ROUTE_TABLE, base_body(rid, ids.ROUTE_TABLE, body, existing) | {"properties": stored})
     row.meta = existing.meta if existing else {}

@@ -29,7 +29,8 @@ class Request:
         parts = urlsplit(url)
         query = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
         lowered = {k.lower(): v for k, v in headers.items()}
-        path = unquote(parts.path).rstrip("/") or "/"
+        # ARM tolerates an empty segment (the SDK's empty parentResourcePath yields `//`).
+        path = re.sub("/{2,}", "/", unquote(parts.path)).rstrip("/") or "/"
         return cls(method.upper(), path, query, lowered, body)
 
 
@@ -84,9 +85,7 @@ class Router:
             if candidate.method == method:
                 return candidate, found.groupdict()
         if path_matched:
-            raise ArmError(
-                405, "MethodNotAllowed", f"The aksnet emulator does not support {method} on '{path}'."
-            )
+            raise ArmError(405, "MethodNotAllowed", f"The aksnet emulator does not support {method} on '{path}'.")
         raise ArmError(
             400,
             "InvalidResourceType",

@@ -162,9 +162,7 @@ def build_vnet(ctx: Ctx, rid: str, existing: Row | None, body: dict[str, Any]) -
     props = properties(body)
     prefixes = (props.get("addressSpace") or {}).get("addressPrefixes") or []
     if not prefixes:
-        raise bad_request(
-            "InvalidAddressSpace", f"Virtual network {rid} must have at least one address prefix."
-        )
+        raise bad_request("InvalidAddressSpace", f"Virtual network {rid} must have at least one address prefix.")
     for text in prefixes:
         parse_prefix(text, rid)
     stored = {k: copy.deepcopy(v) for k, v in props.items() if k not in ("subnets", "virtualNetworkPeerings")}
@@ -236,9 +234,7 @@ def build_peering(ctx: Ctx, rid: str, existing: Row | None, body: dict[str, Any]
     props = properties(body)
     remote_id = (props.get("remoteVirtualNetwork") or {}).get("id")
     if not isinstance(remote_id, str):
-        raise bad_request(
-            "InvalidRequestFormat", "remoteVirtualNetwork.id is required.", "remoteVirtualNetwork"
-        )
+        raise bad_request("InvalidRequestFormat", "remoteVirtualNetwork.id is required.", "remoteVirtualNetwork")
     remote = ctx.tx.get(remote_id)
     if remote is not None:
         _check_spaces_disjoint(rid, vnet, remote)

@@ -16,9 +16,7 @@ SUB = "00000000-0000-0000-0000-000000000000"
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 NETWORK_API = "2026-03-01"
 AKS_API = "2026-08-01"
-ROLE_DEFINITION = (
-    f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{NETWORK_CONTRIBUTOR}"
-)
+ROLE_DEFINITION = f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{NETWORK_CONTRIBUTOR}"
 
 
 class Arm:
@@ -58,9 +56,7 @@ class Arm:
     def rg(self, name: str = "rg1", location: str = "eastus") -> str:
         return str(self.ok("PUT", self.rg_id(name), {"location": location}, api="2025-04-01")["id"])
 
-    def vnet(
-        self, rg: str = "rg1", name: str = "vnet1", prefixes: tuple[str, ...] = ("192.168.0.0/16",)
-    ) -> str:
+    def vnet(self, rg: str = "rg1", name: str = "vnet1", prefixes: tuple[str, ...] = ("192.168.0.0/16",)) -> str:
         body = {"location": "eastus", "properties": {"addressSpace": {"addressPrefixes": list(prefixes)}}}
         return str(self.ok("PUT", self.net_id(rg, "virtualNetworks", name), body)["id"])
 
@@ -91,7 +87,7 @@ class Arm:
     def network_for_cluster(
         self, rg: str = "rg1", *, route_table: bool = True, prefix: str = "192.168.1.0/24", grant: bool = True
     ) -> dict[str, Any]:
-        """RG, VNet 192.168.0.0/16, subnet `aks` (+ route table rt1), identity id1 holding Network Contributor."""
+        """RG, VNet, subnet `aks` (+ route table rt1) and identity id1 holding Network Contributor."""
         self.rg(rg)
         vnet = self.vnet(rg)
         table = self.route_table(rg) if route_table else None
@@ -154,9 +150,7 @@ def emu(make_emu: Any) -> Emulator:
 
 
 def sdk(emu: Emulator) -> Clients:
-    return Clients(
-        emu.credential(), SUB, transport=emu.transport(), polling_interval=0, cluster_polling_interval=0
-    )
+    return Clients(emu.credential(), SUB, transport=emu.transport(), polling_interval=0, cluster_polling_interval=0)
 
 
 @pytest.fixture

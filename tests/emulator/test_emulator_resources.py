@@ -58,9 +58,8 @@ def test_a_missing_resource_is_resource_not_found_with_arms_message(arm: Any, cl
     with pytest.raises(ResourceNotFoundError) as caught:
         clients.network.route_tables.get("rg1", "rt1")
     assert caught.value.error.code == "ResourceNotFound"
-    assert (
-        "The Resource 'Microsoft.Network/routeTables/rt1' under resource group 'rg1' was not found."
-        in str(caught.value.error.message)
+    assert "The Resource 'Microsoft.Network/routeTables/rt1' under resource group 'rg1' was not found." in str(
+        caught.value.error.message
     )
 
 
@@ -78,9 +77,7 @@ def test_resources_in_a_group_are_listed_with_id_name_type_and_tags(arm: Any, cl
     assert [r.name for r in tagged] == ["rt1"]
 
 
-def test_resource_group_delete_answers_202_with_a_location_that_says_202_then_200(
-    make_emu: Any, clock: Any
-) -> None:
+def test_resource_group_delete_answers_202_with_a_location_that_says_202_then_200(make_emu: Any, clock: Any) -> None:
     emu: Emulator = make_emu(latency=1.0)
     put = emu.request(
         "PUT",
@@ -96,23 +93,16 @@ def test_resource_group_delete_answers_202_with_a_location_that_says_202_then_20
     assert emu.request("GET", location)[0] == 202
     clock.sleep(5)
     assert emu.request("GET", location)[0] == 200
-    assert (
-        emu.request("HEAD", _url("/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg1"))[0]
-        == 404
-    )
+    assert emu.request("HEAD", _url("/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/rg1"))[0] == 404
 
 
 def _url(path: str, api: str = RG_API) -> str:
     return f"https://management.azure.com{path}?api-version={api}"
 
 
-def test_resource_group_delete_removes_clusters_their_node_groups_and_everything_inside(
-    arm: Any, clients: Any
-) -> None:
+def test_resource_group_delete_removes_clusters_their_node_groups_and_everything_inside(arm: Any, clients: Any) -> None:
     net = arm.network_for_cluster()
-    clients.containerservice.managed_clusters.begin_create_or_update(
-        "rg1", "aks1", arm.cluster_body(net)
-    ).result()
+    clients.containerservice.managed_clusters.begin_create_or_update("rg1", "aks1", arm.cluster_body(net)).result()
     assert clients.resource.resource_groups.check_existence("MC_rg1_aks1_eastus")
     clients.resource.resource_groups.begin_delete("rg1").result()
     assert not clients.resource.resource_groups.check_existence("rg1")
@@ -170,9 +160,7 @@ def test_a_read_only_lock_blocks_writes_below_it(arm: Any, clients: Any) -> None
 def test_locks_can_be_read_listed_and_deleted(arm: Any) -> None:
     arm.rg()
     lock = f"{arm.rg_id('rg1')}/providers/Microsoft.Authorization/locks/keep"
-    assert (
-        arm.call("PUT", lock, {"properties": {"level": "CanNotDelete", "notes": "n"}}, "2016-09-01")[0] == 201
-    )
+    assert arm.call("PUT", lock, {"properties": {"level": "CanNotDelete", "notes": "n"}}, "2016-09-01")[0] == 201
     assert arm.get(lock, api=LOCK_API)["properties"]["level"] == "CanNotDelete"
     listed = arm.get(f"{arm.rg_id('rg1')}/providers/Microsoft.Authorization/locks", api=LOCK_API)
     assert [item["name"] for item in listed["value"]] == ["keep"]
@@ -200,9 +188,7 @@ def test_an_unregistered_namespace_is_registered_by_the_sdks_auto_registration(
     assert emu.stats()["by_method"]["POST"] == 1
 
 
-def test_a_begin_operation_on_an_unregistered_namespace_surfaces_the_409(
-    make_emu: Any, make_clients: Any
-) -> None:
+def test_a_begin_operation_on_an_unregistered_namespace_surfaces_the_409(make_emu: Any, make_clients: Any) -> None:
     # The LRO's initial response is streamed, so the SDK's registration policy cannot read it
     # (ResponseNotReadError is swallowed): callers see MissingSubscriptionRegistration, as on Azure.
     clients = make_clients(make_emu(faults="unregistered=Microsoft.Network"))

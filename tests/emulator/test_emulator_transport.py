@@ -23,9 +23,7 @@ def test_importing_the_emulator_loads_no_azure_sdk_package() -> None:
 
 def test_a_request_without_a_bearer_token_is_refused_with_authentication_failed(emu: Emulator) -> None:
     session = emu.transport().session
-    reply = session.get(
-        f"{ARM}/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups?api-version=x"
-    )
+    reply = session.get(f"{ARM}/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups?api-version=x")
     assert reply.status_code == 401
     assert reply.json()["error"]["code"] == "AuthenticationFailed"
 
@@ -44,17 +42,13 @@ def test_an_authentication_failure_surfaces_as_the_sdks_client_authentication_er
 
             return AccessToken("", 2**31)
 
-    client = ResourceManagementClient(
-        NoToken(), "00000000-0000-0000-0000-000000000000", transport=emu.transport()
-    )
+    client = ResourceManagementClient(NoToken(), "00000000-0000-0000-0000-000000000000", transport=emu.transport())
     with pytest.raises(ClientAuthenticationError):
         client.resource_groups.get("rg1")
 
 
 def test_a_missing_api_version_is_a_400(emu: Emulator) -> None:
-    status, _, body = emu.request(
-        "GET", f"{ARM}/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups"
-    )
+    status, _, body = emu.request("GET", f"{ARM}/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups")
     assert status == 400
     assert body["error"]["code"] == "MissingApiVersionParameter"
 
@@ -69,9 +63,7 @@ def test_an_unknown_route_is_a_clear_400_and_not_a_silent_success(emu: Emulator)
 
 def test_paths_match_whatever_the_case_of_their_fixed_segments(arm: Any) -> None:
     arm.rg("MyGroup")
-    status, body = arm.call(
-        "GET", "/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/mygroup"
-    )
+    status, body = arm.call("GET", "/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/mygroup")
     assert status == 200
     assert body["id"].endswith("/resourceGroups/MyGroup")
 
