@@ -20,7 +20,13 @@ class AksnetError(Exception):
         self.details = details
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message}
+        document: dict[str, Any] = {"code": self.code, "message": self.message}
+        if isinstance(self.details, str):
+            document["hint"] = self.details
+        return document
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.details})" if isinstance(self.details, str) else self.message
 
 
 class InvalidRequest(AksnetError):

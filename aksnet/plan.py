@@ -198,7 +198,6 @@ def _steps(spec: Spec, ids: Ids, extra_scopes: Sequence[tuple[str, str]]) -> Ite
     yield _vnet_step(spec, ids, tags)
     if spec.route_table is not None:
         yield _route_table_step(spec, ids, tags)
-    yield _subnet_step(spec, ids)
     if spec.identity.id:
         yield Step("identity", "identity", "use", spec.identity.id.rsplit("/", 1)[-1], ids.identity, ())
     else:
@@ -211,6 +210,7 @@ def _steps(spec: Spec, ids: Ids, extra_scopes: Sequence[tuple[str, str]]) -> Ite
             ("resource_group",),
             {"location": spec.location, "tags": tags},
         )
+    yield _subnet_step(spec, ids)
     grants = list(_grant_steps(spec, ids, extra_scopes))
     yield from grants
     yield _cluster_step(spec, ids, tags, tuple(g.id for g in grants))
@@ -261,7 +261,10 @@ def route_body(route: RouteSpec) -> dict[str, Any]:
 
 def _subnet_step(spec: Spec, ids: Ids) -> Step:
     subnet, rt = spec.vnet.subnet, spec.route_table
-    depends = ("virtual_network",) + (("route_table",) if rt else ())
+    # An owned identity first: a subnet created in a VNet this deployment does not own is recorded on it.
+    depends = (
+        ("virtual_network",) + (("route_table",) if rt else ()) + (() if spec.identity.id else ("identity",))
+    )
     association = {"routeTable": {"id": ids.route_table}} if rt else {}
     if not spec.subnet_existing:
         body = {"properties": {"addressPrefix": str(subnet.address_prefix), **association}}

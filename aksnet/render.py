@@ -9,6 +9,7 @@ from typing import Any
 from aksnet.findings import Finding
 from aksnet.netcalc import Capacity
 from aksnet.plan import Plan
+from aksnet.result import RunResult
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], indent: str = "  ") -> str:
@@ -95,3 +96,51 @@ def render_requests(plan: Plan) -> str:
         body = json.dumps(step.body, indent=2)
         blocks.append(f"  PUT {step.resource_id}\n" + "\n".join(f"    {line}" for line in body.splitlines()))
     return "\n".join(blocks)
+
+
+def short_type(arm_type: str) -> str:
+    return arm_type.rsplit("/", 1)[-1]
+
+
+def render_result(result: RunResult) -> str:
+    total = sum(v for k, v in result.timings.items() if "." not in k)
+    verdict = "done" if result.ok else f"FAILED ({result.error.code if result.error else ''})"
+    lines = [f"aksnet: {result.deployment}: {verdict}; step time {total:.1f}s", ""]
+    if result.resources:
+        lines.append(
+            table(
+                ("action", "type", "resource", "reason"),
+                ((r.action, short_type(r.type), r.id, r.reason) for r in result.resources),
+            )
+        )
+    if result.cluster:
+        lines += ["", render_cluster_line(result.cluster)]
+    lines += [f"note: {note}" for note in result.notes]
+    return "\n".join(lines)
+
+
+def render_cluster_line(cluster: dict[str, Any]) -> str:
+    properties = cluster.get("properties", {})
+    network = properties.get("networkProfile", {})
+    model = network.get("networkPlugin", "?") + ("/overlay" if network.get("networkPluginMode") else "")
+    return (
+        f"cluster {cluster.get('name')}: {properties.get('provisioningState')}, {model}, "
+        f"policy {network.get('networkPolicy') or 'none'}, pods {network.get('podCidr') or 'from the subnet'}, "
+        f"services {network.get('serviceCidr')}"
+    )
+
+
+def render_fleet(results: Sequence[RunResult]) -> str:
+    rows = [
+        (
+            r.deployment,
+            "ok" if r.ok else "FAILED",
+            f"{sum(v for k, v in r.timings.items() if '.' not in k):.1f}s",
+            r.error.message if r.error else "",
+        )
+        for r in results
+    ]
+    ok = sum(r.ok for r in results)
+    return f"aksnet: {ok} of {len(results)} deployments done\n" + table(
+        ("deployment", "result", "step time", "error"), rows
+    )

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from aksnet.cli.main import app
 from aksnet.scenarios import bundled
-from conftest import BASE
+from helpers import BASE
 
 runner = CliRunner()
 

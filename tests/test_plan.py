@@ -11,7 +11,7 @@ from aksnet.plan import (
     build_plan,
     role_assignment_name,
 )
-from conftest import ZERO_SUB, make_spec
+from helpers import ZERO_SUB, make_spec
 
 KUBENET_RT = (
     "cluster.network_plugin=kubenet",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aksnet.rules import check
-from conftest import TODAY, codes, findings_of, make_spec
+from helpers import TODAY, codes, findings_of, make_spec
 
 # Presets over the clean base (overlay + Cilium), written as --set overrides.
 FLAT = (

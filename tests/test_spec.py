@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aksnet.spec import SpecInvalid, load_spec, parse_spec
-from conftest import BASE, make_spec
+from helpers import BASE, make_spec
 
 
 def invalid(*overrides: str) -> list[tuple[str, str]]:

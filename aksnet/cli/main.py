@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from aksnet.cli import capacity, plan, scenarios
+from aksnet.cli import capacity, plan, scenarios, up
 
 app = typer.Typer(
     name="aksnet",
@@ -33,6 +33,7 @@ def main(
 
 
 app.command("plan")(plan.command)
+app.command("up")(up.command)
 app.command("capacity")(capacity.command)
 app.command("scenarios")(scenarios.command)
 

@@ -1,0 +1,87 @@
+"""What every step of one deployment's run shares: clients, plan, clock, progress, and facts learned."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aksnet.azure.clients import Clients
+from aksnet.azure.retry import RetryBounds
+from aksnet.clock import Clock
+from aksnet.errors import Interrupted
+from aksnet.plan import Plan, Step
+from aksnet.progress import NullProgress, Progress
+from aksnet.result import Action, ResourceResult
+
+ARM_TYPES = {
+    "resource_group": "Microsoft.Resources/resourceGroups",
+    "virtual_network": "Microsoft.Network/virtualNetworks",
+    "route_table": "Microsoft.Network/routeTables",
+    "subnet": "Microsoft.Network/virtualNetworks/subnets",
+    "identity": "Microsoft.ManagedIdentity/userAssignedIdentities",
+    "role_assignment": "Microsoft.Authorization/roleAssignments",
+    "managed_cluster": "Microsoft.ContainerService/managedClusters",
+}
+
+
+class StoppableClock:
+    """Sleeps in short slices and raises Interrupted once the run is told to stop (Ctrl-C)."""
+
+    SLICE = 0.2
+
+    def __init__(self, clock: Clock, stop: threading.Event) -> None:
+        self._clock, self._stop = clock, stop
+
+    def now(self) -> float:
+        return self._clock.now()
+
+    def sleep(self, seconds: float) -> None:
+        remaining = seconds
+        while True:
+            if self._stop.is_set():
+                raise Interrupted("stopped while waiting; a re-run resumes")
+            if remaining <= 0:
+                return
+            chunk = min(self.SLICE, remaining)
+            self._clock.sleep(chunk)
+            remaining -= chunk
+
+
+@dataclass
+class RunContext:
+    """One deployment's run. Facts are written by one step and read by the steps that depend on it."""
+
+    clients: Clients
+    plan: Plan
+    clock: Clock
+    progress: Progress = field(default_factory=NullProgress)
+    stop: threading.Event = field(default_factory=threading.Event)
+    bounds: RetryBounds = field(default_factory=RetryBounds)
+    windows_password: str | None = None
+    allow_cluster_update: bool = True
+    principal_id: str | None = None
+    vnet_created: bool = False
+    vnet_owned: bool = False
+    cluster: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.clock, StoppableClock):
+            self.clock = StoppableClock(self.clock, self.stop)
+
+    @property
+    def deployment(self) -> str:
+        return self.plan.spec.deployment
+
+    def reporter(self, step: Step) -> Callable[[str], None]:
+        return lambda status: self.progress.waiting(self.deployment, step.id, status)
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+
+
+def outcome(step: Step, action: Action, reason: str = "") -> ResourceResult:
+    return ResourceResult(ARM_TYPES[step.kind], step.resource_id, action, reason)

@@ -1,0 +1,100 @@
+"""Runs a plan's steps as a dependency graph: each step starts as soon as what it needs is done."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+from aksnet.azure.context import ARM_TYPES, RunContext
+from aksnet.azure.steps import HANDLERS
+from aksnet.errors import AksnetError, AzureOperationError, Interrupted
+from aksnet.plan import Step
+from aksnet.result import ResourceResult, RunResult
+
+MAX_PARALLEL_STEPS = 8
+
+
+def execute(ctx: RunContext) -> RunResult:
+    """Run every step; on the first failure start nothing new, let running steps finish, report all."""
+    result = RunResult(ctx.plan.spec.deployment)
+    done = run_graph(ctx.plan.steps, lambda step: _run_step(ctx, step), stop=ctx.stop, result=result)
+    result.resources = [done[s.id] if s.id in done else _not_run(s, result) for s in ctx.plan.steps]
+    result.timings.update(ctx.timings)
+    result.cluster = ctx.cluster
+    result.notes.extend(ctx.notes)
+    return result
+
+
+def _run_step(ctx: RunContext, step: Step) -> ResourceResult:
+    started = ctx.clock.now()
+    ctx.progress.started(ctx.deployment, step.id, f"{step.action} {step.name}")
+    try:
+        outcome = HANDLERS[step.kind](ctx, step)
+    except AksnetError as exc:
+        ctx.progress.failed(ctx.deployment, step.id, exc.message)
+        raise
+    elapsed = ctx.clock.now() - started
+    ctx.timings[step.id] = elapsed
+    ctx.progress.finished(ctx.deployment, step.id, outcome.action, elapsed)
+    return outcome
+
+
+def _not_run(step: Step, result: RunResult) -> ResourceResult:
+    why = "not started: an earlier step failed" if result.error else "not started"
+    if isinstance(result.error, Interrupted):
+        why = "not started: interrupted"
+    return ResourceResult(ARM_TYPES[step.kind], step.resource_id, "skipped", why)
+
+
+def run_graph(
+    steps: Sequence[Step],
+    run: Callable[[Step], ResourceResult],
+    *,
+    stop: threading.Event,
+    result: RunResult,
+    workers: int = MAX_PARALLEL_STEPS,
+) -> dict[str, ResourceResult]:
+    done: dict[str, ResourceResult] = {}
+    running: dict[Future[ResourceResult], Step] = {}
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aksnet-step")
+    try:
+        while True:
+            if result.error is None and not stop.is_set():
+                for step in _ready(steps, done, running.values()):
+                    running[pool.submit(run, step)] = step
+            if not running:
+                break
+            finished, _ = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in finished:
+                _collect(running.pop(future), future, done, result)
+    except KeyboardInterrupt:
+        stop.set()  # running steps stop waiting within a tenth of a second
+        result.error = Interrupted("interrupted; Azure keeps what was started, and a re-run resumes from it")
+        for future, step in running.items():
+            _collect(step, future, done, result)
+    finally:
+        pool.shutdown(wait=True)
+    if stop.is_set() and result.error is None and len(done) < len(steps):
+        result.error = Interrupted("stopped; Azure keeps what was started, and a re-run resumes from it")
+    return done
+
+
+def _ready(steps: Sequence[Step], done: dict[str, ResourceResult], running: object) -> list[Step]:
+    busy = {s.id for s in running}  # type: ignore[attr-defined]
+    return [
+        s for s in steps if s.id not in done and s.id not in busy and all(d in done for d in s.depends_on)
+    ]
+
+
+def _collect(
+    step: Step, future: Future[ResourceResult], done: dict[str, ResourceResult], result: RunResult
+) -> None:
+    try:
+        done[step.id] = future.result()
+    except AksnetError as exc:
+        result.error = result.error or exc
+    except Exception as exc:
+        result.error = result.error or AzureOperationError(
+            f"{step.id}: {exc.__class__.__name__}: {exc}", code="UNEXPECTED"
+        )

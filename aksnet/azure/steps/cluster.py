@@ -1,0 +1,136 @@
+"""The managed cluster: resume an operation in flight, skip a cluster that matches, else PUT and wait.
+
+The PUT retries two named conditions: LinkedAuthorizationFailed (a fresh grant not yet in effect)
+and OperationNotAllowed (another operation on the cluster), each with its own bound.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from aksnet.azure.arm import ResourceId, arm_dict, get_or_none, owned_by
+from aksnet.azure.context import RunContext, outcome
+from aksnet.azure.errors import azure_call, translate
+from aksnet.azure.lro import wait_for
+from aksnet.azure.retry import grant_not_yet_effective, operation_in_progress, retrying
+from aksnet.drift import cluster_differences
+from aksnet.errors import AzureOperationError, Interrupted, InvalidRequest
+from aksnet.plan import PASSWORD_PLACEHOLDER, Step
+from aksnet.result import ResourceResult
+from aksnet.spec import WINDOWS_PASSWORD_ENV
+
+TERMINAL = {"succeeded", "failed", "canceled"}
+
+
+def ensure_cluster(ctx: RunContext, step: Step) -> ResourceResult:
+    rid = ResourceId.parse(step.resource_id)
+    current = _settled(ctx, step, rid)
+    body = dict(step.body or {})
+    if current is not None:
+        if not owned_by(current.get("tags"), ctx.deployment):
+            raise InvalidRequest(
+                f"cluster {rid.name} exists and was not created by deployment {ctx.deployment}; "
+                "aksnet will not take it over",
+                code="CLUSTER_NOT_OWNED",
+            )
+        differences = cluster_differences(body, current)
+        state = str(current.get("properties", {}).get("provisioningState", "")).lower()
+        if not differences and state == "succeeded":
+            ctx.cluster = current
+            return outcome(step, "unchanged")
+        _refuse_immutable(differences)
+        if differences and not ctx.allow_cluster_update:
+            changes = "; ".join(d.describe() for d in differences)
+            raise InvalidRequest(
+                f"cluster {rid.name} would change ({changes}); re-run with --yes to apply",
+                code="CONFIRMATION_REQUIRED",
+            )
+    _put(ctx, step, rid, _with_secrets(ctx, body))
+    ctx.cluster = arm_dict(ctx.clients.containerservice.managed_clusters.get(rid.resource_group, rid.name))
+    return outcome(step, "created" if current is None else "updated")
+
+
+def _settled(ctx: RunContext, step: Step, rid: ResourceId) -> dict[str, Any] | None:
+    """The cluster once no operation runs on it; a re-run after Ctrl-C waits here for the one it left."""
+    clusters = ctx.clients.containerservice.managed_clusters
+    while True:
+        found = get_or_none(lambda: clusters.get(rid.resource_group, rid.name), f"reading cluster {rid.name}")
+        current = arm_dict(found) if found is not None else None
+        state = str((current or {}).get("properties", {}).get("provisioningState", "succeeded")).lower()
+        if current is None or state in TERMINAL:
+            return current
+        ctx.progress.waiting(ctx.deployment, step.id, f"an earlier operation is still {state}")
+        if ctx.stop.is_set():
+            raise Interrupted(f"stopped while cluster {rid.name} was {state}")
+        ctx.clock.sleep(ctx.clients.cluster_polling_interval)
+
+
+def _refuse_immutable(differences: list[Any]) -> None:
+    fixed = [d for d in differences if not d.mutable]
+    if fixed:
+        raise InvalidRequest(
+            "the existing cluster differs in settings that cannot change: "
+            + "; ".join(f"{d.describe()} ({d.hint})" for d in fixed),
+            code="IMMUTABLE_CHANGE",
+        )
+
+
+def _with_secrets(ctx: RunContext, body: dict[str, Any]) -> dict[str, Any]:
+    profile = body.get("properties", {}).get("windowsProfile")
+    if not profile:
+        return body
+    if not ctx.windows_password:
+        raise InvalidRequest(
+            f"a Windows node pool needs {WINDOWS_PASSWORD_ENV}", code="WINDOWS_PASSWORD_MISSING"
+        )
+    filled = copy.deepcopy(body)
+    assert filled["properties"]["windowsProfile"]["adminPassword"] == PASSWORD_PLACEHOLDER
+    filled["properties"]["windowsProfile"]["adminPassword"] = ctx.windows_password
+    return filled
+
+
+def _put(ctx: RunContext, step: Step, rid: ResourceId, body: dict[str, Any]) -> None:
+    from azure.core.exceptions import HttpResponseError
+
+    clusters = ctx.clients.containerservice.managed_clusters
+    doing = f"creating or updating cluster {rid.name}"
+
+    def waiting_for(what: str) -> Any:
+        return lambda attempt, error: ctx.progress.waiting(
+            ctx.deployment, step.id, f"{what} (attempt {attempt})"
+        )
+
+    grant = retrying(
+        grant_not_yet_effective,
+        clock=ctx.clock,
+        max_seconds=ctx.bounds.grant_seconds,
+        on_retry=waiting_for("role assignment not yet in effect"),
+    )
+    busy = retrying(
+        operation_in_progress,
+        clock=ctx.clock,
+        max_seconds=ctx.bounds.operation_seconds,
+        on_retry=waiting_for("another operation is running on the cluster"),
+    )
+    started = ctx.clock.now()
+    try:
+        poller = busy(grant, clusters.begin_create_or_update, rid.resource_group, rid.name, body)
+    except HttpResponseError as exc:
+        raise _put_error(exc, ctx, doing) from exc
+    if ctx.clock.now() - started > 1:
+        ctx.timings[f"{step.id}.waited_for_grant"] = ctx.clock.now() - started
+    with azure_call(doing):
+        wait_for(poller, doing=doing, stop=ctx.stop, report=ctx.reporter(step))
+
+
+def _put_error(exc: BaseException, ctx: RunContext, doing: str) -> Exception:
+    if grant_not_yet_effective(exc):
+        subnet = ctx.plan.step("subnet").resource_id
+        return AzureOperationError(
+            f"{doing}: the cluster identity's Network Contributor grant on {subnet} did not take effect within "
+            f"{ctx.bounds.grant_seconds:.0f}s (grants can take up to 60 minutes). Check the role assignments "
+            "aksnet reported as created, then re-run: aksnet resumes where it stopped",
+            code="LinkedAuthorizationFailed",
+        )
+    return translate(exc, doing)

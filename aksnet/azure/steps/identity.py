@@ -1,0 +1,135 @@
+"""The control-plane identity and its Network Contributor grants.
+
+Grants retry exactly one condition, PrincipalNotFound (a fresh identity replicating), with capped
+jittered backoff and a bound. RoleAssignmentExists counts as done. A failed grant is an error,
+never a warning: the cluster create would fail ten minutes later without it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aksnet.azure.arm import ResourceId, arm_dict, get_or_none, owned_by, same_id
+from aksnet.azure.context import RunContext, outcome
+from aksnet.azure.errors import arm_code, azure_call, translate
+from aksnet.azure.retry import principal_not_found, retrying
+from aksnet.errors import AksnetError, AzureOperationError
+from aksnet.plan import PRINCIPAL_PLACEHOLDER, Step
+from aksnet.result import ResourceResult
+
+ASSIGNMENTS = "/providers/Microsoft.Authorization/roleAssignments/"
+
+
+def ensure_identity(ctx: RunContext, step: Step) -> ResourceResult:
+    identities, rid = ctx.clients.msi.user_assigned_identities, ResourceId.parse(step.resource_id)
+    current = get_or_none(
+        lambda: identities.get(rid.resource_group, rid.name), f"reading identity {rid.name}"
+    )
+    if step.action == "use":
+        if current is None:
+            raise AzureOperationError(
+                f"identity {step.resource_id} does not exist", code="RESOURCE_NOT_FOUND"
+            )
+        ctx.principal_id = current.principal_id
+        return outcome(step, "adopted", "brought by you; aksnet never changes or deletes it")
+    if current is not None:
+        ctx.principal_id = current.principal_id
+        if owned_by(current.tags, ctx.deployment):
+            return outcome(step, "unchanged")
+        return outcome(
+            step, "adopted", "found, not created by this deployment; aksnet never changes or deletes it"
+        )
+    from azure.mgmt.msi.models import Identity
+
+    with azure_call(f"creating identity {rid.name}"):
+        created = identities.create_or_update(
+            rid.resource_group, rid.name, Identity.from_dict(dict(step.body or {}))
+        )
+    ctx.principal_id = created.principal_id
+    return outcome(step, "created")
+
+
+def ensure_grant(ctx: RunContext, step: Step) -> ResourceResult:
+    scope, name = step.resource_id.split(ASSIGNMENTS)
+    body = _with_principal(step, ctx.principal_id)
+    assignments = ctx.clients.authorization.role_assignments
+    current = get_or_none(lambda: assignments.get(scope, name), f"reading role assignment {name}")
+    if current is not None:
+        have = arm_dict(current).get("properties", {})
+        if have.get("principalId") == ctx.principal_id and same_id(have.get("roleDefinitionId"), _role(body)):
+            return outcome(step, "unchanged")
+        # The name is this deployment's (deterministic): an old principal (a recreated identity) is replaced.
+        with azure_call(f"replacing role assignment {name}"):
+            assignments.delete(scope, name)
+    started = ctx.clock.now()
+    action, reason = _create_grant(ctx, step, scope, name, body)
+    _wait_until_visible(ctx, scope, name, action)
+    ctx.timings[f"{step.id}.propagation"] = ctx.clock.now() - started
+    return outcome(step, action, reason)
+
+
+def _with_principal(step: Step, principal_id: str | None) -> dict[str, Any]:
+    if not principal_id:
+        raise AzureOperationError("the identity has no principal id yet", code="PRINCIPAL_MISSING")
+    properties = dict((step.body or {})["properties"])
+    assert properties["principalId"] == PRINCIPAL_PLACEHOLDER
+    return {"properties": {**properties, "principalId": principal_id}}
+
+
+def _role(body: dict[str, Any]) -> str:
+    return str(body["properties"]["roleDefinitionId"])
+
+
+def _create_grant(
+    ctx: RunContext, step: Step, scope: str, name: str, body: dict[str, Any]
+) -> tuple[Any, str]:
+    from azure.core.exceptions import HttpResponseError
+    from azure.mgmt.authorization.models import RoleAssignmentCreateParameters
+
+    def noted(attempt: int, error: BaseException) -> None:
+        ctx.progress.waiting(ctx.deployment, step.id, f"principal not replicated yet (attempt {attempt})")
+
+    retry = retrying(
+        principal_not_found, clock=ctx.clock, max_seconds=ctx.bounds.principal_seconds, on_retry=noted
+    )
+    try:
+        retry(
+            ctx.clients.authorization.role_assignments.create,
+            scope,
+            name,
+            RoleAssignmentCreateParameters.from_dict(body),
+        )
+    except HttpResponseError as exc:
+        if arm_code(exc) == "RoleAssignmentExists":
+            return (
+                "adopted",
+                "an equal assignment (not made by aksnet) already grants it; aksnet leaves it alone",
+            )
+        raise _grant_error(exc, scope, ctx) from exc
+    return "created", ""
+
+
+def _grant_error(exc: BaseException, scope: str, ctx: RunContext) -> AksnetError:
+    error = translate(exc, f"granting Network Contributor on {scope}")
+    if principal_not_found(exc):
+        return AzureOperationError(
+            f"{error.message}. The identity's principal {ctx.principal_id} was still unknown to Entra ID after "
+            f"{ctx.bounds.principal_seconds:.0f}s; check that it exists, then re-run (aksnet resumes)",
+            code="PrincipalNotFound",
+        )
+    return error
+
+
+def _wait_until_visible(ctx: RunContext, scope: str, name: str, action: str) -> None:
+    """Read the grant back before the cluster PUT relies on it (ARM reads are eventually consistent)."""
+    if action != "created":
+        return
+    assignments = ctx.clients.authorization.role_assignments
+    deadline = ctx.clock.now() + ctx.bounds.visible_seconds
+    while get_or_none(lambda: assignments.get(scope, name), f"reading role assignment {name}") is None:
+        if ctx.clock.now() >= deadline:
+            raise AzureOperationError(
+                f"role assignment {name} on {scope} is not readable after its creation",
+                code="GRANT_NOT_VISIBLE",
+            )
+        ctx.clock.sleep(1.0)

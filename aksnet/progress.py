@@ -1,0 +1,130 @@
+"""Progress on stderr: each step, its elapsed time and what it waits for. Never on stdout."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from typing import Any, Protocol, TextIO
+
+
+class Progress(Protocol):
+    """Where the executor reports; implementations must be thread-safe."""
+
+    def started(self, deployment: str, step: str, what: str) -> None: ...
+
+    def waiting(self, deployment: str, step: str, status: str) -> None: ...
+
+    def finished(self, deployment: str, step: str, outcome: str, seconds: float) -> None: ...
+
+    def failed(self, deployment: str, step: str, message: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class NullProgress:
+    """Reports nothing (tests, `-o json` with --quiet)."""
+
+    def started(self, deployment: str, step: str, what: str) -> None:
+        pass
+
+    def waiting(self, deployment: str, step: str, status: str) -> None:
+        pass
+
+    def finished(self, deployment: str, step: str, outcome: str, seconds: float) -> None:
+        pass
+
+    def failed(self, deployment: str, step: str, message: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class LineProgress:
+    """One timestamped line per event, for CI logs and pipes."""
+
+    def __init__(self, stream: TextIO | None = None, *, prefix_deployment: bool = False) -> None:
+        self._stream = stream or sys.stderr
+        self._lock = threading.Lock()
+        self._start = time.monotonic()
+        self._prefix = prefix_deployment
+        self._began: dict[tuple[str, str], float] = {}
+
+    def _line(self, deployment: str, text: str) -> None:
+        who = f"{deployment}: " if self._prefix else ""
+        with self._lock:
+            self._stream.write(f"[{time.monotonic() - self._start:7.1f}s] {who}{text}\n")
+            self._stream.flush()
+
+    def started(self, deployment: str, step: str, what: str) -> None:
+        self._began[(deployment, step)] = time.monotonic()
+        self._line(deployment, f"{step}: {what}")
+
+    def waiting(self, deployment: str, step: str, status: str) -> None:
+        began = self._began.get((deployment, step), time.monotonic())
+        self._line(
+            deployment, f"{step}: waiting for Azure ({status}, {time.monotonic() - began:.0f}s so far)"
+        )
+
+    def finished(self, deployment: str, step: str, outcome: str, seconds: float) -> None:
+        self._line(deployment, f"{step}: {outcome} in {seconds:.1f}s")
+
+    def failed(self, deployment: str, step: str, message: str) -> None:
+        self._line(deployment, f"{step}: FAILED: {message}")
+
+    def close(self) -> None:
+        pass
+
+
+class LiveProgress:
+    """A rich live view on a terminal: a spinner row per running step (or per deployment in a fleet)."""
+
+    def __init__(self, *, fleet: bool = False) -> None:
+        from rich.console import Console
+        from rich.progress import Progress as RichProgress
+        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._fleet = fleet
+        self._lock = threading.Lock()
+        self._console = Console(stderr=True)
+        self._progress = RichProgress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=self._console
+        )
+        self._tasks: dict[str, Any] = {}
+        self._progress.start()
+
+    def _key(self, deployment: str, step: str) -> str:
+        return deployment if self._fleet else f"{deployment}/{step}"
+
+    def _show(self, deployment: str, step: str, text: str, *, done: bool = False) -> None:
+        key = self._key(deployment, step)
+        label = f"{deployment}: {step} {text}" if self._fleet else f"{step} {text}"
+        with self._lock:
+            if key not in self._tasks:
+                self._tasks[key] = self._progress.add_task(label, total=1)
+            self._progress.update(self._tasks[key], description=label, completed=1 if done else 0)
+
+    def started(self, deployment: str, step: str, what: str) -> None:
+        self._show(deployment, step, what)
+
+    def waiting(self, deployment: str, step: str, status: str) -> None:
+        self._show(deployment, step, f"[dim]waiting for Azure: {status}[/dim]")
+
+    def finished(self, deployment: str, step: str, outcome: str, seconds: float) -> None:
+        self._show(deployment, step, f"[green]{outcome}[/green] ({seconds:.1f}s)", done=not self._fleet)
+
+    def failed(self, deployment: str, step: str, message: str) -> None:
+        self._show(deployment, step, f"[red]failed[/red]: {message}", done=True)
+
+    def close(self) -> None:
+        self._progress.stop()
+
+
+def for_terminal(*, fleet: bool = False, quiet: bool = False) -> Progress:
+    """Live view on an interactive stderr, plain lines otherwise."""
+    if quiet:
+        return NullProgress()
+    if sys.stderr.isatty():
+        return LiveProgress(fleet=fleet)
+    return LineProgress(prefix_deployment=fleet)
