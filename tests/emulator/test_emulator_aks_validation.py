@@ -30,6 +30,38 @@ def _overlay(**extra: Any) -> dict[str, Any]:
     return {"networkPlugin": "azure", "networkPluginMode": "overlay"} | extra
 
 
+def _delegate(arm: Any, net: dict[str, Any]) -> dict[str, Any]:
+    delegation = {"name": "d", "properties": {"serviceName": "Microsoft.Web/serverFarms"}}
+    props = {"addressPrefix": "192.168.1.0/24", "routeTable": {"id": net["route_table"]}, "delegations": [delegation]}
+    arm.ok("PUT", net["subnet"], {"properties": props})
+    return {}
+
+
+def _add_nic(arm: Any, net: dict[str, Any]) -> dict[str, Any]:
+    config = {"name": "ip1", "properties": {"subnet": {"id": net["subnet"]}}}
+    arm.ok(
+        "PUT",
+        arm.net_id("rg1", "networkInterfaces", "nic1"),
+        {"location": "eastus", "properties": {"ipConfigurations": [config]}},
+    )
+    return {}
+
+
+def _drop_route_table(arm: Any, net: dict[str, Any]) -> dict[str, Any]:
+    arm.subnet(net["vnet"], "aks", "192.168.1.0/24")
+    return {}
+
+
+def _internet_default(arm: Any, net: dict[str, Any]) -> dict[str, Any]:
+    arm.route_table(next_hop="Internet")
+    return {}
+
+
+def _no_default(arm: Any, net: dict[str, Any]) -> dict[str, Any]:
+    arm.call("DELETE", f"{net['route_table']}/routes/egress")
+    return {}
+
+
 CASES: dict[str, tuple[dict[str, Any], Setup | None, str, str | None]] = {
     # name: (networkProfile overrides, body tweak, code, subcode)
     "max_pods_too_high": ({}, lambda arm, n: {"pools": [_pool(n, maxPods=300)]}, "InvalidParameter", None),
@@ -206,38 +238,6 @@ CASES: dict[str, tuple[dict[str, Any], Setup | None, str, str | None]] = {
         None,
     ),
 }
-
-
-def _delegate(arm: Any, net: dict[str, Any]) -> dict[str, Any]:
-    delegation = {"name": "d", "properties": {"serviceName": "Microsoft.Web/serverFarms"}}
-    props = {"addressPrefix": "192.168.1.0/24", "routeTable": {"id": net["route_table"]}, "delegations": [delegation]}
-    arm.ok("PUT", net["subnet"], {"properties": props})
-    return {}
-
-
-def _add_nic(arm: Any, net: dict[str, Any]) -> dict[str, Any]:
-    config = {"name": "ip1", "properties": {"subnet": {"id": net["subnet"]}}}
-    arm.ok(
-        "PUT",
-        arm.net_id("rg1", "networkInterfaces", "nic1"),
-        {"location": "eastus", "properties": {"ipConfigurations": [config]}},
-    )
-    return {}
-
-
-def _drop_route_table(arm: Any, net: dict[str, Any]) -> dict[str, Any]:
-    arm.subnet(net["vnet"], "aks", "192.168.1.0/24")
-    return {}
-
-
-def _internet_default(arm: Any, net: dict[str, Any]) -> dict[str, Any]:
-    arm.route_table(next_hop="Internet")
-    return {}
-
-
-def _no_default(arm: Any, net: dict[str, Any]) -> dict[str, Any]:
-    arm.call("DELETE", f"{net['route_table']}/routes/egress")
-    return {}
 
 
 def _body(arm: Any, net: dict[str, Any], network: dict[str, Any], tweak: dict[str, Any]) -> dict[str, Any]:
