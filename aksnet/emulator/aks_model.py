@@ -149,6 +149,8 @@ def _fill_egress(np: dict[str, Any], node_rg: str, cluster_id: str) -> None:
     if np["outboundType"] == "loadBalancer":
         lbp = np.setdefault("loadBalancerProfile", {})
         managed = lbp.setdefault("managedOutboundIPs", {"count": 1})
+        if "IPv6" in np["ipFamilies"]:
+            managed.setdefault("countIPv6", 1)
         count = int(managed.get("count", 1)) + int(managed.get("countIPv6", 0))
         lbp["effectiveOutboundIPs"] = _public_ips(node_rg, cluster_id, count)
         lbp.setdefault("allocatedOutboundPorts", 0)
