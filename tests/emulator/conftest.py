@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,6 @@ class Arm:
 
     def __init__(self, emu: Emulator) -> None:
         self.emu = emu
-        self._guid = 0
 
     @staticmethod
     def url(path: str, api: str) -> str:
@@ -42,9 +42,9 @@ class Arm:
     def get(self, path: str, api: str = NETWORK_API) -> Any:
         return self.ok("GET", path, api=api)
 
-    def next_guid(self) -> str:
-        self._guid += 1
-        return f"00000000-0000-0000-0000-{self._guid:012d}"
+    @staticmethod
+    def next_guid() -> str:
+        return str(uuid.uuid4())
 
     @staticmethod
     def rg_id(rg: str) -> str:
