@@ -249,12 +249,12 @@ def list_assignments(ctx: Ctx, params: dict[str, str]) -> Response:
     ctx.require_scope(scope)
     text = ctx.req.query.get("$filter", "")
     at_scope = "atscope()" in text.lower()
-    principals = {a or b for a, b in _PRINCIPAL.findall(text)}
+    principals = {(a or b).lower() for a, b in _PRINCIPAL.findall(text)}
     found = []
     for row in ctx.tx.of_type(ids.ROLE_ASSIGNMENT):
         where = row.meta["scope"]
         related = ids.is_within(scope, where) or (not at_scope and ids.is_within(where, scope))
-        if related and (not principals or row.body["properties"]["principalId"] in principals):
+        if related and (not principals or row.body["properties"]["principalId"].lower() in principals):
             found.append(row.body)
     return Response(200, {"value": found})
 

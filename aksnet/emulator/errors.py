@@ -38,6 +38,14 @@ EMULATED_CODES = frozenset(
         "OverlayMigrationRequiresPodCidr",
         "InUseNatGatewayCannotBeDeleted",
         "UserDefinedRoutingRequiresCustomSubnet",
+        # ARM/Network request checks whose real code was not found either.
+        "InvalidRoute",
+        "InvalidNextHopIpAddress",
+        "InvalidAddressSpace",
+        "VnetAddressSpacesOverlap",
+        "NetworkInterfaceMustHaveIpConfigurations",
+        "LockLevelInvalid",
+        "InvalidRoleAssignmentRequest",
     }
 )
 
