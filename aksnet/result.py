@@ -8,8 +8,8 @@ from typing import Any, Literal
 from aksnet.errors import AksnetError
 
 # created/updated/unchanged: this deployment owns it; adopted: found, used, never changed or deleted;
-# deleted/kept: what teardown did and why.
-Action = Literal["created", "updated", "unchanged", "adopted", "deleted", "kept", "skipped"]
+# deleted/kept: what teardown did and why; failed: the step's Azure operation failed; skipped: never started.
+Action = Literal["created", "updated", "unchanged", "adopted", "deleted", "kept", "skipped", "failed"]
 
 
 @dataclass(frozen=True)

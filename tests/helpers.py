@@ -53,3 +53,28 @@ def codes(findings: list[Finding]) -> set[str]:
 @pytest.fixture
 def base_spec() -> Spec:
     return make_spec()
+
+
+def emulated(tmp_path: Any, *, latency: float = 0.0, faults: str = "", clock: Any = None) -> Any:
+    """A session on a fresh emulator: the real SDK clients and azure-core pipeline, only the transport swapped."""
+    from aksnet.azure.session import emulator_session
+
+    env = {"AKSNET_EMULATOR_DB": str(tmp_path / "emulator.db"), "AKSNET_EMULATOR_LATENCY": str(latency)}
+    if faults:
+        env["AKSNET_EMULATOR_FAULTS"] = faults
+    return emulator_session(env, clock)
+
+
+def up(spec: Spec, session: Any, *, env: dict[str, str] | None = None, **options: Any) -> Any:
+    """Provision in-process; returns the RunResult."""
+    from aksnet.azure.provision import UpOptions, provision
+
+    options.setdefault("allow_cluster_update", True)
+    return provision(spec, session, UpOptions(**options), env or {})
+
+
+def scenario(name: str, *overrides: str) -> Spec:
+    from aksnet.scenarios import SCENARIO_DIR
+    from aksnet.spec import load_spec
+
+    return load_spec(SCENARIO_DIR / f"{name}.yaml", overrides)

@@ -10,7 +10,7 @@ from aksnet.azure.context import ARM_TYPES, RunContext
 from aksnet.azure.steps import HANDLERS
 from aksnet.errors import AksnetError, AzureOperationError, Interrupted
 from aksnet.plan import Step
-from aksnet.result import ResourceResult, RunResult
+from aksnet.result import Action, ResourceResult, RunResult
 
 MAX_PARALLEL_STEPS = 8
 
@@ -82,19 +82,17 @@ def run_graph(
 
 def _ready(steps: Sequence[Step], done: dict[str, ResourceResult], running: object) -> list[Step]:
     busy = {s.id for s in running}  # type: ignore[attr-defined]
-    return [
-        s for s in steps if s.id not in done and s.id not in busy and all(d in done for d in s.depends_on)
-    ]
+    return [s for s in steps if s.id not in done and s.id not in busy and all(d in done for d in s.depends_on)]
 
 
-def _collect(
-    step: Step, future: Future[ResourceResult], done: dict[str, ResourceResult], result: RunResult
-) -> None:
+def _collect(step: Step, future: Future[ResourceResult], done: dict[str, ResourceResult], result: RunResult) -> None:
     try:
         done[step.id] = future.result()
+        return
     except AksnetError as exc:
-        result.error = result.error or exc
-    except Exception as exc:
-        result.error = result.error or AzureOperationError(
-            f"{step.id}: {exc.__class__.__name__}: {exc}", code="UNEXPECTED"
-        )
+        error = exc
+    except Exception as exc:  # a bug in one step still reports what the others did
+        error = AzureOperationError(f"{step.id}: {exc.__class__.__name__}: {exc}", code="UNEXPECTED")
+    result.error = result.error or error
+    action: Action = "skipped" if isinstance(error, Interrupted) else "failed"
+    done[step.id] = ResourceResult(ARM_TYPES[step.kind], step.resource_id, action, error.message)

@@ -73,5 +73,7 @@ def report(exc: AksnetError, output: Output, document: Callable[[AksnetError], d
         print_json(document(exc))
         return
     stderr(f"Error: {exc.message}")
+    if isinstance(exc.details, str):
+        stderr(f"  fix: {exc.details}")
     if isinstance(exc, InvalidRequest) and exc.findings:
         stderr(render_findings(exc.findings))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from aksnet.cli import capacity, plan, scenarios, up
+from aksnet.cli import capacity, plan, scenarios, status, up
 
 app = typer.Typer(
     name="aksnet",
@@ -29,11 +29,17 @@ def main(
     ] = False,
 ) -> None:
     """aksnet: one scenario file in, an AKS cluster in the network you need out."""
+    import logging
+    import os
+
+    # The SDK logs every credential it tried at WARNING; aksnet reports the outcome itself.
+    logging.getLogger("azure").setLevel(logging.DEBUG if os.environ.get("AKSNET_DEBUG") else logging.ERROR)
     ctx.obj = {"emulator": emulator}
 
 
 app.command("plan")(plan.command)
 app.command("up")(up.command)
+app.command("status")(status.command)
 app.command("capacity")(capacity.command)
 app.command("scenarios")(scenarios.command)
 

@@ -1,0 +1,5 @@
+"""`python -m aksnet`: the same as the `aksnet` command."""
+
+from aksnet.cli.main import run
+
+run()
