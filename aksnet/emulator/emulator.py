@@ -23,7 +23,7 @@ from aksnet.emulator import (
     vnets,
 )
 from aksnet.emulator.context import Ctx, Settings, new_guid
-from aksnet.emulator.errors import ArmError
+from aksnet.emulator.errors import ArmError, invalid_body
 from aksnet.emulator.faults import Dice, Faults
 from aksnet.emulator.router import Request, Response, Route, Router
 from aksnet.emulator.store import Store
@@ -132,8 +132,10 @@ class Emulator:
             try:
                 body = json.loads(content) if content else None
             except ValueError:
-                body = "<invalid JSON>"
-            response = self.dispatch(method, url, dict(headers), body)
+                error = invalid_body("the body is not valid JSON")
+                response = Response(error.status, error.body())
+            else:
+                response = self.dispatch(method, url, dict(headers), body)
         payload = b"" if response.body is None or method.upper() == "HEAD" else json.dumps(response.body).encode()
         out = {"Content-Type": "application/json; charset=utf-8", "x-ms-request-id": new_guid()}
         return response.status, out | response.headers, payload
@@ -183,8 +185,6 @@ class Emulator:
         with self._store.transaction() as tx:
             ctx = Ctx(tx, self.clock.now(), self._settings, req)
             resources.check_registered(ctx, found.arm_type)
-            if req.body == "<invalid JSON>":
-                raise ArmError(400, "InvalidRequestContent", "The request content was not valid JSON.")
             return found.handler(ctx, params)
 
     def _count(self, method: str, arm_type: str) -> None:
