@@ -17,9 +17,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+CODE := aksnet tests $(wildcard bench)
+
 lint: install
-	$(BIN)/ruff check aksnet tests bench
-	$(BIN)/ruff format --check aksnet tests bench
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
 	$(BIN)/mypy
 
 test: lint
