@@ -116,9 +116,7 @@ def _convert_dataclass(cls: Any, data: Any, errors: list[FieldError], path: str)
         return None
 
 
-def _report_unknown_keys(
-    data: dict[Any, Any], fields: Mapping[str, Any], errors: list[FieldError], path: str
-) -> None:
+def _report_unknown_keys(data: dict[Any, Any], fields: Mapping[str, Any], errors: list[FieldError], path: str) -> None:
     for key in data:
         if key in fields:
             continue
@@ -148,9 +146,7 @@ def _convert_scalar(tp: Any, data: Any, errors: list[FieldError], path: str) -> 
 def _parse_network(data: Any, errors: list[FieldError], path: str) -> ipaddress.IPv4Network | None:
     text = str(data).strip() if isinstance(data, str) else None
     if text is None or "/" not in text:
-        errors.append(
-            FieldError(path, f"{data!r} is not a CIDR", "write it as address/prefix, e.g. 10.0.0.0/16")
-        )
+        errors.append(FieldError(path, f"{data!r} is not a CIDR", "write it as address/prefix, e.g. 10.0.0.0/16"))
         return None
     try:
         return ipaddress.IPv4Network(text)
@@ -178,11 +174,7 @@ def _describe(data: Any) -> str:
     if data is None:
         return "nothing (null)"
     kind = {dict: "a map", list: "a list", bool: "a boolean", int: "a number", float: "a number"}
-    return (
-        f"{kind.get(type(data), 'a string')} {data!r}"
-        if not isinstance(data, dict | list)
-        else kind[type(data)]
-    )
+    return f"{kind.get(type(data), 'a string')} {data!r}" if not isinstance(data, dict | list) else kind[type(data)]
 
 
 @cache

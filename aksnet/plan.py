@@ -94,9 +94,7 @@ class Plan:
         level: dict[str, int] = {}
         for s in self.steps:  # steps are in dependency order
             level[s.id] = 1 + max((level[d] for d in s.depends_on), default=-1)
-        return [
-            [s for s in self.steps if level[s.id] == n] for n in range(max(level.values(), default=-1) + 1)
-        ]
+        return [[s for s in self.steps if level[s.id] == n] for n in range(max(level.values(), default=-1) + 1)]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -158,9 +156,7 @@ class Ids:
             resource_group=resource_group_id(sub, spec.resource_group),
             vnet=vnet,
             subnet=f"{vnet}/subnets/{spec.vnet.subnet.name}",
-            route_table=provider_id(
-                sub, spec.route_table_resource_group, "Microsoft.Network/routeTables", rt.name
-            )
+            route_table=provider_id(sub, spec.route_table_resource_group, "Microsoft.Network/routeTables", rt.name)
             if rt
             else None,
             identity=identity,
@@ -262,18 +258,14 @@ def route_body(route: RouteSpec) -> dict[str, Any]:
 def _subnet_step(spec: Spec, ids: Ids) -> Step:
     subnet, rt = spec.vnet.subnet, spec.route_table
     # An owned identity first: a subnet created in a VNet this deployment does not own is recorded on it.
-    depends = (
-        ("virtual_network",) + (("route_table",) if rt else ()) + (() if spec.identity.id else ("identity",))
-    )
+    depends = ("virtual_network",) + (("route_table",) if rt else ()) + (() if spec.identity.id else ("identity",))
     association = {"routeTable": {"id": ids.route_table}} if rt else {}
     if not spec.subnet_existing:
         body = {"properties": {"addressPrefix": str(subnet.address_prefix), **association}}
         return Step("subnet", "subnet", "create", subnet.name, ids.subnet, depends, body)
     if rt is not None and not rt.existing:
         # Merged into the subnet as read at run time: a subnet PUT replaces the whole subnet.
-        return Step(
-            "subnet", "subnet", "associate", subnet.name, ids.subnet, depends, {"properties": association}
-        )
+        return Step("subnet", "subnet", "associate", subnet.name, ids.subnet, depends, {"properties": association})
     return Step("subnet", "subnet", "use", subnet.name, ids.subnet, depends)
 
 
@@ -309,9 +301,7 @@ def _cluster_step(spec: Spec, ids: Ids, tags: Mapping[str, str], grants: tuple[s
     properties: dict[str, Any] = {}
     if cluster.kubernetes_version:
         properties["kubernetesVersion"] = cluster.kubernetes_version
-    properties["dnsPrefix"] = cluster.dns_prefix or default_dns_prefix(
-        cluster.name, spec.resource_group, ids.sub
-    )
+    properties["dnsPrefix"] = cluster.dns_prefix or default_dns_prefix(cluster.name, spec.resource_group, ids.sub)
     properties["agentPoolProfiles"] = [_pool_body(p, ids.subnet) for p in cluster.node_pools]
     properties["networkProfile"] = network_profile(spec)
     if cluster.has_windows_pool and cluster.windows_admin_username:

@@ -28,8 +28,7 @@ NPM_WINDOWS_END_OF_SUPPORT = date(2026, 9, 30)
 # concepts-network-cni-overview.md: AKS rejects pod CIDRs overlapping these "during cluster creation or
 # update".
 RESERVED_RANGES = tuple(
-    ipaddress.ip_network(cidr)
-    for cidr in ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
+    ipaddress.ip_network(cidr) for cidr in ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
 )
 
 # update-azure-cni.md: the overlay update needs a cluster that "Is on Kubernetes version 1.27 or later".
@@ -167,9 +166,7 @@ class MigrationRefused(InvalidRequest):
         return {"code": self.code, "message": self.message, "alternative": self.alternative}
 
 
-def plan_policy_migration(
-    current: ClusterNetwork, target: str, *, today: date | None = None
-) -> MigrationPlan:
+def plan_policy_migration(current: ClusterNetwork, target: str, *, today: date | None = None) -> MigrationPlan:
     """Compute the supported path from the cluster's engine to ``target``, or raise MigrationRefused."""
     today = today or date.today()
     target = target.strip().lower()
@@ -327,8 +324,7 @@ def _refuse_cilium_with_nap(current: ClusterNetwork, target: str, today: date) -
         raise MigrationRefused(
             f"Cluster {current.name} has node auto-provisioning (NAP) enabled, which blocks the "
             "update to Azure CNI Powered by Cilium.",
-            "disable NAP (nodeProvisioningProfile.mode Manual), run migrate-policy --to cilium, "
-            "then re-enable NAP.",
+            "disable NAP (nodeProvisioningProfile.mode Manual), run migrate-policy --to cilium, then re-enable NAP.",
             "CILIUM_WITH_NODE_AUTO_PROVISIONING",
         )
 
@@ -360,8 +356,7 @@ def _refuse_npm_on_kubenet(current: ClusterNetwork, target: str, today: date) ->
     # NetworkPolicyAzureNotSupportedForKubenet (arm-facts §2.2).
     if target == "azure" and current.plugin == "kubenet":
         raise MigrationRefused(
-            f"Cluster {current.name} uses kubenet, and Azure Network Policy Manager is not supported "
-            "on kubenet.",
+            f"Cluster {current.name} uses kubenet, and Azure Network Policy Manager is not supported on kubenet.",
             "migrate to Azure CNI Overlay first, or choose --to calico (supported on kubenet) or "
             "--to cilium (aksnet moves the cluster to Azure CNI Overlay on the way).",
             "NPM_ON_KUBENET",
@@ -576,9 +571,7 @@ def _sets_overlay(step: MigrationStep) -> bool:
     return step.set.get("networkPluginMode") == "overlay"
 
 
-def _calico_resources_warning(
-    current: ClusterNetwork, steps: Sequence[MigrationStep]
-) -> list[MigrationWarning]:
+def _calico_resources_warning(current: ClusterNetwork, steps: Sequence[MigrationStep]) -> list[MigrationWarning]:
     if current.policy != "calico":
         return []
     # use-network-policies.md, "Uninstall": Calico's CRDs and CRs stay; deleting them before Calico is
@@ -608,9 +601,7 @@ def _not_enforced_warning(
         if current.policy == "none":
             message = f"Cilium enforces {subject} only once step {last} has reimaged every node."
         elif last == 1:
-            message = (
-                f"{subject} are enforced inconsistently, or not at all, until step 1 has reimaged every node."
-            )
+            message = f"{subject} are enforced inconsistently, or not at all, until step 1 has reimaged every node."
         else:
             message = f"{subject} are not enforced from step 1 until step {last} has reimaged every node."
     elif len(steps) == 2:
@@ -685,9 +676,7 @@ def _retirement_warnings(
 def _support_phrase(end: date, today: date) -> str:
     if today > end:
         return f"reached end of support on {end.isoformat()}"
-    return (
-        f"reaches end of support on {end.isoformat()} ({(end - today).days} days after {today.isoformat()})"
-    )
+    return f"reaches end of support on {end.isoformat()} ({(end - today).days} days after {today.isoformat()})"
 
 
 def _kubenet_retirement(current: ClusterNetwork, steps: Sequence[MigrationStep], today: date) -> list[str]:

@@ -89,16 +89,12 @@ class _Rule:
         return f"{self.direction} rule {self.number}"
 
 
-def scan_policies(
-    path: Path, *, pod_cidrs: Sequence[str] = (), node_cidrs: Sequence[str] = ()
-) -> list[PolicyFinding]:
+def scan_policies(path: Path, *, pod_cidrs: Sequence[str] = (), node_cidrs: Sequence[str] = ()) -> list[PolicyFinding]:
     """Findings for every NetworkPolicy under ``path`` that Cilium enforces differently."""
     return list(scan_policy_path(path, pod_cidrs=pod_cidrs, node_cidrs=node_cidrs).findings)
 
 
-def scan_policy_path(
-    path: Path, *, pod_cidrs: Sequence[str] = (), node_cidrs: Sequence[str] = ()
-) -> PolicyScan:
+def scan_policy_path(path: Path, *, pod_cidrs: Sequence[str] = (), node_cidrs: Sequence[str] = ()) -> PolicyScan:
     """Like :func:`scan_policies`, also counting the policies read and naming the items skipped."""
     ranges = _cluster_ranges(pod_cidrs, node_cidrs)
     located = (
@@ -277,9 +273,7 @@ def _ip_blocks(policy: _Policy, rule: _Rule) -> Iterator[tuple[Network, list[Net
             yield cidr, excepts
 
 
-def _selected_ranges(
-    cidr: Network, excepts: Sequence[Network], ranges: Sequence[_ClusterRange]
-) -> list[_ClusterRange]:
+def _selected_ranges(cidr: Network, excepts: Sequence[Network], ranges: Sequence[_ClusterRange]) -> list[_ClusterRange]:
     return [r for r in ranges if r.network.version == cidr.version and _reaches(cidr, excepts, r.network)]
 
 
@@ -302,9 +296,7 @@ def _minus(part: Network, excluded: Network) -> list[Network]:
     return list(part.address_exclude(excluded))  # type: ignore[arg-type]
 
 
-def _ipblock_findings(
-    policy: _Policy, rule: _Rule, ranges: Sequence[_ClusterRange]
-) -> Iterator[PolicyFinding]:
+def _ipblock_findings(policy: _Policy, rule: _Rule, ranges: Sequence[_ClusterRange]) -> Iterator[PolicyFinding]:
     for cidr, excepts in _ip_blocks(policy, rule):
         hits = _selected_ranges(cidr, excepts, ranges)
         if not hits:
@@ -353,10 +345,7 @@ def _restricts_egress(policy: _Policy) -> bool:
 
 def _allows_all_egress(policy: _Policy, rules: Sequence[_Rule]) -> bool:
     # An egress rule with neither `to` nor `ports` matches every destination and port, nodes included.
-    return any(
-        rule.direction == "egress" and not _peers(policy, rule) and not rule.body.get("ports")
-        for rule in rules
-    )
+    return any(rule.direction == "egress" and not _peers(policy, rule) and not rule.body.get("ports") for rule in rules)
 
 
 def _egress_to_node_findings(

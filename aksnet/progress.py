@@ -63,9 +63,7 @@ class LineProgress:
 
     def waiting(self, deployment: str, step: str, status: str) -> None:
         began = self._began.get((deployment, step), time.monotonic())
-        self._line(
-            deployment, f"{step}: waiting for Azure ({status}, {time.monotonic() - began:.0f}s so far)"
-        )
+        self._line(deployment, f"{step}: waiting for Azure ({status}, {time.monotonic() - began:.0f}s so far)")
 
     def finished(self, deployment: str, step: str, outcome: str, seconds: float) -> None:
         self._line(deployment, f"{step}: {outcome} in {seconds:.1f}s")

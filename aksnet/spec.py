@@ -19,9 +19,7 @@ Plugin = Literal["kubenet", "azure", "none"]
 PluginMode = Literal["overlay"]
 Dataplane = Literal["azure", "cilium"]
 Policy = Literal["none", "azure", "calico", "cilium"]
-OutboundType = Literal[
-    "loadBalancer", "userDefinedRouting", "managedNATGateway", "userAssignedNATGateway", "none"
-]
+OutboundType = Literal["loadBalancer", "userDefinedRouting", "managedNATGateway", "userAssignedNATGateway", "none"]
 NextHopType = Literal["VirtualAppliance", "VirtualNetworkGateway", "Internet", "VnetLocal", "None"]
 PoolMode = Literal["System", "User"]
 OsType = Literal["Linux", "Windows"]
@@ -234,9 +232,7 @@ def read_yaml(path: Path) -> Any:
         where = getattr(exc, "problem_mark", None)
         at = f" (line {where.line + 1}, column {where.column + 1})" if where else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise fail(
-            f"{path} is not valid YAML{at}: {problem}", "fix the YAML syntax at that position"
-        ) from None
+        raise fail(f"{path} is not valid YAML{at}: {problem}", "fix the YAML syntax at that position") from None
 
 
 def _unique_key_loader() -> Any:
@@ -248,9 +244,7 @@ def _unique_key_loader() -> Any:
             for key_node, _ in node.value:
                 key = self.construct_object(key_node, deep=deep)
                 if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r}", key_node.start_mark
-                    )
+                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
                 seen.add(key)
             return super().construct_mapping(node, deep)
 
@@ -265,9 +259,7 @@ def apply_override(data: Any, override: str, errors: list[FieldError]) -> Any:
     path = path.strip()
     if not sep or not path:
         errors.append(
-            FieldError(
-                path, f"--set {override!r} is not PATH=VALUE", "e.g. --set cluster.node_pools.0.count=5"
-            )
+            FieldError(path, f"--set {override!r} is not PATH=VALUE", "e.g. --set cluster.node_pools.0.count=5")
         )
         return data
     try:
@@ -283,9 +275,7 @@ def _set_path(node: Any, keys: list[str], value: Any, errors: list[FieldError], 
     key, rest = keys[0], keys[1:]
     if isinstance(node, list):
         if not key.isdigit() or int(key) >= len(node):
-            errors.append(
-                FieldError(full, f"{key!r} is not an index of a list of {len(node)}", "use 0-based indexes")
-            )
+            errors.append(FieldError(full, f"{key!r} is not an index of a list of {len(node)}", "use 0-based indexes"))
             return
         slot: Any = int(key)
     elif isinstance(node, dict):
@@ -324,13 +314,9 @@ def resolve_defaults(spec: Spec) -> Spec:
     )
     pools = tuple(_resolve_pool(p, i, resolved) for i, p in enumerate(cluster.node_pools))
     identity = (
-        spec.identity
-        if (spec.identity.name or spec.identity.id)
-        else IdentitySpec(name=f"{cluster.name}-identity")
+        spec.identity if (spec.identity.name or spec.identity.id) else IdentitySpec(name=f"{cluster.name}-identity")
     )
-    return dataclasses.replace(
-        spec, cluster=dataclasses.replace(resolved, node_pools=pools), identity=identity
-    )
+    return dataclasses.replace(spec, cluster=dataclasses.replace(resolved, node_pools=pools), identity=identity)
 
 
 def _default_dns_ip(service_cidr: IPv4Network) -> IPv4Address:

@@ -67,9 +67,7 @@ def test_every_bundled_scenario_plans_without_errors(scenario: Any) -> None:
 
 
 def test_plan_json_keys_are_the_contract(tmp_path: Path) -> None:
-    document = json_of(
-        invoke("plan", write(tmp_path, BASE), "-o", "json", "--set", "cluster.node_pools.0.max_pods=9")
-    )
+    document = json_of(invoke("plan", write(tmp_path, BASE), "-o", "json", "--set", "cluster.node_pools.0.max_pods=9"))
     assert set(document) == PLAN_KEYS
     assert set(document["findings"][0]) == FINDING_KEYS
     assert set(document["capacity"]) == CAPACITY_KEYS
@@ -125,9 +123,7 @@ def test_bad_input_in_table_mode_goes_to_stderr_with_the_fix(tmp_path: Path) -> 
 
 
 def test_absurd_numbers_are_findings(tmp_path: Path) -> None:
-    result = invoke(
-        "plan", write(tmp_path, BASE), "-o", "json", "--set", "cluster.node_pools.0.count=99999999"
-    )
+    result = invoke("plan", write(tmp_path, BASE), "-o", "json", "--set", "cluster.node_pools.0.count=99999999")
     assert result.exit_code == 2
     assert "NODE_COUNT_OUT_OF_RANGE" in {f["code"] for f in json_of(result)["findings"]}
 
@@ -136,17 +132,13 @@ def test_capacity_reproduces_the_seeds_examples() -> None:
     kubenet = json_of(invoke("capacity", "--plugin", "kubenet", "--subnet", "192.168.1.0/24", "-o", "json"))
     assert (kubenet["capacity"]["max_nodes"], kubenet["capacity"]["max_pods"]) == (251, 27_610)
     cni = json_of(
-        invoke(
-            "capacity", "--plugin", "azure", "--subnet", "192.168.1.0/24", "--max-pods", "30", "-o", "json"
-        )
+        invoke("capacity", "--plugin", "azure", "--subnet", "192.168.1.0/24", "--max-pods", "30", "-o", "json")
     )
     assert (cni["capacity"]["max_nodes"], cni["capacity"]["max_pods"]) == (8, 240)
 
 
 def test_capacity_exits_2_when_the_nodes_do_not_fit() -> None:
-    result = invoke(
-        "capacity", "--plugin", "azure", "--subnet", "10.0.0.0/24", "--nodes", "8", "--surge", "1"
-    )
+    result = invoke("capacity", "--plugin", "azure", "--subnet", "10.0.0.0/24", "--nodes", "8", "--surge", "1")
     assert result.exit_code == 2
     assert "free" in result.stdout
 

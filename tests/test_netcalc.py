@@ -31,9 +31,7 @@ def test_azure_cni_slash_24_at_30_pods_holds_8_nodes_and_240_pods() -> None:
 
 
 def test_kubenet_slash_27_runs_20_to_25_nodes_with_room_to_upgrade() -> None:
-    cap = capacity(
-        "kubenet", IPv4Network("192.168.1.0/27"), 110, pod_cidr=KUBENET_POD_RANGE, surge_setting="10%"
-    )
+    cap = capacity("kubenet", IPv4Network("192.168.1.0/27"), 110, pod_cidr=KUBENET_POD_RANGE, surge_setting="10%")
     assert cap.max_nodes == 27
     assert 20 <= cap.max_nodes_with_surge <= 25
     assert 2_200 <= cap.max_nodes_with_surge * 110 <= 2_750
@@ -60,9 +58,7 @@ def test_reserved_ranges_are_found_by_overlap_not_containment() -> None:
 
 
 prefixes = st.integers(min_value=8, max_value=29)
-networks = st.builds(
-    lambda addr, plen: IPv4Network((addr, plen), strict=False), st.integers(0, 2**32 - 1), prefixes
-)
+networks = st.builds(lambda addr, plen: IPv4Network((addr, plen), strict=False), st.integers(0, 2**32 - 1), prefixes)
 
 
 @given(networks)

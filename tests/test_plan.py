@@ -72,9 +72,7 @@ def test_role_assignment_names_are_deterministic_guids_per_deployment_and_scope(
     assert role_assignment_name("a", scope) == role_assignment_name("a", scope.upper())
     assert role_assignment_name("a", scope) != role_assignment_name("b", scope)
     plan_1, plan_2 = build_plan(make_spec()), build_plan(make_spec())
-    assert (
-        plan_1.step("role_assignment.subnet").resource_id == plan_2.step("role_assignment.subnet").resource_id
-    )
+    assert plan_1.step("role_assignment.subnet").resource_id == plan_2.step("role_assignment.subnet").resource_id
 
 
 def test_every_created_resource_carries_the_ownership_tags() -> None:
@@ -97,9 +95,7 @@ def test_route_table_is_associated_with_the_subnet_before_the_cluster() -> None:
 
 def test_new_vnet_is_created_with_its_subnet_inline() -> None:
     body = build_plan(make_spec()).requests["virtual_network"]
-    assert body["properties"]["subnets"] == [
-        {"name": "nodes", "properties": {"addressPrefix": "10.20.0.0/24"}}
-    ]
+    assert body["properties"]["subnets"] == [{"name": "nodes", "properties": {"addressPrefix": "10.20.0.0/24"}}]
 
 
 def test_brought_network_is_used_not_created() -> None:

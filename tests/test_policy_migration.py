@@ -187,9 +187,7 @@ def test_the_table_covers_every_network_engine_and_target() -> None:
     assert set(PATHS) == {(n, s, t) for n in NETWORKS for s in engines for t in engines}
 
 
-@pytest.mark.parametrize(
-    ("network", "source", "target"), list(PATHS), ids=[f"{n}:{s}->{t}" for n, s, t in PATHS]
-)
+@pytest.mark.parametrize(("network", "source", "target"), list(PATHS), ids=[f"{n}:{s}->{t}" for n, s, t in PATHS])
 def test_migration_path(network: str, source: str, target: str) -> None:
     expected = PATHS[(network, source, target)]
     if isinstance(expected, InvalidSource):
@@ -600,9 +598,7 @@ valid_sources = st.builds(
 
 
 @given(valid_sources, st.sampled_from(["none", "azure", "calico", "cilium"]))
-def test_every_plan_reaches_its_target_through_updates_azure_accepts(
-    current: ClusterNetwork, target: str
-) -> None:
+def test_every_plan_reaches_its_target_through_updates_azure_accepts(current: ClusterNetwork, target: str) -> None:
     try:
         result = plan(current, target)
     except MigrationRefused as refused:

@@ -35,9 +35,7 @@ def by_policy(findings: list[PolicyFinding]) -> dict[str, list[str]]:
 
 def detail(findings: list[PolicyFinding], policy: str, construct: str) -> str:
     namespace, name = policy.split("/")
-    matches = [
-        f.detail for f in findings if (f.namespace, f.name, f.construct) == (namespace, name, construct)
-    ]
+    matches = [f.detail for f in findings if (f.namespace, f.name, f.construct) == (namespace, name, construct)]
     assert len(matches) == 1, matches
     return matches[0]
 
@@ -170,9 +168,7 @@ def test_json_lists_are_read_too(tmp_path: Path) -> None:
 
 def test_ipv6_ipblock_is_checked_against_ipv6_pod_ranges() -> None:
     spec = {"ingress": [{"from": [{"ipBlock": {"cidr": "fd12:3456:789a::/48"}}]}]}
-    scan = scan_policy_documents(
-        [netpol(spec)], pod_cidrs=["fd12:3456:789a::/64"], node_cidrs=["10.224.0.0/16"]
-    )
+    scan = scan_policy_documents([netpol(spec)], pod_cidrs=["fd12:3456:789a::/64"], node_cidrs=["10.224.0.0/16"])
     assert [f.construct for f in scan.findings] == [IPBLOCK]
 
 
@@ -200,9 +196,7 @@ def test_policy_types_ingress_only_ignores_an_egress_section() -> None:
 
 def test_several_findings_of_one_kind_in_one_policy_are_each_reported() -> None:
     ports = [{"port": "http"}, {"port": "metrics"}, {"port": 8000, "endPort": 8010}]
-    scan = scan_policy_documents(
-        [netpol({"ingress": [{"ports": ports}]})], pod_cidrs=POD_CIDRS, node_cidrs=NODE_CIDRS
-    )
+    scan = scan_policy_documents([netpol({"ingress": [{"ports": ports}]})], pod_cidrs=POD_CIDRS, node_cidrs=NODE_CIDRS)
     assert [f.construct for f in scan.findings] == [NAMED_PORT, NAMED_PORT, END_PORT]
 
 
@@ -221,9 +215,7 @@ def test_file_that_is_not_yaml_names_the_file_and_line() -> None:
 
 
 def test_document_of_another_kind_names_the_file_and_kind() -> None:
-    with pytest.raises(
-        InvalidRequest, match=r"deployment\.yaml \(document 1\) is Deployment, not a NetworkPolicy"
-    ):
+    with pytest.raises(InvalidRequest, match=r"deployment\.yaml \(document 1\) is Deployment, not a NetworkPolicy"):
         scan_policies(FIXTURES / "bad" / "deployment.yaml")
 
 

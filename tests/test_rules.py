@@ -411,10 +411,7 @@ TRIPS = [
     ),
     (
         "appliance-without-ip",
-        (
-            "route_table={name: rt, routes: [{name: r, address_prefix: 10.9.0.0/16, "
-            "next_hop_type: VirtualAppliance}]}",
-        ),
+        ("route_table={name: rt, routes: [{name: r, address_prefix: 10.9.0.0/16, next_hop_type: VirtualAppliance}]}",),
         "ROUTE_INVALID",
         "route_table.routes.0.next_hop_ip_address",
         "error",
@@ -470,10 +467,7 @@ TRIPS = [
     ),
     (
         "identity-name-and-id",
-        (
-            "identity.id=/subscriptions/s/resourceGroups/r/providers/"
-            "Microsoft.ManagedIdentity/userAssignedIdentities/x",
-        ),
+        ("identity.id=/subscriptions/s/resourceGroups/r/providers/Microsoft.ManagedIdentity/userAssignedIdentities/x",),
         "SPEC_INVALID",
         "identity",
         "error",
@@ -586,12 +580,8 @@ INSIDE = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("overrides", "code", "field", "severity"), [t[1:] for t in TRIPS], ids=[t[0] for t in TRIPS]
-)
-def test_rule_trips_with_field_and_severity(
-    overrides: tuple[str, ...], code: str, field: str, severity: str
-) -> None:
+@pytest.mark.parametrize(("overrides", "code", "field", "severity"), [t[1:] for t in TRIPS], ids=[t[0] for t in TRIPS])
+def test_rule_trips_with_field_and_severity(overrides: tuple[str, ...], code: str, field: str, severity: str) -> None:
     found = findings_of(*overrides)
     matching = [f for f in found if f.code == code and f.field == field]
     assert matching, f"expected {code} on {field}, got {[(f.code, f.field) for f in found]}"
@@ -636,9 +626,7 @@ def test_npm_on_windows_warned_on_its_last_day() -> None:
 
 def test_windows_password_is_judged_but_never_echoed() -> None:
     secret = "short1A"
-    found = findings_of(
-        *OVERLAY_CALICO, WINDOWS_POOLS, WIN_USER, env={"AKSNET_WINDOWS_ADMIN_PASSWORD": secret}
-    )
+    found = findings_of(*OVERLAY_CALICO, WINDOWS_POOLS, WIN_USER, env={"AKSNET_WINDOWS_ADMIN_PASSWORD": secret})
     bad = [f for f in found if f.code == "WINDOWS_PASSWORD_INVALID"]
     assert bad and all(secret not in f.message + f.hint for f in found)
     assert "WINDOWS_PASSWORD_INVALID" not in codes(

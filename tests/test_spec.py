@@ -117,10 +117,7 @@ def test_unknown_nested_key_in_a_list_names_its_index() -> None:
 
 def test_every_problem_is_reported_at_once() -> None:
     fields = {
-        field
-        for field, _ in invalid(
-            "bogus=1", "cluster.pod_cidr=10.244.0.1/16", "cluster.node_pools.0.count=many"
-        )
+        field for field, _ in invalid("bogus=1", "cluster.pod_cidr=10.244.0.1/16", "cluster.node_pools.0.count=many")
     }
     assert fields == {"bogus", "cluster.pod_cidr", "cluster.node_pools.0.count"}
 

@@ -59,9 +59,7 @@ def translate(exc: BaseException, doing: str) -> AksnetError:
     if isinstance(exc, ClientAuthenticationError) and status_of(exc) in (None, 401):
         return AuthError(f"{doing}: Azure did not accept the credential", code="NO_CREDENTIAL")
     if isinstance(exc, ServiceRequestError):
-        return AzureOperationError(
-            f"{doing}: could not reach Azure ({exc.__class__.__name__})", code="NETWORK"
-        )
+        return AzureOperationError(f"{doing}: could not reach Azure ({exc.__class__.__name__})", code="NETWORK")
     if isinstance(exc, HttpResponseError):
         code = arm_code(exc) or f"HTTP_{status_of(exc)}"
         message = f"{doing}: {code}: {arm_message(exc)}"

@@ -24,13 +24,9 @@ class PluginChoice(StrEnum):
 def command(
     plugin: Annotated[PluginChoice, typer.Option("--plugin", help="kubenet, azure (flat), overlay or none.")],
     subnet: Annotated[str, typer.Option("--subnet", help="The node subnet, e.g. 10.240.0.0/24.")],
-    max_pods: Annotated[
-        int | None, typer.Option("--max-pods", help="Pods per node (AKS default per plugin).")
-    ] = None,
+    max_pods: Annotated[int | None, typer.Option("--max-pods", help="Pods per node (AKS default per plugin).")] = None,
     nodes: Annotated[int, typer.Option("--nodes", help="Nodes you plan to run.")] = 0,
-    surge: Annotated[
-        str, typer.Option("--surge", help="Upgrade surge: a node count or a percentage.")
-    ] = "10%",
+    surge: Annotated[str, typer.Option("--surge", help="Upgrade surge: a node count or a percentage.")] = "10%",
     pod_cidr: Annotated[str | None, typer.Option("--pod-cidr", help="Pod range (kubenet/overlay).")] = None,
     output: OutputOption = Output.table,
 ) -> None:

@@ -26,9 +26,7 @@ OutputOption = Annotated[
 ]
 SetOption = Annotated[
     list[str] | None,
-    typer.Option(
-        "--set", metavar="PATH=VALUE", help="Override a spec field, e.g. cluster.node_pools.0.count=5."
-    ),
+    typer.Option("--set", metavar="PATH=VALUE", help="Override a spec field, e.g. cluster.node_pools.0.count=5."),
 ]
 
 
@@ -52,9 +50,7 @@ def error_document(exc: AksnetError) -> dict[str, Any]:
 
 
 @contextmanager
-def edge(
-    output: Output, document: Callable[[AksnetError], dict[str, Any]] = error_document
-) -> Iterator[None]:
+def edge(output: Output, document: Callable[[AksnetError], dict[str, Any]] = error_document) -> Iterator[None]:
     """Turn aksnet's errors into a message (or one JSON document) and the error's exit code."""
     try:
         yield

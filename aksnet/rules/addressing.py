@@ -99,14 +99,10 @@ def pod_cidr(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
             "pick disjoint pod and service ranges, e.g. pods 10.244.0.0/16 and services 10.0.0.0/16",
         )
     # kubenet must keep pods out of the whole VNet; overlay only out of its subnets (AKS 2025-01).
-    yield from _collisions(
-        "cluster.pod_cidr", "pod range", pods, spec, strict_vnet=spec.cluster.plugin == "kubenet"
-    )
+    yield from _collisions("cluster.pod_cidr", "pod range", pods, spec, strict_vnet=spec.cluster.plugin == "kubenet")
 
 
-def _collisions(
-    field: str, label: str, net: IPv4Network, spec: Spec, *, strict_vnet: bool
-) -> Iterator[Finding]:
+def _collisions(field: str, label: str, net: IPv4Network, spec: Spec, *, strict_vnet: bool) -> Iterator[Finding]:
     subnet = _subnet(spec)
     if subnet is not None and net.overlaps(subnet):
         yield error(
@@ -160,8 +156,7 @@ def pod_cidr_applicability(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
         yield error(
             "POD_CIDR_NOT_APPLICABLE",
             "cluster.pod_cidr",
-            f"pod range {cluster.pod_cidr} is set, but flat "
-            "Azure CNI gives pods addresses from the node subnet",
+            f"pod range {cluster.pod_cidr} is set, but flat Azure CNI gives pods addresses from the node subnet",
             "drop cluster.pod_cidr, or set cluster.network_plugin_mode: overlay",
         )
 

@@ -30,9 +30,7 @@ def subnet_size(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
     cap = sizing.cluster_capacity(spec)
     if cap is None or cap.required_subnet_ips <= cap.subnet_usable_ips:
         return
-    per_node = (
-        "1 address each" if cap.ips_per_node == 1 else f"{cap.ips_per_node} addresses each (maxPods + 1)"
-    )
+    per_node = "1 address each" if cap.ips_per_node == 1 else f"{cap.ips_per_node} addresses each (maxPods + 1)"
     yield error(
         "SUBNET_TOO_SMALL",
         "vnet.subnet.address_prefix",

@@ -20,9 +20,7 @@ MIN_PODS_PER_POOL = 30
 def system_pool(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
     pools = spec.cluster.node_pools
     if not pools:
-        yield error(
-            "NO_SYSTEM_POOL", "cluster.node_pools", "the cluster has no node pool", "add a System node pool"
-        )
+        yield error("NO_SYSTEM_POOL", "cluster.node_pools", "the cluster has no node pool", "add a System node pool")
     elif not any(p.mode == "System" for p in pools):
         yield error(
             "NO_SYSTEM_POOL",
@@ -74,8 +72,7 @@ def pool_counts(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
             yield error(
                 "NODE_COUNT_OUT_OF_RANGE",
                 pool_field(i, "count"),
-                f"pool {pool.name} count {pool.count} is "
-                f"outside {low}-{MAX_POOL_COUNT} for a {pool.mode} pool",
+                f"pool {pool.name} count {pool.count} is outside {low}-{MAX_POOL_COUNT} for a {pool.mode} pool",
                 f"use {low} to {MAX_POOL_COUNT}",
             )
         yield from _autoscaler(i, pool)

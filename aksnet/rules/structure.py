@@ -129,8 +129,7 @@ def existing_resources(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
         yield error(
             "SPEC_INVALID",
             "route_table.routes",
-            f"routes are declared on route table {rt.name}, which you "
-            "bring; aksnet never changes a resource you own",
+            f"routes are declared on route table {rt.name}, which you bring; aksnet never changes a resource you own",
             "drop route_table.routes, or let aksnet create the table (existing: false)",
         )
 
@@ -192,8 +191,7 @@ def _windows_password(ctx: RuleContext) -> Iterator[Finding]:
         yield error(
             "WINDOWS_PASSWORD_INVALID",
             WINDOWS_PASSWORD_ENV,
-            f"the password in {WINDOWS_PASSWORD_ENV} has "
-            f"{len(password)} characters from {classes} character classes",
+            f"the password in {WINDOWS_PASSWORD_ENV} has {len(password)} characters from {classes} character classes",
             "use 14-123 characters with at least three of: lower case, upper case, digits, symbols",
         )
 

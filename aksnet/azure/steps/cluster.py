@@ -81,9 +81,7 @@ def _with_secrets(ctx: RunContext, body: dict[str, Any]) -> dict[str, Any]:
     if not profile:
         return body
     if not ctx.windows_password:
-        raise InvalidRequest(
-            f"a Windows node pool needs {WINDOWS_PASSWORD_ENV}", code="WINDOWS_PASSWORD_MISSING"
-        )
+        raise InvalidRequest(f"a Windows node pool needs {WINDOWS_PASSWORD_ENV}", code="WINDOWS_PASSWORD_MISSING")
     filled = copy.deepcopy(body)
     assert filled["properties"]["windowsProfile"]["adminPassword"] == PASSWORD_PLACEHOLDER
     filled["properties"]["windowsProfile"]["adminPassword"] = ctx.windows_password
@@ -97,9 +95,7 @@ def _put(ctx: RunContext, step: Step, rid: ResourceId, body: dict[str, Any]) -> 
     doing = f"creating or updating cluster {rid.name}"
 
     def waiting_for(what: str) -> Any:
-        return lambda attempt, error: ctx.progress.waiting(
-            ctx.deployment, step.id, f"{what} (attempt {attempt})"
-        )
+        return lambda attempt, error: ctx.progress.waiting(ctx.deployment, step.id, f"{what} (attempt {attempt})")
 
     grant = retrying(
         grant_not_yet_effective,

@@ -22,29 +22,21 @@ ASSIGNMENTS = "/providers/Microsoft.Authorization/roleAssignments/"
 
 def ensure_identity(ctx: RunContext, step: Step) -> ResourceResult:
     identities, rid = ctx.clients.msi.user_assigned_identities, ResourceId.parse(step.resource_id)
-    current = get_or_none(
-        lambda: identities.get(rid.resource_group, rid.name), f"reading identity {rid.name}"
-    )
+    current = get_or_none(lambda: identities.get(rid.resource_group, rid.name), f"reading identity {rid.name}")
     if step.action == "use":
         if current is None:
-            raise AzureOperationError(
-                f"identity {step.resource_id} does not exist", code="RESOURCE_NOT_FOUND"
-            )
+            raise AzureOperationError(f"identity {step.resource_id} does not exist", code="RESOURCE_NOT_FOUND")
         ctx.principal_id = current.principal_id
         return outcome(step, "adopted", "brought by you; aksnet never changes or deletes it")
     if current is not None:
         ctx.principal_id = current.principal_id
         if owned_by(current.tags, ctx.deployment):
             return outcome(step, "unchanged")
-        return outcome(
-            step, "adopted", "found, not created by this deployment; aksnet never changes or deletes it"
-        )
+        return outcome(step, "adopted", "found, not created by this deployment; aksnet never changes or deletes it")
     from azure.mgmt.msi.models import Identity
 
     with azure_call(f"creating identity {rid.name}"):
-        created = identities.create_or_update(
-            rid.resource_group, rid.name, Identity.from_dict(dict(step.body or {}))
-        )
+        created = identities.create_or_update(rid.resource_group, rid.name, Identity.from_dict(dict(step.body or {})))
     ctx.principal_id = created.principal_id
     return outcome(step, "created")
 
@@ -80,18 +72,14 @@ def _role(body: dict[str, Any]) -> str:
     return str(body["properties"]["roleDefinitionId"])
 
 
-def _create_grant(
-    ctx: RunContext, step: Step, scope: str, name: str, body: dict[str, Any]
-) -> tuple[Any, str]:
+def _create_grant(ctx: RunContext, step: Step, scope: str, name: str, body: dict[str, Any]) -> tuple[Any, str]:
     from azure.core.exceptions import HttpResponseError
     from azure.mgmt.authorization.models import RoleAssignmentCreateParameters
 
     def noted(attempt: int, error: BaseException) -> None:
         ctx.progress.waiting(ctx.deployment, step.id, f"principal not replicated yet (attempt {attempt})")
 
-    retry = retrying(
-        principal_not_found, clock=ctx.clock, max_seconds=ctx.bounds.principal_seconds, on_retry=noted
-    )
+    retry = retrying(principal_not_found, clock=ctx.clock, max_seconds=ctx.bounds.principal_seconds, on_retry=noted)
     try:
         retry(
             ctx.clients.authorization.role_assignments.create,

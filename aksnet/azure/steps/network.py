@@ -54,10 +54,7 @@ def ensure_vnet(ctx: RunContext, step: Step) -> ResourceResult:
         return outcome(step, "adopted", FOUND)
     ctx.vnet_owned = True
     have = [
-        str(p)
-        for p in (
-            arm_dict(current).get("properties", {}).get("addressSpace", {}).get("addressPrefixes") or []
-        )
+        str(p) for p in (arm_dict(current).get("properties", {}).get("addressSpace", {}).get("addressPrefixes") or [])
     ]
     want = body["properties"]["addressSpace"]["addressPrefixes"]
     if sorted(have) == sorted(want) and _tags_hold(current.tags, body.get("tags", {})):
@@ -94,9 +91,7 @@ def ensure_route_table(ctx: RunContext, step: Step) -> ResourceResult:
 def _converge_routes(
     ctx: RunContext, step: Step, rid: ResourceId, current: dict[str, Any], wanted: list[Any]
 ) -> list[str]:
-    have = {
-        r["name"].lower(): r.get("properties", {}) for r in current.get("properties", {}).get("routes", [])
-    }
+    have = {r["name"].lower(): r.get("properties", {}) for r in current.get("properties", {}).get("routes", [])}
     changed = []
     for route in wanted:
         props = have.get(route["name"].lower())
@@ -119,9 +114,7 @@ def _converge_routes(
 def ensure_subnet(ctx: RunContext, step: Step) -> ResourceResult:
     subnets, rid = ctx.clients.network.subnets, ResourceId.parse(step.resource_id)
     vnet = rid.parent or ""
-    current = get_or_none(
-        lambda: subnets.get(rid.resource_group, vnet, rid.name), f"reading subnet {rid.name}"
-    )
+    current = get_or_none(lambda: subnets.get(rid.resource_group, vnet, rid.name), f"reading subnet {rid.name}")
     if step.action == "use":
         if current is None:
             raise _missing(step)
@@ -142,10 +135,7 @@ def ensure_subnet(ctx: RunContext, step: Step) -> ResourceResult:
             "unchanged" if step.action == "create" else "adopted",
             "" if step.action == "create" else BROUGHT,
         )
-    if (
-        "addressPrefix" in wanted
-        and have.get("properties", {}).get("addressPrefix") != wanted["addressPrefix"]
-    ):
+    if "addressPrefix" in wanted and have.get("properties", {}).get("addressPrefix") != wanted["addressPrefix"]:
         raise AzureOperationError(
             f"subnet {rid.name} exists with prefix {have['properties'].get('addressPrefix')}, the spec says "
             f"{wanted['addressPrefix']}; a subnet in use cannot be resized",
