@@ -7,6 +7,8 @@ PUT of the table would delete them. Missing or changed routes of the spec are PU
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from aksnet.azure.arm import ResourceId, arm_dict, get_or_none, owned_by, same_id
@@ -36,53 +38,92 @@ def _missing(step: Step) -> AzureOperationError:
     )
 
 
-def ensure_vnet(ctx: RunContext, step: Step) -> ResourceResult:
-    vnets, rid = ctx.clients.network.virtual_networks, ResourceId.parse(step.resource_id)
-    current = get_or_none(lambda: vnets.get(rid.resource_group, rid.name), f"reading VNet {rid.name}")
+def _lro(ctx: RunContext, step: Step, doing: str, start: Callable[[], Any]) -> None:
+    """Start a long-running operation and wait for it, reporting progress and honouring Ctrl-C."""
+    with azure_call(doing):
+        poller = start()
+    wait_for(poller, doing=doing, stop=ctx.stop, report=ctx.reporter(step))
+
+
+Converge = Callable[[RunContext, Step, ResourceId, Any], ResourceResult]
+
+
+def _ensure(
+    ctx: RunContext,
+    step: Step,
+    label: str,
+    *,
+    read: Callable[[ResourceId], Any],
+    create: Callable[[ResourceId, dict[str, Any]], Any],
+    converge: Converge,
+) -> ResourceResult:
+    """Read; a brought one is adopted, a missing one created, a found one left alone, ours converged."""
+    rid = ResourceId.parse(step.resource_id)
+    current = get_or_none(lambda: read(rid), f"reading {label} {rid.name}")
     if step.action == "use":
         if current is None:
             raise _missing(step)
         return outcome(step, "adopted", BROUGHT)
-    body = dict(step.body or {})
     if current is None:
-        with azure_call(f"creating VNet {rid.name}"):
-            poller = vnets.begin_create_or_update(rid.resource_group, rid.name, models().VirtualNetwork(body))
-        wait_for(poller, doing=f"creating VNet {rid.name}", stop=ctx.stop, report=ctx.reporter(step))
-        ctx.vnet_created = ctx.vnet_owned = True
+        _lro(ctx, step, f"creating {label} {rid.name}", lambda: create(rid, dict(step.body or {})))
         return outcome(step, "created")
     if not owned_by(current.tags, ctx.deployment):
         return outcome(step, "adopted", FOUND)
-    ctx.vnet_owned = True
-    have = [
-        str(p) for p in (arm_dict(current).get("properties", {}).get("addressSpace", {}).get("addressPrefixes") or [])
-    ]
-    want = body["properties"]["addressSpace"]["addressPrefixes"]
-    if sorted(have) == sorted(want) and _tags_hold(current.tags, body.get("tags", {})):
+    return converge(ctx, step, rid, current)
+
+
+def ensure_vnet(ctx: RunContext, step: Step) -> ResourceResult:
+    vnets = ctx.clients.network.virtual_networks
+    result = _ensure(
+        ctx,
+        step,
+        "VNet",
+        read=lambda rid: vnets.get(rid.resource_group, rid.name),
+        create=lambda rid, body: vnets.begin_create_or_update(
+            rid.resource_group, rid.name, models().VirtualNetwork(body)
+        ),
+        converge=_converge_vnet,
+    )
+    ctx.vnet_created = result.action == "created"
+    ctx.vnet_owned = result.action in ("created", "updated", "unchanged")
+    return result
+
+
+def _converge_vnet(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -> ResourceResult:
+    body = dict(step.body or {})
+    address_space = arm_dict(current).get("properties", {}).get("addressSpace", {})
+    have = [str(p) for p in address_space.get("addressPrefixes") or []]
+    if sorted(have) == sorted(body["properties"]["addressSpace"]["addressPrefixes"]) and _tags_hold(
+        current.tags, body.get("tags", {})
+    ):
         return outcome(step, "unchanged")
     # Without a `subnets` key (API >= 2023-11-01) a VNet PUT keeps every existing subnet.
     update = {**body, "properties": {k: v for k, v in body["properties"].items() if k != "subnets"}}
-    with azure_call(f"updating VNet {rid.name}"):
-        poller = vnets.begin_create_or_update(rid.resource_group, rid.name, models().VirtualNetwork(update))
-    wait_for(poller, doing=f"updating VNet {rid.name}", stop=ctx.stop, report=ctx.reporter(step))
+    vnets = ctx.clients.network.virtual_networks
+    model = models().VirtualNetwork(update)
+    _lro(
+        ctx,
+        step,
+        f"updating VNet {rid.name}",
+        lambda: vnets.begin_create_or_update(rid.resource_group, rid.name, model),
+    )
     return outcome(step, "updated", "address space or tags changed to match the spec")
 
 
 def ensure_route_table(ctx: RunContext, step: Step) -> ResourceResult:
-    tables, rid = ctx.clients.network.route_tables, ResourceId.parse(step.resource_id)
-    current = get_or_none(lambda: tables.get(rid.resource_group, rid.name), f"reading route table {rid.name}")
-    if step.action == "use":
-        if current is None:
-            raise _missing(step)
-        return outcome(step, "adopted", BROUGHT)
-    body = dict(step.body or {})
-    if current is None:
-        with azure_call(f"creating route table {rid.name}"):
-            poller = tables.begin_create_or_update(rid.resource_group, rid.name, models().RouteTable(body))
-        wait_for(poller, doing=f"creating route table {rid.name}", stop=ctx.stop, report=ctx.reporter(step))
-        return outcome(step, "created")
-    if not owned_by(current.tags, ctx.deployment):
-        return outcome(step, "adopted", FOUND)
-    changed = _converge_routes(ctx, step, rid, arm_dict(current), body["properties"]["routes"])
+    tables = ctx.clients.network.route_tables
+    return _ensure(
+        ctx,
+        step,
+        "route table",
+        read=lambda rid: tables.get(rid.resource_group, rid.name),
+        create=lambda rid, body: tables.begin_create_or_update(rid.resource_group, rid.name, models().RouteTable(body)),
+        converge=_converge_route_table,
+    )
+
+
+def _converge_route_table(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -> ResourceResult:
+    changed = _converge_routes(ctx, step, rid, arm_dict(current), dict(step.body or {})["properties"]["routes"])
     if not changed:
         return outcome(step, "unchanged")
     return outcome(step, "updated", f"route(s) {', '.join(changed)} set to match the spec; other routes kept")
@@ -99,15 +140,10 @@ def _converge_routes(
             str(props.get(k, "")).lower() == str(v).lower() for k, v in route["properties"].items()
         ):
             continue
-        with azure_call(f"setting route {route['name']}"):
-            poller = ctx.clients.network.routes.begin_create_or_update(
-                rid.resource_group,
-                rid.name,
-                route["name"],
-                models().Route({"properties": route["properties"]}),
-            )
-        wait_for(poller, doing=f"setting route {route['name']}", stop=ctx.stop, report=ctx.reporter(step))
-        changed.append(route["name"])
+        name, model = route["name"], models().Route({"properties": route["properties"]})
+        start = partial(ctx.clients.network.routes.begin_create_or_update, rid.resource_group, rid.name, name, model)
+        _lro(ctx, step, f"setting route {name}", start)
+        changed.append(name)
     return changed
 
 
@@ -159,11 +195,10 @@ def _subnet_matches(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
 
 
 def _put_subnet(ctx: RunContext, step: Step, rid: ResourceId, body: dict[str, Any], doing: str) -> None:
-    with azure_call(doing):
-        poller = ctx.clients.network.subnets.begin_create_or_update(
-            rid.resource_group, rid.parent or "", rid.name, models().Subnet(body)
-        )
-    wait_for(poller, doing=doing, stop=ctx.stop, report=ctx.reporter(step))
+    subnets, model = ctx.clients.network.subnets, models().Subnet(body)
+    _lro(
+        ctx, step, doing, lambda: subnets.begin_create_or_update(rid.resource_group, rid.parent or "", rid.name, model)
+    )
 
 
 def _record_subnet(ctx: RunContext, rid: ResourceId) -> None:
