@@ -1,0 +1,102 @@
+"""In-process measurements, each run in its own process by bench/run.py; prints one JSON document.
+
+    python bench/inproc.py requests SPEC LATENCY DB   # ARM requests one `up` sends (Emulator.stats())
+    python bench/inproc.py notice DB                  # when a finished cluster operation is noticed
+
+`notice` simulates real Azure: the emulator on a fake clock at full scale (cluster create 300 s),
+its Retry-After headers removed, and the clients configured exactly as against Azure (cluster
+operations polled every 5 s, network ones every 2 s). The delay is the cluster step's time minus
+the operation's own 300 s × scale; a few scales spread the end of the operation across the poll period.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from aksnet.azure.fleet import run_fleet
+from aksnet.azure.session import Session, emulator_session
+from aksnet.clock import FakeClock
+from aksnet.emulator import Emulator, latency
+from aksnet.progress import NullProgress
+
+NOTICE_SCALES = (1.0, 0.9987, 0.9951, 0.9922, 0.9893, 0.9869, 0.9838, 0.9811)
+RETRY_AFTER = {"retry-after", "retry-after-ms", "x-ms-retry-after-ms"}
+
+
+def _fresh(db: str) -> str:
+    for stale in Path(db).parent.glob(Path(db).name + "*"):
+        stale.unlink()
+    return db
+
+
+def requests(spec: str, scale: str, db: str) -> dict[str, Any]:
+    _fresh(db)
+    session = emulator_session({"AKSNET_EMULATOR_DB": db, "AKSNET_EMULATOR_LATENCY": scale})
+    results = _up(spec, session)
+    assert session.emulator is not None
+    stats = session.emulator.stats()
+    return {"ok": all(r.ok for r in results), "stats": stats}
+
+
+class WithoutRetryAfter(Emulator):
+    """The emulator answering like an Azure RP that sends no Retry-After: pollers use their own interval."""
+
+    def handle_http(
+        self, method: str, url: str, headers: Mapping[str, str], content: bytes | None
+    ) -> tuple[int, dict[str, str], bytes]:
+        status, out, payload = super().handle_http(method, url, headers, content)
+        return status, {k: v for k, v in out.items() if k.lower() not in RETRY_AFTER}, payload
+
+
+def notice(spec: str, db: str) -> dict[str, Any]:
+    _fresh(db)
+    delays = []
+    for i, scale in enumerate(NOTICE_SCALES):
+        emu = WithoutRetryAfter(f"{db}.{i}", scale, clock=FakeClock())
+        # Session's default polling intervals are the ones open_session() uses against Azure.
+        session = Session(emu.credential(), emu.transport(), emu.clock, emulator=emu)
+        results = _up(spec, session)
+        if not results[0].ok:
+            return {"ok": False, "error": str(results[0].error)}
+        took = results[0].timings["managed_cluster"]
+        delays.append(took - latency.CLUSTER_CREATE * scale)
+        emu.close()
+    return {
+        "ok": True,
+        "delays": delays,
+        "cluster_poll": session.cluster_polling_interval,
+        "network_poll": session.polling_interval,
+    }
+
+
+def _up(spec: str, session: Session) -> list[Any]:
+    return run_fleet(
+        [spec],
+        emulator=True,
+        yes=True,
+        parallel=1,
+        subscription=None,
+        json_output=True,
+        env={},
+        session=session,
+        progress=NullProgress(),
+    )
+
+
+def main(argv: list[str]) -> None:
+    kind, *args = argv
+    if kind == "requests":
+        document = requests(*args)
+    elif kind == "notice":
+        document = notice(*args)
+    else:
+        raise SystemExit(f"unknown measurement {kind!r}")
+    sys.stdout.write(json.dumps(document) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
