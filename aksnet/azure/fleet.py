@@ -42,6 +42,7 @@ def run_fleet(
     specs = [item for item in loaded if isinstance(item, Spec)]
     if not specs:
         return [item for item in loaded if isinstance(item, RunResult)]
+    owned = session is None
     session = session or open_session(emulator=emulator, env=env)
     progress = progress or for_terminal(fleet=len(specs) > 1)
     stop = threading.Event()
@@ -56,6 +57,8 @@ def run_fleet(
             done = _concurrently(specs, session=session, make=options, env=env, parallel=parallel, stop=stop)
     finally:
         progress.close()
+        if owned:
+            session.close()
     return [item if isinstance(item, RunResult) else done[id(item)] for item in loaded]
 
 

@@ -49,6 +49,11 @@ class Session:
                 self.transport = self._clients[subscription_id].transport
             return self._clients[subscription_id]
 
+    def close(self) -> None:
+        """Release the emulator's database (its write-ahead log is folded back in); Azure needs nothing."""
+        if self.emulator is not None:
+            self.emulator.close()
+
     def subscription(
         self, flag: str | None, spec_value: str | None, env: Mapping[str, str]
     ) -> tuple[str, str]:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from aksnet.cli import capacity, plan, scenarios, status, up
+from aksnet.cli.common import leave
 
 app = typer.Typer(
     name="aksnet",
@@ -45,4 +46,9 @@ app.command("scenarios")(scenarios.command)
 
 
 def run() -> None:
-    app()
+    """The console entry point: the app, then an immediate exit (see `leave`)."""
+    try:
+        app()
+    except SystemExit as done:
+        leave(done.code)
+    leave(0)
