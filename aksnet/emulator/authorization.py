@@ -99,9 +99,11 @@ def _no_such_role(guid: str) -> ArmError:
 
 
 def get_permissions(ctx: Ctx, params: dict[str, str]) -> Response:
-    """The caller's effective actions: Owner-like, or Contributor-like under `no_rbac_write`."""
-    ctx.require_scope("/" + params["scope"])
-    not_actions = _CONTRIBUTOR_NOT_ACTIONS if ctx.settings.faults.no_rbac_write else []
+    """The caller's effective actions: Owner-like, or Contributor-like under `no_rbac_write` (or
+    `no_rbac_write_in` naming the scope's resource group)."""
+    scope = "/" + params["scope"]
+    ctx.require_scope(scope)
+    not_actions = _CONTRIBUTOR_NOT_ACTIONS if _denies_role_writes(ctx, scope) else []
     return Response(200, {"value": [_permission(["*"], not_actions)]})
 
 
@@ -128,7 +130,7 @@ def put_assignment(ctx: Ctx, params: dict[str, str]) -> Response:
             f"The role assignment ID '{params['name']}' is not valid. The role assignment ID must be a GUID.",
         )
     ctx.require_scope(scope)
-    if ctx.settings.faults.no_rbac_write:
+    if _denies_role_writes(ctx, scope):
         raise authorization_failed(ctx, "Microsoft.Authorization/roleAssignments/write", rid)
     props = _assignment_properties(ctx)
     _check_principal(ctx, props)
@@ -139,6 +141,10 @@ def put_assignment(ctx: Ctx, params: dict[str, str]) -> Response:
     row = Row(rid, ids.ROLE_ASSIGNMENT, _assignment_body(ctx, rid, scope, props), {"scope": scope}, ctx.now)
     ctx.tx.put(row)
     return Response(201, row.body, delay=ctx.scaled(latency.write_seconds("roleAssignments")))
+
+
+def _denies_role_writes(ctx: Ctx, scope: str) -> bool:
+    return ctx.settings.faults.denies_role_writes(ids.rg_of(scope))
 
 
 def authorization_failed(ctx: Ctx, action: str, scope: str) -> ArmError:
@@ -234,7 +240,7 @@ def delete_assignment(ctx: Ctx, params: dict[str, str]) -> Response:
     row = ctx.tx.get(_assignment_id(params))
     if row is None:
         return Response(204)
-    if ctx.settings.faults.no_rbac_write:
+    if _denies_role_writes(ctx, row.meta["scope"]):
         raise authorization_failed(ctx, "Microsoft.Authorization/roleAssignments/delete", row.id)
     ctx.tx.delete(row.id)
     return Response(200, row.body)

@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass, fields
 
 _FLOATS = ("throttle", "server_error", "propagation", "rbac_delay")
-_LISTS = ("lro_fail", "unregistered")
+_LISTS = ("lro_fail", "unregistered", "no_rbac_write_in")
 _FLAGS = ("no_rbac_write",)
 
 # azure-core retries a status at most 3 times (4 attempts, arm-facts §1.4). The fake never
@@ -27,6 +27,7 @@ class Faults:
     lro_fail: tuple[str, ...] = ()
     unregistered: tuple[str, ...] = ()
     no_rbac_write: bool = False
+    no_rbac_write_in: tuple[str, ...] = ()  # resource groups where the caller cannot assign roles
     seed: int | None = None
 
     @classmethod
@@ -41,6 +42,10 @@ class Faults:
 
     def fails_lro(self, arm_type_segment: str) -> bool:
         return arm_type_segment.lower() in {t.lower() for t in self.lro_fail}
+
+    def denies_role_writes(self, resource_group: str) -> bool:
+        """Whether the caller lacks roleAssignments/write in `resource_group` ('' for the subscription)."""
+        return self.no_rbac_write or resource_group.lower() in {g.lower() for g in self.no_rbac_write_in}
 
     def is_unregistered(self, namespace: str) -> bool:
         return namespace.lower() in {n.lower() for n in self.unregistered}
