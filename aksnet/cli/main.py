@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from aksnet.cli import capacity, plan, scenarios, status, up
+from aksnet.cli import capacity, down, plan, scenarios, status, up
 from aksnet.cli.common import leave
 
 app = typer.Typer(
@@ -40,6 +40,7 @@ def main(
 
 app.command("plan")(plan.command)
 app.command("up")(up.command)
+app.command("down")(down.command)
 app.command("status")(status.command)
 app.command("capacity")(capacity.command)
 app.command("scenarios")(scenarios.command)

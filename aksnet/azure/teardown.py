@@ -1,0 +1,366 @@
+"""`down` for one deployment: read everything first, decide (aksnet.teardown_plan), then delete newest first.
+
+One delete at a time, each waiting for the one before. The first failure stops the run and the
+report says what remains; a delete answering 404 counts as done, so a re-run finishes the job.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aksnet.azure.arm import ResourceId, arm_dict, get_or_none
+from aksnet.azure.clients import Clients
+from aksnet.azure.context import ARM_TYPES
+from aksnet.azure.errors import azure_call
+from aksnet.azure.lro import wait_for
+from aksnet.azure.session import Session
+from aksnet.azure.steps.network import LEDGER_TAG
+from aksnet.clock import Clock
+from aksnet.errors import AksnetError, Interrupted
+from aksnet.plan import Ids
+from aksnet.progress import NullProgress, Progress
+from aksnet.result import Action, ResourceResult, RunResult
+from aksnet.spec import Spec
+from aksnet.teardown_plan import (
+    ASSIGNMENTS,
+    NOT_FOUND,
+    Body,
+    Decision,
+    Observed,
+    Target,
+    TargetKind,
+    TeardownPlan,
+    decide,
+    expected_assignments,
+    group_target,
+    key,
+    vnet_target,
+)
+
+TYPES: dict[str, str] = {**ARM_TYPES, "node_resource_group": ARM_TYPES["resource_group"]}
+LOCKS_API = "2016-09-01"
+RERUN = "re-run aksnet down; it continues where it stopped"
+
+
+@dataclass(frozen=True)
+class Teardown:
+    """A teardown ready to run: what was decided, and the clients to carry it out."""
+
+    spec: Spec
+    ids: Ids
+    clients: Clients
+    clock: Clock
+    plan: TeardownPlan
+
+
+@dataclass
+class DownOptions:
+    """Where progress goes, and the event that stops the run (Ctrl-C)."""
+
+    progress: Progress = field(default_factory=NullProgress)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+
+def read_teardown(spec: Spec, session: Session, env: Mapping[str, str], subscription: str | None = None) -> Teardown:
+    """Read every resource of `spec` and decide, per resource, what teardown does. Writes nothing."""
+    sub, _ = session.subscription(subscription, spec.subscription_id, env)
+    clients, ids = session.clients(sub), Ids.of(spec, sub)
+    return Teardown(spec, ids, clients, session.clock, decide(spec, ids, observe(clients, spec, ids)))
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+READERS: dict[str, Callable[[Clients, ResourceId], Any]] = {
+    "managed_cluster": lambda c, r: c.containerservice.managed_clusters.get(r.resource_group, r.name),
+    "virtual_network": lambda c, r: c.network.virtual_networks.get(r.resource_group, r.name),
+    "subnet": lambda c, r: c.network.subnets.get(r.resource_group, r.parent or "", r.name),
+    "route_table": lambda c, r: c.network.route_tables.get(r.resource_group, r.name),
+    "identity": lambda c, r: c.msi.user_assigned_identities.get(r.resource_group, r.name),
+    "resource_group": lambda c, r: c.resource.resource_groups.get(r.resource_group),
+}
+
+
+def read(clients: Clients, kind: str, resource_id: str) -> Body | None:
+    """A resource's ARM body, or None when it does not exist."""
+    rid = ResourceId.parse(resource_id)
+    found = get_or_none(lambda: READERS[kind](clients, rid), f"reading {label(kind)} {rid.name}")
+    return arm_dict(found) if found is not None else None
+
+
+def observe(clients: Clients, spec: Spec, ids: Ids) -> Observed:
+    identity = read(clients, "identity", ids.identity)
+    group = read(clients, "resource_group", ids.resource_group)
+    return Observed(
+        resource_group=group,
+        vnet=read(clients, "virtual_network", ids.vnet),
+        subnet=read(clients, "subnet", ids.subnet),
+        route_table=read(clients, "route_table", ids.route_table) if ids.route_table else None,
+        identity=identity,
+        cluster=read(clients, "managed_cluster", ids.cluster),
+        assignments=tuple(read_assignments(clients, spec, ids, identity)),
+        group_contents=tuple(read_group_contents(clients, ids)) if group else (),
+        recorded_subnet=((identity or {}).get("tags") or {}).get(LEDGER_TAG),
+    )
+
+
+def read_assignments(clients: Clients, spec: Spec, ids: Ids, identity: Body | None) -> list[Body]:
+    """Every assignment of the identity's principal (grants on scopes found live too), plus this
+    deployment's own names at the spec's scopes, in case the identity is already gone."""
+    found = [body for rid in expected_assignments(spec, ids) if (body := _read_assignment(clients, rid))]
+    principal = ((identity or {}).get("properties") or {}).get("principalId")
+    if principal:
+        assignments = clients.authorization.role_assignments
+        with azure_call("listing the identity's role assignments"):
+            found += [arm_dict(a) for a in assignments.list_for_subscription(filter=f"principalId eq '{principal}'")]
+    return found
+
+
+def _read_assignment(clients: Clients, resource_id: str) -> Body | None:
+    scope, name = resource_id.split(ASSIGNMENTS)
+    found = get_or_none(lambda: clients.authorization.role_assignments.get(scope, name), f"reading {name}")
+    return arm_dict(found) if found is not None else None
+
+
+def read_group_contents(clients: Clients, ids: Ids) -> list[Body]:
+    group = ResourceId.parse(ids.resource_group).resource_group
+    listed = get_or_none(
+        lambda: list(clients.resource.resources.list_by_resource_group(group)), f"listing resource group {group}"
+    )
+    return [arm_dict(r) for r in listed or []]
+
+
+# --- the dry run ------------------------------------------------------------------------------
+
+PREVIEW: dict[Decision, Action] = {
+    "delete": "deleted",
+    "with_cluster": "deleted",
+    "detach": "kept",
+    "keep": "kept",
+    "skip": "skipped",
+}
+
+
+def preview(teardown: Teardown) -> RunResult:
+    """What a teardown would do, as a result with `dry_run: true`; nothing is written."""
+    resources = [_result(t, PREVIEW[t.decision], t.reason) for t in teardown.plan.targets]
+    return RunResult(teardown.spec.deployment, resources=resources, extra={"dry_run": True})
+
+
+def _result(target: Target, action: Action, reason: str) -> ResourceResult:
+    return ResourceResult(TYPES[target.kind], target.resource_id, action, reason)
+
+
+def label(kind: str) -> str:
+    return kind.replace("_", " ")
+
+
+def step_id(target: Target) -> str:
+    return f"role_assignment.{target.name}" if target.kind == "role_assignment" else target.kind
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def tear_down(teardown: Teardown, options: DownOptions) -> RunResult:
+    """Carry out the plan in order; stop at the first failure and report every target either way."""
+    result = RunResult(teardown.spec.deployment, extra={"dry_run": False})
+    for target in teardown.plan.targets:
+        if result.error is not None:
+            result.resources.append(_result(target, "skipped", _not_started(result.error)))
+            continue
+        outcome, result.error = _attempt(teardown, target, options, result)
+        result.resources.append(outcome)
+    return result
+
+
+def _not_started(error: AksnetError) -> str:
+    if isinstance(error, Interrupted):
+        return "not started: interrupted; a re-run continues"
+    return "not started: an earlier delete failed; a re-run continues"
+
+
+def _attempt(
+    teardown: Teardown, target: Target, options: DownOptions, result: RunResult
+) -> tuple[ResourceResult, AksnetError | None]:
+    """One target's outcome, and the error that stops the run (Ctrl-C included)."""
+    try:
+        return _reported(teardown, target, options, result), None
+    except KeyboardInterrupt:
+        options.stop.set()
+        stopped = Interrupted("interrupted; Azure finishes the operation it started, and a re-run continues")
+        return _result(target, "skipped", f"interrupted while it was being done; {RERUN}"), stopped
+    except AksnetError as exc:
+        options.progress.failed(teardown.spec.deployment, step_id(target), exc.message)
+        return _failed(target, exc), exc
+
+
+def _reported(teardown: Teardown, target: Target, options: DownOptions, result: RunResult) -> ResourceResult:
+    """Carry out one target; those that write get progress lines and a timing."""
+    if not target.writes:
+        return _carry_out(teardown, target, options, result)
+    step, deployment, began = step_id(target), teardown.spec.deployment, teardown.clock.now()
+    options.progress.started(deployment, step, f"{target.decision} {label(target.kind)} {target.name}")
+    outcome = _carry_out(teardown, target, options, result)
+    result.timings[step] = teardown.clock.now() - began
+    options.progress.finished(deployment, step, outcome.action, result.timings[step])
+    return outcome
+
+
+def _failed(target: Target, error: AksnetError) -> ResourceResult:
+    if isinstance(error, Interrupted):
+        return _result(target, "skipped", f"{error.message}")
+    fix = f"; fix: {error.details}" if isinstance(error.details, str) else ""
+    return _result(target, "failed", f"{error.message}{fix}")
+
+
+def _carry_out(teardown: Teardown, target: Target, options: DownOptions, result: RunResult) -> ResourceResult:
+    if target.decision == "keep":
+        return _result(target, "kept", target.reason)
+    if target.decision == "skip":
+        return _result(target, "skipped", target.reason)
+    if target.decision == "with_cluster":
+        return _node_group_outcome(teardown, target)
+    if target.decision == "detach":
+        return _detach(teardown, target, options)
+    if target.kind in ("virtual_network", "resource_group"):
+        target = _recheck(teardown, target, result)
+        if target.decision != "delete":
+            return _result(target, PREVIEW[target.decision], target.reason)
+    _delete(teardown, target, options)
+    return _result(target, "deleted", target.reason)
+
+
+def _recheck(teardown: Teardown, target: Target, result: RunResult) -> Target:
+    """Read a container again right before it goes: something of somebody else's may have arrived."""
+    removed = {key(r.id) for r in result.resources if r.action == "deleted"}
+    spec, ids, clients = teardown.spec, teardown.ids, teardown.clients
+    if target.kind == "virtual_network":
+        return vnet_target(spec, ids, read(clients, "virtual_network", ids.vnet), removed)
+    group = read(clients, "resource_group", ids.resource_group)
+    contents = read_group_contents(clients, ids) if group else []
+    return group_target(spec, ids, group, contents, removed)
+
+
+def _node_group_outcome(teardown: Teardown, target: Target) -> ResourceResult:
+    """AKS deletes the node resource group with the cluster; aksnet only checks that it did."""
+    groups = teardown.clients.resource.resource_groups
+    with azure_call(f"checking node resource group {target.name}"):
+        still_there = groups.check_existence(target.name)
+    if still_there:
+        why = "still there after the cluster's deletion; it is AKS's to delete, aksnet never deletes it itself"
+        return _result(target, "kept", why)
+    return _result(target, "deleted", "deleted by AKS with the cluster")
+
+
+# --- deletes ------------------------------------------------------------------------------------
+
+
+def _group_and_name(resource_id: str) -> tuple[str, str]:
+    rid = ResourceId.parse(resource_id)
+    return rid.resource_group, rid.name
+
+
+def _subnet_path(resource_id: str) -> tuple[str, str, str]:
+    rid = ResourceId.parse(resource_id)
+    return rid.resource_group, rid.parent or "", rid.name
+
+
+DELETERS: dict[TargetKind, Callable[[Clients, str], Any]] = {
+    "managed_cluster": lambda c, i: c.containerservice.managed_clusters.begin_delete(*_group_and_name(i)),
+    "role_assignment": lambda c, i: c.authorization.role_assignments.delete(*i.split(ASSIGNMENTS)),
+    "subnet": lambda c, i: c.network.subnets.begin_delete(*_subnet_path(i)),
+    "identity": lambda c, i: c.msi.user_assigned_identities.delete(*_group_and_name(i)),
+    "route_table": lambda c, i: c.network.route_tables.begin_delete(*_group_and_name(i)),
+    "virtual_network": lambda c, i: c.network.virtual_networks.begin_delete(*_group_and_name(i)),
+    "resource_group": lambda c, i: c.resource.resource_groups.begin_delete(_group_and_name(i)[0]),
+}
+
+
+def _delete(teardown: Teardown, target: Target, options: DownOptions) -> None:
+    """Delete and wait; a 404 (gone already, e.g. after an interrupted run) counts as done."""
+    doing = f"deleting {label(target.kind)} {target.name}"
+    _write(teardown, doing, target, options, lambda: DELETERS[target.kind](teardown.clients, target.resource_id))
+
+
+def _write(teardown: Teardown, doing: str, target: Target, options: DownOptions, start: Callable[[], Any]) -> None:
+    """Start an operation and wait for it; a 404 means the resource is gone already, which counts as done."""
+    from azure.core.exceptions import ResourceNotFoundError
+    from azure.core.polling import LROPoller
+
+    def report(status: str) -> None:
+        options.progress.waiting(teardown.spec.deployment, step_id(target), status)
+
+    try:
+        with azure_call(doing):
+            started = start()
+        if isinstance(started, LROPoller):
+            wait_for(started, doing=doing, stop=options.stop, report=report)
+    except Interrupted:
+        raise
+    except AksnetError as exc:
+        if isinstance(exc.__cause__, ResourceNotFoundError):
+            return
+        with_fix(teardown.clients, exc)
+        raise
+
+
+def _detach(teardown: Teardown, target: Target, options: DownOptions) -> ResourceResult:
+    """PUT the subnet back as read, without the route table association aksnet made."""
+    subnet = read(teardown.clients, "subnet", target.resource_id)
+    association = ((subnet or {}).get("properties") or {}).get("routeTable") or {}
+    if subnet is None:
+        return _result(target, "skipped", NOT_FOUND)
+    if key(str(association.get("id", ""))) != key(teardown.ids.route_table or ""):
+        return _result(target, "kept", target.reason.split("; ")[0])
+    body = copy.deepcopy(dict(subnet))
+    body["properties"] = {k: v for k, v in body["properties"].items() if k != "routeTable"}
+    from azure.mgmt.network import models
+
+    group, vnet, name = _subnet_path(target.resource_id)
+    subnets = teardown.clients.network.subnets
+    doing = f"removing the route table association of subnet {name}"
+    _write(
+        teardown, doing, target, options, lambda: subnets.begin_create_or_update(group, vnet, name, models.Subnet(body))
+    )
+    return _result(target, "kept", target.reason)
+
+
+# --- what to do about a failure ---------------------------------------------------------------
+
+
+def with_fix(clients: Clients, error: AksnetError) -> AksnetError:
+    """The error with what the user can do about it (its `details`, printed as `fix:`)."""
+    if error.code == "ScopeLocked":
+        error.details = f"remove {locks_named(clients, error.message)}, then re-run aksnet down"
+    elif error.code.startswith("InUse"):
+        error.details = f"something aksnet did not create still uses it (named above); remove that use, then {RERUN}"
+    elif not isinstance(error.details, str):
+        error.details = RERUN
+    return error
+
+
+def locks_named(clients: Clients, message: str) -> str:
+    """'lock NAME on SCOPE' for each lock ARM's ScopeLocked message points at (by scope only)."""
+    scopes = re.findall(r"'([^']+)'", message.split("locked:", 1)[-1])
+    named = [f"lock {name} on {scope}" for scope in scopes for name in _lock_names(clients, scope)]
+    return ", ".join(named) or "the lock on " + (", ".join(scopes) or "the resource")
+
+
+def _lock_names(clients: Clients, scope: str) -> list[str]:
+    from azure.core.exceptions import AzureError
+    from azure.core.rest import HttpRequest
+
+    collection = f"{scope}/providers/Microsoft.Authorization/locks"
+    request = HttpRequest("GET", collection, params={"api-version": LOCKS_API})
+    try:
+        response = clients.resource.send_request(request)
+        response.raise_for_status()
+        locks = response.json().get("value", [])
+    except (AzureError, ValueError):
+        return []  # naming the lock is a courtesy: the scope alone still says where to look
+    return [str(lock["name"]) for lock in locks if key(str(lock["id"])).startswith(key(collection) + "/")]

@@ -1,0 +1,258 @@
+"""What `down` deletes, keeps or skips, and why: a pure decision over what was read from Azure.
+
+Ownership comes only from what `up` wrote: the two ownership tags, the deterministic names of
+role assignments, and the identity's record of a subnet created in a VNet aksnet does not own.
+Targets come out in deletion order: `up`'s plan reversed (newest first), which also puts the
+identity after the subnet, since the identity holds the only record of such a subnet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from aksnet.plan import MANAGED_BY, TAG_DEPLOYMENT, TAG_MANAGED_BY, Ids, role_assignment_name
+from aksnet.spec import Spec
+
+TargetKind = Literal[
+    "managed_cluster",
+    "node_resource_group",
+    "role_assignment",
+    "subnet",
+    "identity",
+    "route_table",
+    "virtual_network",
+    "resource_group",
+]
+# delete: this deployment's, goes; detach: a kept subnet loses the route table association aksnet made;
+# with_cluster: AKS deletes it with the cluster; keep: stays, with the reason; skip: not there.
+Decision = Literal["delete", "detach", "with_cluster", "keep", "skip"]
+Body = Mapping[str, Any]
+
+NOT_FOUND = "not found: already deleted or never created"
+ASSIGNMENTS = "/providers/Microsoft.Authorization/roleAssignments/"
+NAMES_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Target:
+    """One resource and what teardown does with it."""
+
+    kind: TargetKind
+    resource_id: str
+    decision: Decision
+    reason: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.resource_id.rstrip("/").rsplit("/", 1)[-1]
+
+    @property
+    def writes(self) -> bool:
+        return self.decision in ("delete", "detach")
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What `down` read first: each resource's ARM body (camelCase), None when it does not exist."""
+
+    resource_group: Body | None = None
+    vnet: Body | None = None
+    subnet: Body | None = None
+    route_table: Body | None = None
+    identity: Body | None = None
+    cluster: Body | None = None
+    assignments: tuple[Body, ...] = ()
+    group_contents: tuple[Body, ...] = ()  # what `GET .../resources` lists in the resource group
+    recorded_subnet: str | None = None  # "<vnet>/<subnet>" from the identity's ledger tag
+
+
+@dataclass(frozen=True)
+class TeardownPlan:
+    """The targets of one deployment's teardown, in deletion order."""
+
+    deployment: str
+    targets: tuple[Target, ...] = field(default=())
+
+    @property
+    def writes(self) -> list[Target]:
+        return [t for t in self.targets if t.writes]
+
+
+def decide(spec: Spec, ids: Ids, seen: Observed) -> TeardownPlan:
+    """Every target of `spec`'s teardown with its decision and reason, newest first."""
+    targets = [*cluster_targets(spec, ids, seen), *assignment_targets(spec, ids, seen)]
+    targets += [subnet_target(spec, ids, seen), identity_target(spec, ids, seen)]
+    if spec.route_table is not None:
+        targets.append(route_table_target(spec, ids, seen))
+    targets.append(vnet_target(spec, ids, seen.vnet, going(targets)))
+    targets.append(group_target(spec, ids, seen.resource_group, seen.group_contents, going(targets)))
+    return TeardownPlan(spec.deployment, tuple(targets))
+
+
+def going(targets: Iterable[Target]) -> set[str]:
+    """The ids this teardown removes (itself or through AKS)."""
+    return {key(t.resource_id) for t in targets if t.decision in ("delete", "with_cluster")}
+
+
+def key(resource_id: str) -> str:
+    """ARM ids compare case-insensitively."""
+    return resource_id.rstrip("/").lower()
+
+
+def owner(body: Body | None) -> str | None:
+    """The aksnet deployment a resource's tags name, if aksnet made it."""
+    tags = (body or {}).get("tags") or {}
+    return str(tags[TAG_DEPLOYMENT]) if tags.get(TAG_MANAGED_BY) == MANAGED_BY and TAG_DEPLOYMENT in tags else None
+
+
+def not_ours(body: Body | None) -> str:
+    other = owner(body)
+    if other is not None:
+        return f"owned by another deployment: {other}"
+    return "found, not created by this deployment; aksnet never deletes it"
+
+
+def brought(field_name: str) -> str:
+    return f"brought by you ({field_name}); aksnet never deletes it"
+
+
+def _ownership(spec: Spec, kind: TargetKind, rid: str, body: Body | None, brought_by: str | None) -> Target:
+    """The common rule: absent -> skip; brought -> keep; tagged for this deployment -> delete."""
+    if body is None:
+        return Target(kind, rid, "skip", NOT_FOUND)
+    if brought_by is not None:
+        return Target(kind, rid, "keep", brought(brought_by))
+    if owner(body) != spec.deployment:
+        return Target(kind, rid, "keep", not_ours(body))
+    return Target(kind, rid, "delete", f"created by deployment {spec.deployment}")
+
+
+def cluster_targets(spec: Spec, ids: Ids, seen: Observed) -> list[Target]:
+    """The cluster, and its node resource group, which AKS (never aksnet) deletes with it."""
+    cluster = _ownership(spec, "managed_cluster", ids.cluster, seen.cluster, None)
+    node_group = ((seen.cluster or {}).get("properties") or {}).get("nodeResourceGroup")
+    if cluster.decision != "delete" or not node_group:
+        return [cluster]
+    node_rg = f"/subscriptions/{ids.sub}/resourceGroups/{node_group}"
+    return [cluster, Target("node_resource_group", node_rg, "with_cluster", "AKS deletes it with the cluster")]
+
+
+def assignment_targets(spec: Spec, ids: Ids, seen: Observed) -> list[Target]:
+    """The identity's assignments: this deployment's names go, any other name stays."""
+    found = {key(str(a["id"])): a for a in seen.assignments}
+    targets = [_assignment_target(spec, a) for a in found.values()]
+    missing = [rid for rid in expected_assignments(spec, ids) if key(rid) not in found]
+    return targets + [Target("role_assignment", rid, "skip", NOT_FOUND) for rid in missing]
+
+
+def expected_assignments(spec: Spec, ids: Ids) -> list[str]:
+    """The grants `up` makes on the scopes the spec names (more may exist on scopes found live)."""
+    scopes = [ids.subnet, *([ids.route_table] if ids.route_table else [])]
+    return [f"{scope}{ASSIGNMENTS}{role_assignment_name(spec.deployment, scope)}" for scope in scopes]
+
+
+def _assignment_target(spec: Spec, assignment: Body) -> Target:
+    props = assignment.get("properties") or {}
+    role = str(props.get("roleDefinitionId", "")).rstrip("/").rsplit("/", 1)[-1]
+    ours = role_assignment_name(spec.deployment, str(props.get("scope", "")), role)
+    rid = str(assignment["id"])
+    if str(assignment.get("name", "")).lower() == ours:
+        return Target("role_assignment", rid, "delete", f"granted by deployment {spec.deployment}")
+    return Target("role_assignment", rid, "keep", "not granted by this deployment; aksnet never deletes it")
+
+
+def subnet_owned(spec: Spec, seen: Observed) -> bool:
+    """Created with this deployment's VNet, or recorded on this deployment's identity."""
+    if spec.subnet_existing:
+        return False
+    if not spec.vnet.existing and owner(seen.vnet) == spec.deployment:
+        return True
+    recorded = f"{spec.vnet.name}/{spec.vnet.subnet.name}".lower()
+    return owner(seen.identity) == spec.deployment and (seen.recorded_subnet or "").lower() == recorded
+
+
+def subnet_target(spec: Spec, ids: Ids, seen: Observed) -> Target:
+    if seen.subnet is None:
+        return Target("subnet", ids.subnet, "skip", NOT_FOUND)
+    if subnet_owned(spec, seen):
+        return Target("subnet", ids.subnet, "delete", f"created by deployment {spec.deployment}")
+    why = brought("vnet.subnet.existing") if spec.subnet_existing else _unrecorded_subnet(spec)
+    if _associated_with_ours(spec, ids, seen):
+        rt = (ids.route_table or "").rsplit("/", 1)[-1]
+        return Target("subnet", ids.subnet, "detach", f"{why}; aksnet removes the association with route table {rt}")
+    return Target("subnet", ids.subnet, "keep", why)
+
+
+def _unrecorded_subnet(spec: Spec) -> str:
+    if spec.identity.id:
+        return "not recorded as created by this deployment (a brought identity carries no record); aksnet keeps it"
+    return "found, not recorded as created by this deployment; aksnet never deletes it"
+
+
+def _associated_with_ours(spec: Spec, ids: Ids, seen: Observed) -> bool:
+    """aksnet associated its own route table with a subnet it keeps: that association is undone."""
+    association = ((seen.subnet or {}).get("properties") or {}).get("routeTable") or {}
+    return (
+        spec.route_table is not None
+        and not spec.route_table.existing
+        and owner(seen.route_table) == spec.deployment
+        and key(str(association.get("id", ""))) == key(ids.route_table or "")
+    )
+
+
+def identity_target(spec: Spec, ids: Ids, seen: Observed) -> Target:
+    return _ownership(spec, "identity", ids.identity, seen.identity, "identity.id" if spec.identity.id else None)
+
+
+def route_table_target(spec: Spec, ids: Ids, seen: Observed) -> Target:
+    """This deployment's route table goes unless a subnet of somebody else's still uses it."""
+    rt, rid = spec.route_table, ids.route_table or ""
+    brought_by = "route_table.existing" if rt is not None and rt.existing else None
+    target = _ownership(spec, "route_table", rid, seen.route_table, brought_by)
+    if target.decision != "delete":
+        return target
+    subnets = ((seen.route_table or {}).get("properties") or {}).get("subnets") or []
+    others = [str(s["id"]) for s in subnets if key(str(s["id"])) != key(ids.subnet)]
+    if others:
+        return Target("route_table", rid, "keep", f"associated with subnets of others: {names(others)}")
+    return target
+
+
+def vnet_target(spec: Spec, ids: Ids, vnet: Body | None, deleting: set[str]) -> Target:
+    """This deployment's VNet goes only when nothing of anybody else's is left in it."""
+    target = _ownership(spec, "virtual_network", ids.vnet, vnet, "vnet.existing" if spec.vnet.existing else None)
+    if target.decision != "delete":
+        return target
+    props = (vnet or {}).get("properties") or {}
+    subnets = [str(s["id"]) for s in props.get("subnets") or [] if key(str(s["id"])) not in deleting]
+    peerings = [str(p["id"]) for p in props.get("virtualNetworkPeerings") or []]
+    held = []
+    if subnets:
+        held.append(f"subnets of others: {names(subnets)}")
+    if peerings:  # aksnet never makes peerings: somebody else's network depends on them
+        held.append(f"peerings: {names(peerings)}")
+    if held:
+        return Target("virtual_network", ids.vnet, "keep", "holds " + "; ".join(held))
+    return target
+
+
+def group_target(spec: Spec, ids: Ids, group: Body | None, contents: Iterable[Body], deleting: set[str]) -> Target:
+    """This deployment's resource group goes only when it would be empty of everything else."""
+    target = _ownership(spec, "resource_group", ids.resource_group, group, None)
+    if target.decision != "delete":
+        return target
+    others = [str(r["id"]) for r in contents if key(str(r["id"])) not in deleting]
+    if others:
+        count = len(others)
+        why = f"resource group still holds {count} other resource{'s' * (count != 1)}: {names(others)}"
+        return Target("resource_group", ids.resource_group, "keep", why)
+    return target
+
+
+def names(resource_ids: Sequence[str]) -> str:
+    """A few names of a list of ids, and how many more."""
+    shown = sorted(rid.rstrip("/").rsplit("/", 1)[-1] for rid in resource_ids)
+    more = len(shown) - NAMES_SHOWN
+    return ", ".join(shown[:NAMES_SHOWN]) + (f" and {more} more" if more > 0 else "")
