@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from aksnet.cli import capacity, down, plan, scenarios, status, up
+from aksnet.cli import capacity, down, migrate, plan, scenarios, status, up
 from aksnet.cli.common import leave
 
 app = typer.Typer(
@@ -42,6 +42,7 @@ app.command("plan")(plan.command)
 app.command("up")(up.command)
 app.command("down")(down.command)
 app.command("status")(status.command)
+app.command("migrate-policy")(migrate.command)
 app.command("capacity")(capacity.command)
 app.command("scenarios")(scenarios.command)
 
