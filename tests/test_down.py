@@ -158,6 +158,14 @@ def test_a_vnet_holding_another_deployments_subnet_is_kept_and_names_it() -> Non
     assert decided["virtual_network"] == ("keep", "holds subnets of others: snet-b")
 
 
+def test_a_vnet_with_a_peering_is_kept_since_somebody_elses_network_depends_on_it() -> None:
+    spec, ids = _spec(), _ids(_spec())
+    vnet = _tagged(
+        ids.vnet, properties={"virtualNetworkPeerings": [{"id": f"{ids.vnet}/virtualNetworkPeerings/to-hub"}]}
+    )
+    assert _decisions(spec, Observed(vnet=vnet))["virtual_network"] == ("keep", "holds peerings: to-hub")
+
+
 def test_a_resource_group_with_other_resources_is_kept_with_the_count_and_names() -> None:
     spec, ids = _spec(), _ids(_spec())
     others = [
@@ -455,9 +463,29 @@ def test_an_interrupted_down_reports_what_remains_and_a_rerun_finishes(tmp_path:
     interrupted = down(spec, session, progress=CtrlCAt("subnet"))
     assert isinstance(interrupted.error, Interrupted) and interrupted.exit_code == 130
     assert actions(interrupted)["aks-cilium"] == "deleted"
-    assert reasons(interrupted)["snet-aks-nodes"].startswith("interrupted while it was being done; re-run")
+    assert reasons(interrupted)["snet-aks-nodes"].startswith("interrupted: Azure finishes what it started; re-run")
     assert reasons(interrupted)["rg-aks-cilium"] == "not started: interrupted; a re-run continues"
     assert exists(session, rg_id("rg-aks-cilium"))
     finished = down(spec, session)
     assert finished.ok, finished.error
     assert actions(finished)["snet-aks-nodes"] == "deleted" and actions(finished)["rg-aks-cilium"] == "deleted"
+
+
+def test_throttling_and_server_errors_during_down_are_absorbed_by_the_sdk_retry(tmp_path: Any) -> None:
+    spec = scenario("kubenet-byo-route-table")
+    assert up(spec, emulated(tmp_path, clock=FakeClock())).ok
+    result = down(spec, emulated(tmp_path, faults="throttle=0.3,server_error=0.3,seed=11", clock=FakeClock()))
+    assert result.ok, result.error
+    assert set(actions(result).values()) == {"deleted"}
+
+
+def test_a_role_assignment_the_caller_may_not_delete_is_exit_4_and_stops_before_the_identity(tmp_path: Any) -> None:
+    spec = scenario("overlay-cilium")
+    assert up(spec, emulated(tmp_path, clock=FakeClock())).ok
+    session = emulated(tmp_path, faults="no_rbac_write", clock=FakeClock())
+    result = down(spec, session)
+    assert result.exit_code == 4 and result.error is not None and result.error.code == "AuthorizationFailed"
+    assert "fix: the signed-in account may not delete it" in next(
+        r.reason for r in result.resources if r.action == "failed"
+    )
+    assert actions(result)["id-aks-cilium"] == "skipped" and exists(session, Ids.of(spec, ZERO_SUB).identity)

@@ -21,7 +21,7 @@ from aksnet.azure.lro import wait_for
 from aksnet.azure.session import Session
 from aksnet.azure.steps.network import LEDGER_TAG
 from aksnet.clock import Clock
-from aksnet.errors import AksnetError, Interrupted
+from aksnet.errors import AksnetError, AuthError, Interrupted
 from aksnet.plan import Ids
 from aksnet.progress import NullProgress, Progress
 from aksnet.result import Action, ResourceResult, RunResult
@@ -193,7 +193,9 @@ def _attempt(
     except KeyboardInterrupt:
         options.stop.set()
         stopped = Interrupted("interrupted; Azure finishes the operation it started, and a re-run continues")
-        return _result(target, "skipped", f"interrupted while it was being done; {RERUN}"), stopped
+        return _result(
+            target, "skipped", "interrupted: Azure finishes what it started; re-run aksnet down to continue"
+        ), stopped
     except AksnetError as exc:
         options.progress.failed(teardown.spec.deployment, step_id(target), exc.message)
         return _failed(target, exc), exc
@@ -311,22 +313,20 @@ def _write(teardown: Teardown, doing: str, target: Target, options: DownOptions,
 
 def _detach(teardown: Teardown, target: Target, options: DownOptions) -> ResourceResult:
     """PUT the subnet back as read, without the route table association aksnet made."""
-    subnet = read(teardown.clients, "subnet", target.resource_id)
-    association = ((subnet or {}).get("properties") or {}).get("routeTable") or {}
-    if subnet is None:
-        return _result(target, "skipped", NOT_FOUND)
-    if key(str(association.get("id", ""))) != key(teardown.ids.route_table or ""):
-        return _result(target, "kept", target.reason.split("; ")[0])
-    body = copy.deepcopy(dict(subnet))
-    body["properties"] = {k: v for k, v in body["properties"].items() if k != "routeTable"}
     from azure.mgmt.network import models
 
+    subnet = read(teardown.clients, "subnet", target.resource_id)
+    if subnet is None:
+        return _result(target, "skipped", NOT_FOUND)
+    association = (subnet.get("properties") or {}).get("routeTable") or {}
+    if key(str(association.get("id", ""))) != key(teardown.ids.route_table or ""):
+        return _result(target, "kept", "kept; its association with aksnet's route table was already gone")
+    body = copy.deepcopy(dict(subnet))
+    body["properties"] = {k: v for k, v in body["properties"].items() if k != "routeTable"}
     group, vnet, name = _subnet_path(target.resource_id)
-    subnets = teardown.clients.network.subnets
+    put = teardown.clients.network.subnets.begin_create_or_update
     doing = f"removing the route table association of subnet {name}"
-    _write(
-        teardown, doing, target, options, lambda: subnets.begin_create_or_update(group, vnet, name, models.Subnet(body))
-    )
+    _write(teardown, doing, target, options, lambda: put(group, vnet, name, models.Subnet(body)))
     return _result(target, "kept", target.reason)
 
 
@@ -339,6 +339,8 @@ def with_fix(clients: Clients, error: AksnetError) -> AksnetError:
         error.details = f"remove {locks_named(clients, error.message)}, then re-run aksnet down"
     elif error.code.startswith("InUse"):
         error.details = f"something aksnet did not create still uses it (named above); remove that use, then {RERUN}"
+    elif isinstance(error, AuthError):
+        error.details = f"the signed-in account may not delete it; get that right (e.g. Contributor), then {RERUN}"
     elif not isinstance(error.details, str):
         error.details = RERUN
     return error
