@@ -68,6 +68,7 @@ def command(
             run = migrate_policy(session, resource_group, name, options, os.environ)
         finally:
             progress.close()
+            session.close()
     document = run.as_dict()
     if output is Output.json:
         print_json(document)
