@@ -149,8 +149,9 @@ def test_principal_propagation_is_waited_out_then_granted(tmp_path: Any) -> None
     session = emulated(tmp_path, faults="propagation=40", clock=clock)
     result = up(scenario("kubenet-byo-route-table"), session)
     assert result.ok, result.error
-    assert result.timings["role_assignment.subnet.propagation"] >= 30
-    assert any(s > 0 for s in clock.slept)
+    assert result.timings["role_assignment.subnet.propagation"] > 0
+    # The fake clock only moves when somebody sleeps: the 40 s window was waited out, not skipped.
+    assert sum(clock.slept) >= 39
 
 
 def test_principal_that_never_appears_fails_with_exit_3_and_what_to_check(tmp_path: Any) -> None:
