@@ -1,0 +1,268 @@
+"""What preflight read from Azure, as plain frozen data: built from ARM JSON (camelCase) dicts.
+
+Pure: no azure.* import. `aksnet.azure.preflight` does the reads; `aksnet.live_rules` judges them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network, ip_network
+from typing import Any
+
+from aksnet.plan import MANAGED_BY, TAG_DEPLOYMENT, TAG_MANAGED_BY
+
+CONTAINER_SERVICE = "Microsoft.ContainerService"
+NETWORK = "Microsoft.Network"
+MANAGED_IDENTITY = "Microsoft.ManagedIdentity"
+REQUIRED_PROVIDERS = (CONTAINER_SERVICE, NETWORK, MANAGED_IDENTITY)
+
+
+def key(resource_id: str | None) -> str:
+    """ARM ids compare case-insensitively (`resourcegroups` vs `resourceGroups`)."""
+    return (resource_id or "").rstrip("/").lower()
+
+
+def name_of(resource_id: str) -> str:
+    return resource_id.rstrip("/").rsplit("/", 1)[-1]
+
+
+def resource_group_of(resource_id: str) -> str:
+    parts = resource_id.strip("/").split("/")
+    lowered = [p.lower() for p in parts]
+    return parts[lowered.index("resourcegroups") + 1] if "resourcegroups" in lowered[:-1] else ""
+
+
+def ipv4_networks(texts: Sequence[Any]) -> tuple[IPv4Network, ...]:
+    """The IPv4 prefixes among `texts` (dual-stack subnets also carry IPv6 ones)."""
+    networks = []
+    for text in texts:
+        try:
+            net = ip_network(str(text), strict=False)
+        except ValueError:
+            continue
+        if isinstance(net, IPv4Network):
+            networks.append(net)
+    return tuple(networks)
+
+
+def _props(arm: Mapping[str, Any]) -> Mapping[str, Any]:
+    return arm.get("properties") or {}
+
+
+def _ref(value: Any) -> str | None:
+    return str(value["id"]) if isinstance(value, Mapping) and value.get("id") else None
+
+
+def _ids(items: Any) -> tuple[str, ...]:
+    return tuple(str(i["id"]) for i in items or () if isinstance(i, Mapping) and i.get("id"))
+
+
+@dataclass(frozen=True)
+class Found:
+    """A resource that exists, and its tags (which say who created it)."""
+
+    id: str
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return name_of(self.id)
+
+    @property
+    def deployment(self) -> str | None:
+        """The aksnet deployment that created it, if aksnet did."""
+        if self.tags.get(TAG_MANAGED_BY) != MANAGED_BY:
+            return None
+        return self.tags.get(TAG_DEPLOYMENT)
+
+    @classmethod
+    def from_arm(cls, arm: Mapping[str, Any]) -> Found:
+        return cls(str(arm["id"]), dict(arm.get("tags") or {}))
+
+
+@dataclass(frozen=True)
+class SubnetFacts:
+    """A subnet and everything attached to it or living in it."""
+
+    id: str
+    prefixes: tuple[IPv4Network, ...] = ()
+    ip_configurations: tuple[str, ...] = ()
+    delegations: tuple[str, ...] = ()  # service names
+    service_links: tuple[str, ...] = ()  # linked resource types of serviceAssociationLinks
+    route_table: str | None = None
+    network_security_group: str | None = None
+    nat_gateway: str | None = None
+
+    @property
+    def name(self) -> str:
+        return name_of(self.id)
+
+    @property
+    def prefix(self) -> IPv4Network | None:
+        return self.prefixes[0] if self.prefixes else None
+
+    @classmethod
+    def from_arm(cls, arm: Mapping[str, Any]) -> SubnetFacts:
+        props = _props(arm)
+        texts = [props["addressPrefix"]] if props.get("addressPrefix") else list(props.get("addressPrefixes") or [])
+        delegations = props.get("delegations") or ()
+        links = props.get("serviceAssociationLinks") or ()
+        return cls(
+            id=str(arm["id"]),
+            prefixes=ipv4_networks(texts),
+            ip_configurations=_ids(props.get("ipConfigurations")),
+            delegations=tuple(str(_props(d).get("serviceName") or d.get("name")) for d in delegations),
+            service_links=tuple(str(_props(s).get("linkedResourceType") or s.get("name")) for s in links),
+            route_table=_ref(props.get("routeTable")),
+            network_security_group=_ref(props.get("networkSecurityGroup")),
+            nat_gateway=_ref(props.get("natGateway")),
+        )
+
+
+@dataclass(frozen=True)
+class PeeringFacts:
+    """A peering of the cluster's VNet and the address space on its far side."""
+
+    name: str
+    remote_vnet: str
+    remote_address_space: tuple[IPv4Network, ...] = ()
+
+    @classmethod
+    def from_arm(cls, arm: Mapping[str, Any]) -> PeeringFacts:
+        props = _props(arm)
+        space = props.get("remoteAddressSpace") or props.get("remoteVirtualNetworkAddressSpace") or {}
+        return cls(
+            name=str(arm.get("name") or name_of(str(arm.get("id", "")))),
+            remote_vnet=_ref(props.get("remoteVirtualNetwork")) or "",
+            remote_address_space=ipv4_networks(space.get("addressPrefixes") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class VNetFacts(Found):
+    """A virtual network with its address space, subnets and peerings."""
+
+    address_space: tuple[IPv4Network, ...] = ()
+    subnets: tuple[SubnetFacts, ...] = ()
+    peerings: tuple[PeeringFacts, ...] = ()
+
+    def subnet(self, name: str) -> SubnetFacts | None:
+        return next((s for s in self.subnets if s.name.lower() == name.lower()), None)
+
+    @classmethod
+    def from_arm(cls, arm: Mapping[str, Any]) -> VNetFacts:
+        props = _props(arm)
+        return cls(
+            id=str(arm["id"]),
+            tags=dict(arm.get("tags") or {}),
+            address_space=ipv4_networks((props.get("addressSpace") or {}).get("addressPrefixes") or ()),
+            subnets=tuple(SubnetFacts.from_arm(s) for s in props.get("subnets") or ()),
+            peerings=tuple(PeeringFacts.from_arm(p) for p in props.get("virtualNetworkPeerings") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class RouteFacts:
+    """One route of a route table."""
+
+    name: str
+    address_prefix: str
+    next_hop_type: str
+    next_hop_ip_address: str | None = None
+
+
+@dataclass(frozen=True)
+class RouteTableFacts(Found):
+    """A route table, its routes and the subnets it is associated with."""
+
+    routes: tuple[RouteFacts, ...] = ()
+    subnets: tuple[str, ...] = ()
+
+    @classmethod
+    def from_arm(cls, arm: Mapping[str, Any]) -> RouteTableFacts:
+        props = _props(arm)
+        routes = tuple(
+            RouteFacts(
+                name=str(r.get("name")),
+                address_prefix=str(_props(r).get("addressPrefix")),
+                next_hop_type=str(_props(r).get("nextHopType")),
+                next_hop_ip_address=_props(r).get("nextHopIpAddress"),
+            )
+            for r in props.get("routes") or ()
+        )
+        return cls(str(arm["id"]), dict(arm.get("tags") or {}), routes, _ids(props.get("subnets")))
+
+
+@dataclass(frozen=True)
+class ClusterFacts(Found):
+    """A managed cluster in the subscription: the subnets its pools use and its node resource group."""
+
+    node_resource_group: str | None = None
+    subnets: tuple[str, ...] = ()
+
+    def uses_subnet(self, subnet_id: str) -> bool:
+        return key(subnet_id) in {key(s) for s in self.subnets}
+
+    @classmethod
+    def from_arm(cls, arm: Mapping[str, Any]) -> ClusterFacts:
+        props = _props(arm)
+        pools = props.get("agentPoolProfiles") or ()
+        subnets = {str(p[k]) for p in pools for k in ("vnetSubnetID", "podSubnetID") if p.get(k)}
+        return cls(
+            id=str(arm["id"]),
+            tags=dict(arm.get("tags") or {}),
+            node_resource_group=props.get("nodeResourceGroup"),
+            subnets=tuple(sorted(subnets)),
+        )
+
+
+@dataclass(frozen=True)
+class Permission:
+    """One block of the caller's effective permissions at a scope (one per role it holds there)."""
+
+    actions: tuple[str, ...] = ()
+    not_actions: tuple[str, ...] = ()
+
+    @classmethod
+    def from_arm(cls, arm: Mapping[str, Any]) -> Permission:
+        return cls(tuple(arm.get("actions") or ()), tuple(arm.get("notActions") or ()))
+
+
+@dataclass(frozen=True)
+class GrantAccess:
+    """Whether the caller may create the cluster identity's grant on `scope`.
+
+    `checked_at` is the scope the permissions were read at: the grant's own scope when it exists,
+    else its nearest existing parent (role assignments inherit downwards).
+    """
+
+    label: str
+    scope: str
+    checked_at: str
+    permissions: tuple[Permission, ...] = ()
+    already_granted: bool = False
+
+
+@dataclass(frozen=True)
+class LiveFacts:
+    """Everything preflight read. A name in `unread` was not read (its provider is not registered,
+    or the caller may not list it); rules about it stay silent rather than guess."""
+
+    subscription_id: str
+    providers: Mapping[str, str] = field(default_factory=dict)
+    resource_groups: Mapping[str, Found | None] = field(default_factory=dict)  # by lower-case name
+    vnet: VNetFacts | None = None
+    route_table: RouteTableFacts | None = None  # the spec's route table
+    subnet_route_table: RouteTableFacts | None = None  # the subnet's, when the spec names none or another
+    identity: Found | None = None
+    cluster: Mapping[str, Any] | None = None  # the spec's cluster, as read (ARM JSON)
+    clusters: tuple[ClusterFacts, ...] = ()
+    access: tuple[GrantAccess, ...] = ()
+    unread: frozenset[str] = frozenset()
+
+    def knows(self, what: str) -> bool:
+        return what not in self.unread
+
+    def cluster_facts(self) -> ClusterFacts | None:
+        return ClusterFacts.from_arm(self.cluster) if self.cluster else None

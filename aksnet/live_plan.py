@@ -1,0 +1,127 @@
+"""From live facts to the plan `up` runs: what Azure fills into the spec, which scopes get grants,
+where the caller's right to grant is read, and every finding. Pure: no azure.* import."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from aksnet.drift import Difference
+from aksnet.findings import Finding
+from aksnet.live import LiveFacts, key
+from aksnet.live_rules import LiveInput, check_live, cluster_changes
+from aksnet.plan import Ids, Plan, build_plan
+from aksnet.rules import check
+from aksnet.spec import Spec
+
+ASSIGNMENTS = "/providers/Microsoft.Authorization/roleAssignments/"
+
+
+@dataclass(frozen=True)
+class Preflight:
+    """The verdict of a live preflight: the plan to run (with every finding) and the changes it makes."""
+
+    spec: Spec
+    facts: LiveFacts
+    plan: Plan
+    live_findings: tuple[Finding, ...]
+    cluster_changes: tuple[Difference, ...]
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.plan.findings
+
+
+def fill_from_live(spec: Spec, facts: LiveFacts) -> Spec:
+    """The spec with what it leaves to Azure: a brought VNet's address space, a brought subnet's prefix."""
+    vnet = spec.vnet
+    if vnet.existing and facts.vnet is not None and facts.vnet.address_space:
+        vnet = dataclasses.replace(vnet, address_prefixes=facts.vnet.address_space)
+    subnet = facts.vnet.subnet(vnet.subnet.name) if facts.vnet else None
+    if subnet is not None and subnet.prefix is not None and vnet.subnet.address_prefix is None:
+        vnet = dataclasses.replace(vnet, subnet=dataclasses.replace(vnet.subnet, address_prefix=subnet.prefix))
+    return spec if vnet == spec.vnet else dataclasses.replace(spec, vnet=vnet)
+
+
+def extra_grant_scopes(spec: Spec, facts: LiveFacts) -> list[tuple[str, str]]:
+    """What the subnet already has attached, beyond the spec's route table: each gets a grant too."""
+    subnet = facts.vnet.subnet(spec.vnet.subnet.name) if facts.vnet else None
+    if subnet is None:
+        return []
+    extra = []
+    if spec.route_table is None and subnet.route_table:
+        extra.append(("route_table", subnet.route_table))
+    if subnet.network_security_group:
+        extra.append(("nsg", subnet.network_security_group))
+    if subnet.nat_gateway:
+        extra.append(("nat_gateway", subnet.nat_gateway))
+    return extra
+
+
+def grant_scopes(plan: Plan) -> list[tuple[str, str, str]]:
+    """(label, scope, role assignment name) of every grant the plan makes."""
+    grants = []
+    for step in plan.steps:
+        if step.kind == "role_assignment":
+            scope, name = step.resource_id.split(ASSIGNMENTS)
+            grants.append((step.id.removeprefix("role_assignment."), scope, name))
+    return grants
+
+
+def known_ids(facts: LiveFacts) -> set[str]:
+    """Ids of everything preflight saw exist (lower case)."""
+    found: set[str] = {f"/subscriptions/{facts.subscription_id}".lower()}
+    found |= {key(g.id) for g in facts.resource_groups.values() if g is not None}
+    for table in (facts.route_table, facts.subnet_route_table):
+        if table is not None:
+            found.add(key(table.id))
+    if facts.vnet is not None:
+        found.add(key(facts.vnet.id))
+        for subnet in facts.vnet.subnets:
+            found.add(key(subnet.id))
+            found |= {key(r) for r in (subnet.route_table, subnet.network_security_group, subnet.nat_gateway) if r}
+    return found
+
+
+def _ancestors(scope: str, subscription_id: str) -> Iterator[str]:
+    """`scope`, then each parent: a subnet's VNet, the resource group, the subscription."""
+    head, sep, tail = scope.partition("/providers/")
+    if sep:
+        namespace, *rest = tail.split("/")
+        while rest:
+            yield f"{head}/providers/{namespace}/{'/'.join(rest)}"
+            rest = rest[:-2]
+    yield head
+    yield f"/subscriptions/{subscription_id}"
+
+
+def access_scope(scope: str, facts: LiveFacts) -> str:
+    """The nearest existing scope at or above `scope`: the caller's rights there are the ones a new
+    resource below it inherits."""
+    found = known_ids(facts)
+    return next(s for s in _ancestors(scope, facts.subscription_id) if key(s) in found or s.count("/") == 2)
+
+
+def evaluate(
+    spec: Spec,
+    facts: LiveFacts,
+    offline: Sequence[Finding],
+    *,
+    env: Mapping[str, str] | None = None,
+    require_secrets: bool = False,
+    today: date | None = None,
+) -> Preflight:
+    """Every finding, offline and live, and the plan built on what Azure holds."""
+    filled = fill_from_live(spec, facts)
+    if filled != spec:  # the offline rules see the real subnet and address space now
+        offline = check(filled, today=today, env=env, require_secrets=require_secrets)
+    extra = extra_grant_scopes(filled, facts)
+    draft = build_plan(filled, subscription_id=facts.subscription_id, extra_grant_scopes=extra)
+    body = draft.step("managed_cluster").body or {}
+    inp = LiveInput(filled, facts, Ids.of(filled, facts.subscription_id), body)
+    live = check_live(inp)
+    findings = sorted([*offline, *live], key=lambda f: f.severity != "error")
+    plan = build_plan(filled, findings, subscription_id=facts.subscription_id, extra_grant_scopes=extra)
+    return Preflight(filled, facts, plan, tuple(live), cluster_changes(inp))
