@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, Protocol, TextIO
 
 
@@ -117,6 +119,21 @@ class LiveProgress:
 
     def close(self) -> None:
         self._progress.stop()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No redrawing while a question is asked on the terminal; updates wait until it is answered."""
+        with self._lock:
+            self._progress.stop()
+            try:
+                yield
+            finally:
+                self._progress.start()
+
+
+def paused(progress: Progress) -> AbstractContextManager[None]:
+    """Hold a live terminal view still (others print nothing that a prompt could collide with)."""
+    return progress.paused() if isinstance(progress, LiveProgress) else nullcontext()
 
 
 def for_terminal(*, fleet: bool = False, quiet: bool = False) -> Progress:

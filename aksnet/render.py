@@ -69,6 +69,7 @@ def render_plan(plan: Plan) -> str:
     parts = [
         f"aksnet plan: {plan.spec.deployment} (subscription {plan.subscription_id})",
         f"{verdict} - {errors} error(s), {warnings} warning(s)",
+        *(f"note: {note}" for note in plan.notes),
         "",
         "Findings",
         render_findings(plan.findings),
@@ -115,8 +116,28 @@ def render_result(result: RunResult) -> str:
         )
     if result.cluster:
         lines += ["", render_cluster_line(result.cluster)]
+    propagation = render_propagation(result.timings)
+    if propagation:
+        lines += ["", propagation]
     lines += [f"note: {note}" for note in result.notes]
+    findings = [Finding(**f) for f in result.extra.get("findings", ())]
+    if findings:
+        lines += [*([""] if lines[-1] else []), "Findings", render_findings(findings)]
     return "\n".join(lines)
+
+
+def render_propagation(timings: dict[str, float]) -> str | None:
+    """How long each new grant took to be readable, and how long the cluster PUT waited for them to work."""
+    readable = [
+        f"{k.removeprefix('role_assignment.').removesuffix('.propagation')} {v:.1f}s"
+        for k, v in timings.items()
+        if k.startswith("role_assignment.") and k.endswith(".propagation")
+    ]
+    waited = timings.get("managed_cluster.waited_for_grant")
+    if not readable and waited is None:
+        return None
+    text = f"grants readable after: {', '.join(readable)}" if readable else "grants: none new"
+    return text + (f"; cluster PUT waited {waited:.1f}s for them to take effect" if waited is not None else "")
 
 
 def render_cluster_line(cluster: dict[str, Any]) -> str:

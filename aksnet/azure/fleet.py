@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from aksnet.azure.provision import UpOptions, provision
+from aksnet.azure.provision import Confirm, UpOptions, provision
 from aksnet.azure.session import Session, open_session
 from aksnet.errors import AksnetError, Interrupted
 from aksnet.progress import Progress, for_terminal
@@ -37,6 +37,7 @@ def run_fleet(
     env: Mapping[str, str],
     session: Session | None = None,
     progress: Progress | None = None,
+    confirm: Confirm | None = None,
 ) -> list[RunResult]:
     loaded = load_all(paths, overrides)
     specs = [item for item in loaded if isinstance(item, Spec)]
@@ -48,7 +49,9 @@ def run_fleet(
     stop = threading.Event()
 
     def options() -> UpOptions:
-        return UpOptions(allow_cluster_update=yes, subscription=subscription, progress=progress, stop=stop)
+        return UpOptions(
+            allow_cluster_update=yes, subscription=subscription, progress=progress, stop=stop, confirm=confirm
+        )
 
     try:
         if len(specs) == 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import Annotated
 
 import typer
@@ -35,6 +36,7 @@ def command(
             subscription=subscription,
             json_output=output is Output.json,
             env=os.environ,
+            confirm=ask_on_terminal if sys.stdin.isatty() else None,
         )
     if output is Output.json:
         print_json(results[0].as_dict() if len(results) == 1 else fleet_document(results))
@@ -44,6 +46,11 @@ def command(
         if result.error is not None and output is Output.table:
             stderr(f"Error ({result.deployment}): {result.error}")
     raise typer.Exit(max(r.exit_code for r in results))
+
+
+def ask_on_terminal(question: str) -> bool:
+    """An `up` that would change an existing cluster asks first (on stderr: stdout stays for -o json)."""
+    return typer.confirm(question, default=False, err=True)
 
 
 def fleet_document(results: list) -> dict:  # type: ignore[type-arg]

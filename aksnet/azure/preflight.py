@@ -1,0 +1,311 @@
+"""Live preflight: read what the spec names (and what it touches) from Azure, write nothing, judge.
+
+Reads run in parallel, in three waves: provider registration first (a read in an unregistered
+namespace makes the SDK register it, which is a write and a 10 s sleep), then every resource the
+spec names and the subscription's clusters, then what those reads point at (the subnet's route
+table, the caller's permissions at each grant scope).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from aksnet.azure.arm import ResourceId, arm_dict, get_or_none
+from aksnet.azure.clients import Clients
+from aksnet.azure.errors import azure_call, status_of, translate
+from aksnet.azure.session import open_session
+from aksnet.errors import AuthError, InvalidRequest
+from aksnet.findings import Finding
+from aksnet.live import (
+    CONTAINER_SERVICE,
+    MANAGED_IDENTITY,
+    NETWORK,
+    REQUIRED_PROVIDERS,
+    ClusterFacts,
+    Found,
+    GrantAccess,
+    LiveFacts,
+    Permission,
+    RouteTableFacts,
+    VNetFacts,
+    key,
+)
+from aksnet.live_plan import (
+    Preflight,
+    access_scope,
+    evaluate,
+    extra_grant_scopes,
+    fill_from_live,
+    grant_scopes,
+    known_ids,
+)
+from aksnet.live_rules import GRANT_RIGHTS_HINT, ROLE_ASSIGNMENT_DENIED, denied_grants, only_permission_errors
+from aksnet.plan import Ids, Plan, build_plan
+from aksnet.spec import Spec
+
+T = TypeVar("T")
+READERS = 8
+AUTHORIZATION_API = "2022-04-01"
+
+
+def preflight(
+    clients: Clients,
+    spec: Spec,
+    offline: Sequence[Finding],
+    *,
+    env: Mapping[str, str] | None = None,
+    require_secrets: bool = False,
+) -> Preflight:
+    """Read, then judge: every finding (offline and live) and the plan built on what exists."""
+    facts = read_facts(clients, spec)
+    filled = fill_from_live(spec, facts)
+    draft = build_plan(
+        filled, subscription_id=clients.subscription_id, extra_grant_scopes=extra_grant_scopes(filled, facts)
+    )
+    facts = dataclasses.replace(facts, access=read_access(clients, facts, grant_scopes(draft)))
+    return evaluate(spec, facts, offline, env=env, require_secrets=require_secrets)
+
+
+def live_plan(
+    spec: Spec, offline: Sequence[Finding], *, emulator: bool, subscription: str | None, env: Mapping[str, str]
+) -> Plan:
+    """`plan --live`: the same reads and checks as `up`, and the plan `up` would run; nothing is written."""
+    session = open_session(emulator=emulator, env=env)
+    subscription_id, source = session.subscription(subscription, spec.subscription_id, env)
+    plan = preflight(session.clients(subscription_id), spec, offline, env=env).plan
+    note = f"checked against what exists in subscription {subscription_id} (from {source})"
+    return dataclasses.replace(plan, notes=(*plan.notes, note))
+
+
+def refuse_errors(deployment: str, checked: Preflight) -> None:
+    """Raise when any finding is an error: exit 4 when the only problem is the right to grant, else 2."""
+    errors = [f for f in checked.findings if f.severity == "error"]
+    if not errors:
+        return
+    if only_permission_errors(errors):
+        denied = denied_grants(checked.facts)
+        raise AuthError(
+            f"{deployment}: you may not create the cluster identity's role assignments on "
+            f"{', '.join(a.scope for a in denied)}; nothing was written",
+            code=ROLE_ASSIGNMENT_DENIED,
+            details=GRANT_RIGHTS_HINT.format(scope=", ".join(dict.fromkeys(a.checked_at for a in denied))),
+        )
+    codes = list(dict.fromkeys(f.code for f in errors))
+    raise InvalidRequest(
+        f"{deployment}: {len(errors)} error(s) found against what exists in Azure ({', '.join(codes)}); "
+        "nothing was written",
+        findings=checked.findings,
+        code=codes[0] if len(codes) == 1 else "PREFLIGHT_FAILED",
+    )
+
+
+def in_parallel(calls: Mapping[str, Callable[[], T]]) -> dict[str, T]:
+    """Run independent reads at once; the first error is raised once all have finished."""
+    if not calls:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(READERS, len(calls)), thread_name_prefix="aksnet-read") as pool:
+        futures = {name: pool.submit(call) for name, call in calls.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def read_facts(clients: Clients, spec: Spec) -> LiveFacts:
+    """Everything the spec names or touches, as it is now; nothing in an unregistered namespace."""
+    ids = Ids.of(spec, clients.subscription_id)
+    providers = in_parallel({ns: _registration(clients, ns) for ns in REQUIRED_PROVIDERS})
+    registered = {ns for ns, state in providers.items() if state.lower() == "registered"}
+    reads: dict[str, Callable[[], Any]] = {
+        f"group:{rg.lower()}": _group(clients, rg)
+        for rg in {spec.resource_group, spec.vnet_resource_group, spec.route_table_resource_group}
+    }
+    if NETWORK in registered:
+        reads["vnet"] = _vnet(clients, ids.vnet)
+        if ids.route_table is not None:
+            reads["route_table"] = _route_table(clients, ids.route_table)
+    if MANAGED_IDENTITY in registered:
+        reads["identity"] = _identity(clients, ids.identity)
+    if CONTAINER_SERVICE in registered:
+        reads["cluster"] = _cluster(clients, ids.cluster)
+        reads["clusters"] = _clusters(clients)
+    got = in_parallel(reads)
+    vnet: VNetFacts | None = got.get("vnet")
+    subnet = vnet.subnet(spec.vnet.subnet.name) if vnet else None
+    clusters: tuple[ClusterFacts, ...] | None = got.get("clusters")
+    return LiveFacts(
+        subscription_id=clients.subscription_id,
+        providers=providers,
+        resource_groups={k.removeprefix("group:"): v for k, v in got.items() if k.startswith("group:")},
+        vnet=vnet,
+        route_table=got.get("route_table"),
+        subnet_route_table=_subnet_route_table(clients, spec, subnet.route_table if subnet else None),
+        identity=got.get("identity"),
+        cluster=got.get("cluster"),
+        clusters=clusters or (),
+        unread=frozenset(_unread(registered, clusters)),
+    )
+
+
+def _subnet_route_table(clients: Clients, spec: Spec, table_id: str | None) -> RouteTableFacts | None:
+    """The route table already on the subnet, read when the spec names none (the cluster then uses it)."""
+    if table_id is None or spec.route_table is not None:
+        return None
+    return _route_table(clients, table_id)()
+
+
+def _unread(registered: set[str], clusters: tuple[ClusterFacts, ...] | None) -> set[str]:
+    unread = set()
+    if NETWORK not in registered:
+        unread |= {"vnet", "route_table"}
+    if MANAGED_IDENTITY not in registered:
+        unread.add("identity")
+    if CONTAINER_SERVICE not in registered:
+        unread |= {"cluster", "clusters"}
+    if clusters is None:
+        unread.add("clusters")
+    return unread
+
+
+# --- one read each -------------------------------------------------------------------------------
+
+
+def _registration(clients: Clients, namespace: str) -> Callable[[], str]:
+    def read() -> str:
+        with azure_call(f"reading the registration of resource provider {namespace}"):
+            return str(clients.resource.providers.get(namespace).registration_state or "NotRegistered")
+
+    return read
+
+
+def _group(clients: Clients, name: str) -> Callable[[], Found | None]:
+    def read() -> Found | None:
+        found = get_or_none(lambda: clients.resource.resource_groups.get(name), f"reading resource group {name}")
+        return Found.from_arm(arm_dict(found)) if found is not None else None
+
+    return read
+
+
+def _vnet(clients: Clients, vnet_id: str) -> Callable[[], VNetFacts | None]:
+    rid = ResourceId.parse(vnet_id)
+
+    def read() -> VNetFacts | None:
+        found = get_or_none(
+            lambda: clients.network.virtual_networks.get(rid.resource_group, rid.name), f"reading VNet {rid.name}"
+        )
+        return VNetFacts.from_arm(arm_dict(found)) if found is not None else None
+
+    return read
+
+
+def _route_table(clients: Clients, table_id: str) -> Callable[[], RouteTableFacts | None]:
+    rid = ResourceId.parse(table_id)
+
+    def read() -> RouteTableFacts | None:
+        found = get_or_none(
+            lambda: clients.network.route_tables.get(rid.resource_group, rid.name), f"reading route table {rid.name}"
+        )
+        return RouteTableFacts.from_arm(arm_dict(found)) if found is not None else None
+
+    return read
+
+
+def _identity(clients: Clients, identity_id: str) -> Callable[[], Found | None]:
+    rid = ResourceId.parse(identity_id)
+
+    def read() -> Found | None:
+        found = get_or_none(
+            lambda: clients.msi.user_assigned_identities.get(rid.resource_group, rid.name),
+            f"reading identity {rid.name}",
+        )
+        return Found.from_arm(arm_dict(found)) if found is not None else None
+
+    return read
+
+
+def _cluster(clients: Clients, cluster_id: str) -> Callable[[], dict[str, Any] | None]:
+    rid = ResourceId.parse(cluster_id)
+
+    def read() -> dict[str, Any] | None:
+        found = get_or_none(
+            lambda: clients.containerservice.managed_clusters.get(rid.resource_group, rid.name),
+            f"reading cluster {rid.name}",
+        )
+        return arm_dict(found) if found is not None else None
+
+    return read
+
+
+def _clusters(clients: Clients) -> Callable[[], tuple[ClusterFacts, ...] | None]:
+    """Every cluster of the subscription, or None when the caller may only read some resource groups."""
+
+    def read() -> tuple[ClusterFacts, ...] | None:
+        from azure.core.exceptions import HttpResponseError
+
+        try:
+            return tuple(ClusterFacts.from_arm(arm_dict(c)) for c in clients.containerservice.managed_clusters.list())
+        except HttpResponseError as exc:
+            if status_of(exc) == 403:
+                return None
+            raise translate(exc, "listing the subscription's clusters") from exc
+
+    return read
+
+
+# --- the caller's right to grant ----------------------------------------------------------------
+
+
+def read_access(clients: Clients, facts: LiveFacts, grants: Sequence[tuple[str, str, str]]) -> tuple[GrantAccess, ...]:
+    """For each grant: whether it is already there, and the caller's permissions where it goes."""
+    found = known_ids(facts)
+    checked = {label: access_scope(scope, facts) for label, scope, _ in grants}
+    permissions = in_parallel({key(at): _permissions(clients, at) for at in set(checked.values())})
+    granted = in_parallel(
+        {label: _assignment(clients, scope, name) for label, scope, name in grants if key(scope) in found}
+    )
+    return tuple(
+        GrantAccess(label, scope, checked[label], permissions[key(checked[label])], granted.get(label, False))
+        for label, scope, _ in grants
+    )
+
+
+def _assignment(clients: Clients, scope: str, name: str) -> Callable[[], bool]:
+    def read() -> bool:
+        assignments = clients.authorization.role_assignments
+        return get_or_none(lambda: assignments.get(scope, name), f"reading role assignment {name}") is not None
+
+    return read
+
+
+def _permissions(clients: Clients, scope: str) -> Callable[[], tuple[Permission, ...]]:
+    def read() -> tuple[Permission, ...]:
+        with azure_call(f"reading your permissions at {scope}"):
+            return tuple(Permission.from_arm(p) for p in _permission_blocks(clients, scope))
+
+    return read
+
+
+def _permission_blocks(clients: Clients, scope: str) -> list[dict[str, Any]]:
+    parts = scope.strip("/").split("/")
+    permissions = clients.authorization.permissions
+    if len(parts) == 2:
+        return _subscription_permissions(clients, scope)
+    if len(parts) == 4:
+        return [arm_dict(p) for p in permissions.list_for_resource_group(parts[3])]
+    namespace, *path = parts[5:]
+    parent, resource_type, name = "/".join(path[:-2]), path[-2], path[-1]
+    return [arm_dict(p) for p in permissions.list_for_resource(parts[3], namespace, parent, resource_type, name)]
+
+
+def _subscription_permissions(clients: Clients, scope: str) -> list[dict[str, Any]]:
+    """ARM answers `{subscription}/providers/Microsoft.Authorization/permissions` though the SDK has no
+    method for it (Azure/azure-rest-api-specs#19473); it is sent through the same pipeline."""
+    from azure.core.rest import HttpRequest
+
+    request = HttpRequest(
+        "GET", f"{scope}/providers/Microsoft.Authorization/permissions", params={"api-version": AUTHORIZATION_API}
+    )
+    response = clients.resource.send_request(request)
+    response.raise_for_status()
+    blocks: list[dict[str, Any]] = response.json().get("value", [])
+    return blocks
