@@ -7,10 +7,11 @@ from typing import Annotated
 import typer
 
 from aksnet.cli import capacity, down, migrate, plan, scenarios, status, up
-from aksnet.cli.common import leave
+from aksnet.cli.common import FastGroup, leave
 
 app = typer.Typer(
     name="aksnet",
+    cls=FastGroup,
     help="Plan, provision, tear down and migrate AKS clusters with the networking they need.",
     no_args_is_help=True,
     add_completion=False,
