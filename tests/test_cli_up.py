@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -76,26 +75,21 @@ def test_status_of_a_missing_cluster_exits_2(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["error"]["code"] == "CLUSTER_NOT_FOUND"
 
 
-def test_ctrl_c_exits_130_cleanly_and_a_rerun_resumes(tmp_path: Path) -> None:
+def test_ctrl_c_during_the_cluster_create_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    # Resuming after an interruption is covered in-process (tests/test_up.py); this pins the real signal.
     env = {
         **os.environ,
         "AKSNET_EMULATOR": "1",
         "AKSNET_EMULATOR_DB": str(tmp_path / "e.db"),
-        "AKSNET_EMULATOR_LATENCY": "0.02",
+        "AKSNET_EMULATOR_LATENCY": "0.05",  # a 15 s cluster create: the signal lands inside it
     }
     command = [sys.executable, "-m", "aksnet", "up", str(SCENARIO_DIR / "overlay-cilium.yaml")]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
-    for line in process.stderr:  # progress goes to stderr: wait until the cluster create is under way
-        if "managed_cluster" in line:
+    for line in process.stderr:  # progress goes to stderr: wait until the create is in flight
+        if "managed_cluster: waiting for Azure" in line:
             break
-    time.sleep(0.5)
     process.send_signal(signal.SIGINT)
     _, rest = process.communicate(timeout=30)
     assert process.returncode == 130
     assert "Traceback" not in rest and "re-run resumes" in rest
-    resumed = subprocess.run([*command, "-o", "json"], check=False, env=env, capture_output=True, timeout=60, text=True)
-    assert resumed.returncode == 0, resumed.stderr
-    document = json.loads(resumed.stdout)
-    assert document["cluster"]["properties"]["provisioningState"] == "Succeeded"
-    assert {r["action"] for r in document["resources"]} <= {"unchanged", "created"}
