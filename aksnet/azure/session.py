@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from aksnet.azure.clients import Clients
+from aksnet.azure.clients import Clients, sdk_ready
 from aksnet.clock import Clock, SystemClock
 from aksnet.plan import ZERO_SUBSCRIPTION
 from aksnet.subscription import resolve_subscription
@@ -54,21 +54,18 @@ class Session:
         if self.emulator is not None:
             self.emulator.close()
 
-    def subscription(
-        self, flag: str | None, spec_value: str | None, env: Mapping[str, str]
-    ) -> tuple[str, str]:
+    def subscription(self, flag: str | None, spec_value: str | None, env: Mapping[str, str]) -> tuple[str, str]:
         """The subscription and its source; the emulator falls back to the zero GUID."""
         if self.emulator is not None and not (flag or spec_value or env.get("AZURE_SUBSCRIPTION_ID")):
             return ZERO_SUBSCRIPTION, "the emulator's default"
         return resolve_subscription(flag, spec_value, env)
 
 
-def open_session(
-    *, emulator: bool, env: Mapping[str, str] | None = None, clock: Clock | None = None
-) -> Session:
+def open_session(*, emulator: bool, env: Mapping[str, str] | None = None, clock: Clock | None = None) -> Session:
     env = os.environ if env is None else env
     if emulator:
         return emulator_session(env, clock)
+    sdk_ready("core")
     from aksnet.azure.auth import default_credential
 
     return Session(default_credential(), None, clock or SystemClock())
@@ -78,6 +75,7 @@ def emulator_session(env: Mapping[str, str], clock: Clock | None = None) -> Sess
     from aksnet.emulator import Emulator
 
     emu = Emulator.from_env(env, clock=clock)
+    sdk_ready("core")  # the emulator's transport is azure-core's, over requests
     scale = max(emu.latency, 0.01)
     return Session(
         emu.credential(),

@@ -23,6 +23,9 @@ def command(
     output: OutputOption = Output.table,
 ) -> None:
     """Provision the scenario(s): resource group, network, identity, grants, then the AKS cluster."""
+    from aksnet.azure.clients import warm_up
+
+    warm_up()  # the SDK imports overlap reading the specs, the credential and the first reads
     from aksnet.azure.fleet import run_fleet
     from aksnet.render import render_fleet, render_result
 
