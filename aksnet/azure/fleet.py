@@ -8,7 +8,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from aksnet.azure.provision import Confirm, UpOptions, provision
 from aksnet.azure.session import Session, open_session
-from aksnet.errors import AksnetError, Interrupted
+from aksnet.errors import AksnetError, AzureOperationError, Interrupted, InvalidRequest
 from aksnet.progress import Progress, for_terminal
 from aksnet.result import RunResult
 from aksnet.spec import Spec, load_spec
@@ -17,12 +17,34 @@ from aksnet.spec import Spec, load_spec
 def load_all(paths: Sequence[str], overrides: Sequence[str]) -> list[Spec | RunResult]:
     """Each spec, or a failed result naming the file; a bad file never stops the good ones."""
     loaded: list[Spec | RunResult] = []
+    seen: dict[tuple[str, ...], str] = {}
     for path in paths:
         try:
-            loaded.append(load_spec(path, overrides))
+            spec = load_spec(path, overrides)
+            _refuse_overlap(spec, path, seen)
         except AksnetError as exc:
             loaded.append(RunResult(path, error=exc))
+        else:
+            loaded.append(spec)
     return loaded
+
+
+def _refuse_overlap(spec: Spec, path: str, seen: dict[tuple[str, ...], str]) -> None:
+    """Deployments run independently only if no two claim the same name or the same cluster."""
+    claims = {
+        ("deployment", spec.deployment): f"deployment {spec.deployment}",
+        ("cluster", spec.subscription_id or "", spec.resource_group.lower(), spec.cluster.name.lower()): (
+            f"cluster {spec.resource_group}/{spec.cluster.name}"
+        ),
+    }
+    for key, what in claims.items():
+        if key in seen:
+            raise InvalidRequest(
+                f"{path}: {what} is also in {seen[key]}; two deployments of one run would race on the same "
+                "resources. Nothing was written for this file",
+                code="DUPLICATE_DEPLOYMENT",
+            )
+    seen.update(dict.fromkeys(claims, path))
 
 
 def run_fleet(
@@ -79,17 +101,26 @@ def _concurrently(
     try:
         for spec in specs:
             futures[id(spec)] = pool.submit(provision, spec, session, make(), env)
-        return {key: future.result() for key, future in futures.items()}
+        return {id(spec): _outcome(spec, futures[id(spec)]) for spec in specs}
     except KeyboardInterrupt:
         stop.set()
         results = {}
         for spec in specs:
             future = futures.get(id(spec))
             results[id(spec)] = (
-                future.result()
+                _outcome(spec, future)
                 if future and not future.cancel()
                 else RunResult(spec.deployment, error=Interrupted("interrupted before it started"))
             )
         return results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _outcome(spec: Spec, future: Future[RunResult]) -> RunResult:
+    """The deployment's result; an unexpected exception fails that deployment alone, never the fleet."""
+    try:
+        return future.result()
+    except Exception as exc:
+        error = AzureOperationError(f"{spec.deployment}: {exc.__class__.__name__}: {exc}", code="UNEXPECTED")
+        return RunResult(spec.deployment, error=error)
