@@ -264,5 +264,9 @@ class LiveFacts:
     def knows(self, what: str) -> bool:
         return what not in self.unread
 
+    def subnet(self, name: str) -> SubnetFacts | None:
+        """The VNet's subnet called `name`, when both were found."""
+        return self.vnet.subnet(name) if self.vnet else None
+
     def cluster_facts(self) -> ClusterFacts | None:
         return ClusterFacts.from_arm(self.cluster) if self.cluster else None

@@ -39,7 +39,7 @@ def fill_from_live(spec: Spec, facts: LiveFacts) -> Spec:
     vnet = spec.vnet
     if vnet.existing and facts.vnet is not None and facts.vnet.address_space:
         vnet = dataclasses.replace(vnet, address_prefixes=facts.vnet.address_space)
-    subnet = facts.vnet.subnet(vnet.subnet.name) if facts.vnet else None
+    subnet = facts.subnet(vnet.subnet.name)
     if subnet is not None and subnet.prefix is not None and vnet.subnet.address_prefix is None:
         vnet = dataclasses.replace(vnet, subnet=dataclasses.replace(vnet.subnet, address_prefix=subnet.prefix))
     return spec if vnet == spec.vnet else dataclasses.replace(spec, vnet=vnet)
@@ -47,7 +47,7 @@ def fill_from_live(spec: Spec, facts: LiveFacts) -> Spec:
 
 def extra_grant_scopes(spec: Spec, facts: LiveFacts) -> list[tuple[str, str]]:
     """What the subnet already has attached, beyond the spec's route table: each gets a grant too."""
-    subnet = facts.vnet.subnet(spec.vnet.subnet.name) if facts.vnet else None
+    subnet = facts.subnet(spec.vnet.subnet.name)
     if subnet is None:
         return []
     extra = []

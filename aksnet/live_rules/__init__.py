@@ -1,0 +1,83 @@
+"""Live rules: what already exists in Azure against what the spec asks for. Pure: facts in, findings out.
+
+Each rule catches, before anything is written, an error Azure would return minutes into a create
+(arm-facts §2.2, §2.3) or a setting aksnet could not honour without changing what is not its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aksnet.findings import Finding
+from aksnet.live_rules.access import (
+    GRANT_FIELDS,
+    GRANT_RIGHTS_HINT,
+    ROLE_ASSIGNMENT_DENIED,
+    ROLE_ASSIGNMENT_WRITE,
+    allows,
+    caller_can_grant,
+    clusters_listed,
+    denied_grants,
+    providers_registered,
+)
+from aksnet.live_rules.addressing import new_subnet_fits, ranges_clear_of_network
+from aksnet.live_rules.base import MOST_LISTED, LiveInput, LiveRule
+from aksnet.live_rules.cluster import cluster_changes, existing_cluster
+from aksnet.live_rules.egress import egress_matches_network
+from aksnet.live_rules.resources import declared_resources_exist, found_resources_owned
+from aksnet.live_rules.subnet import route_table_associated, route_table_shared, subnet_in_use
+
+__all__ = [
+    "GRANT_FIELDS",
+    "GRANT_RIGHTS_HINT",
+    "LIVE_RULES",
+    "MOST_LISTED",
+    "ROLE_ASSIGNMENT_DENIED",
+    "ROLE_ASSIGNMENT_WRITE",
+    "LiveInput",
+    "LiveRule",
+    "allows",
+    "caller_can_grant",
+    "check_live",
+    "cluster_changes",
+    "clusters_listed",
+    "declared_resources_exist",
+    "denied_grants",
+    "egress_matches_network",
+    "existing_cluster",
+    "found_resources_owned",
+    "new_subnet_fits",
+    "only_permission_errors",
+    "providers_registered",
+    "ranges_clear_of_network",
+    "route_table_associated",
+    "route_table_shared",
+    "subnet_in_use",
+]
+
+LIVE_RULES: tuple[LiveRule, ...] = (
+    providers_registered,
+    declared_resources_exist,
+    found_resources_owned,
+    existing_cluster,
+    subnet_in_use,
+    route_table_shared,
+    route_table_associated,
+    new_subnet_fits,
+    ranges_clear_of_network,
+    egress_matches_network,
+    caller_can_grant,
+    clusters_listed,
+)
+
+
+def check_live(inp: LiveInput) -> list[Finding]:
+    """Every live rule; errors first, each group in rule order."""
+    findings = [f for rule in LIVE_RULES for f in rule(inp)]
+    return sorted(findings, key=lambda f: f.severity != "error")
+
+
+def only_permission_errors(findings: Iterable[Finding]) -> bool:
+    """True when every error is a missing right to grant: exit 4 (authorization), not 2."""
+    errors = [f for f in findings if f.severity == "error"]
+    return bool(errors) and all(f.code == ROLE_ASSIGNMENT_DENIED for f in errors)

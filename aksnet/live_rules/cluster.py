@@ -1,0 +1,97 @@
+"""The existing cluster: whose it is, and which of the spec's changes AKS cannot make in place."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from aksnet.drift import Difference, cluster_differences
+from aksnet.findings import Finding, error
+from aksnet.live_rules.base import LiveInput, located
+from aksnet.spec import Spec
+
+
+def existing_cluster(inp: LiveInput) -> Iterator[Finding]:
+    current = inp.facts.cluster_facts()
+    if current is None:
+        return
+    if current.deployment != inp.spec.deployment:
+        owner = f"aksnet deployment {current.deployment}" if current.deployment else "someone else"
+        yield error(
+            "CLUSTER_NOT_OWNED",
+            "cluster.name",
+            f"cluster {located(current.id)} already exists, created by {owner}; aksnet will not take it over",
+            "use another cluster.name or resource_group",
+        )
+        return
+    for difference in _differences(inp):
+        if not _mutable(difference):
+            yield _immutable(inp, difference)
+
+
+def cluster_changes(inp: LiveInput) -> tuple[Difference, ...]:
+    """The changes `up` would make to this deployment's existing cluster (they need confirmation)."""
+    current = inp.facts.cluster_facts()
+    if current is None or current.deployment != inp.spec.deployment:
+        return ()
+    return tuple(d for d in _differences(inp) if _mutable(d))
+
+
+def _differences(inp: LiveInput) -> list[Difference]:
+    assert inp.facts.cluster is not None
+    return cluster_differences(inp.cluster_body, inp.facts.cluster)
+
+
+def _mutable(difference: Difference) -> bool:
+    # AKS migrates outbound types among each other, never to or from `none`.
+    if difference.field == "networkProfile.outboundType" and "none" in (difference.want, difference.have):
+        return False
+    return difference.mutable
+
+
+def _immutable(inp: LiveInput, difference: Difference) -> Finding:
+    hint = difference.hint or "create a new cluster to change it"
+    if difference.field == "networkProfile.outboundType":
+        hint = "AKS cannot migrate to or from outbound type none; create a new cluster"
+    if difference.field == "networkProfile.networkPlugin" and (difference.have, difference.want) == (
+        "kubenet",
+        "azure",
+    ):
+        hint = (
+            "kubenet to Azure CNI Overlay is a supported in-place migration that `up` does not make: run "
+            f"`az aks update -g {inp.spec.resource_group} -n {inp.spec.cluster.name} --network-plugin azure "
+            "--network-plugin-mode overlay` (with no network policy), then re-run"
+        )
+    return error(
+        "IMMUTABLE_CHANGE",
+        _spec_field(inp.spec, difference.field),
+        f"cluster {inp.spec.cluster.name} has {difference.field} {difference.have!r}, the spec asks for "
+        f"{difference.want!r}; it cannot change on an existing cluster",
+        hint,
+    )
+
+
+_PROFILE_FIELDS = {
+    "networkPlugin": "cluster.network_plugin",
+    "networkPluginMode": "cluster.network_plugin_mode",
+    "networkPolicy": "cluster.network_policy",
+    "networkDataplane": "cluster.network_dataplane",
+    "podCidr": "cluster.pod_cidr",
+    "serviceCidr": "cluster.service_cidr",
+    "dnsServiceIP": "cluster.dns_service_ip",
+    "outboundType": "cluster.outbound_type",
+}
+
+
+def _spec_field(spec: Spec, arm_field: str) -> str:
+    head, _, rest = arm_field.partition(".")
+    if head == "networkProfile":
+        return _PROFILE_FIELDS.get(rest, "cluster")
+    if head == "agentPoolProfiles":
+        pool, _, setting = rest.partition(".")
+        if setting == "vnetSubnetID":
+            return "vnet.subnet.name"
+        names = [p.name.lower() for p in spec.cluster.node_pools]
+        index = names.index(pool.lower()) if pool.lower() in names else 0
+        return f"cluster.node_pools.{index}.{re.sub(r'(?<!^)(?=[A-Z])', '_', setting).lower()}"
+    return "cluster"

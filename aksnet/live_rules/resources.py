@@ -1,0 +1,119 @@
+"""Declared resources: the ones the spec brings must exist, and the ones it creates must be aksnet's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from ipaddress import IPv4Network
+from typing import Any
+
+from aksnet.findings import Finding, error, warning
+from aksnet.live import Found, RouteTableFacts
+from aksnet.live_rules.base import LiveInput, located
+
+
+def declared_resources_exist(inp: LiveInput) -> Iterator[Finding]:
+    spec, facts = inp.spec, inp.facts
+    if spec.vnet.existing and facts.knows("vnet") and facts.vnet is None:
+        yield _not_found(
+            "vnet.name", f"VNet {located(inp.ids.vnet)}", "vnet.existing: true", "set vnet.existing: false"
+        )
+    elif spec.subnet_existing and facts.vnet is not None and inp.subnet is None:
+        yield _not_found(
+            "vnet.subnet.name",
+            f"subnet {spec.vnet.subnet.name} of VNet {spec.vnet.name}",
+            "vnet.subnet.existing: true",
+            "set vnet.subnet.existing: false with an address_prefix",
+        )
+    rt = spec.route_table
+    if rt is not None and rt.existing and facts.knows("route_table") and facts.route_table is None:
+        assert inp.ids.route_table is not None
+        yield _not_found(
+            "route_table.name", f"route table {located(inp.ids.route_table)}", "existing: true", "set existing: false"
+        )
+    if spec.identity.id and facts.knows("identity") and facts.identity is None:
+        yield _not_found("identity.id", f"identity {spec.identity.id}", "identity.id", "name one with identity.name")
+
+
+def _not_found(field: str, what: str, declared: str, create_instead: str) -> Finding:
+    return error(
+        "RESOURCE_NOT_FOUND",
+        field,
+        f"{what} does not exist, but the spec brings it ({declared})",
+        f"create it first or fix the name; or {create_instead} to let aksnet create it",
+    )
+
+
+def found_resources_owned(inp: LiveInput) -> Iterator[Finding]:
+    """Adopt-or-refuse for what the spec says aksnet creates but already exists without its tags.
+
+    Found as the spec describes it: used untouched, with a warning (aksnet never changes or deletes
+    it). Found different, or created by another aksnet deployment: refused, because the spec's
+    settings would silently not apply, or that deployment's `down` would delete it under this cluster.
+    """
+    spec, facts = inp.spec, inp.facts
+    if not spec.vnet.existing and facts.vnet is not None:
+        have, want = set(facts.vnet.address_space), set(spec.vnet.address_prefixes)
+        differs = f"has address space {_nets(have)}, the spec says {_nets(want)}" if have != want else None
+        yield from _adopt_or_refuse(inp, facts.vnet, differs, field="vnet.name", kind="VNet", bring="vnet.existing")
+    rt = spec.route_table
+    if rt is not None and not rt.existing and facts.route_table is not None:
+        missing = _missing_routes(rt.routes, facts.route_table)
+        differs = f"lacks route(s) {', '.join(missing)} of the spec" if missing else None
+        yield from _adopt_or_refuse(
+            inp, facts.route_table, differs, field="route_table.name", kind="route table", bring="route_table.existing"
+        )
+    if not spec.identity.id and facts.identity is not None:
+        yield from _adopt_or_refuse(
+            inp, facts.identity, None, field="identity.name", kind="identity", bring="identity.id"
+        )
+
+
+def _nets(nets: Iterable[IPv4Network]) -> str:
+    return ", ".join(sorted(str(n) for n in nets)) or "none"
+
+
+def _missing_routes(wanted: Iterable[Any], table: RouteTableFacts) -> list[str]:
+    have = {
+        (r.name.lower(), r.address_prefix, r.next_hop_type.lower(), r.next_hop_ip_address or "") for r in table.routes
+    }
+    return [
+        r.name
+        for r in wanted
+        if (r.name.lower(), str(r.address_prefix), r.next_hop_type.lower(), str(r.next_hop_ip_address or ""))
+        not in have
+    ]
+
+
+def _adopt_or_refuse(
+    inp: LiveInput, found: Found, differs: str | None, *, field: str, kind: str, bring: str
+) -> Iterator[Finding]:
+    owner = found.deployment
+    if owner == inp.spec.deployment:
+        return
+    what = f"{kind} {located(found.id)}"
+    if owner is not None:
+        yield error(
+            "RESOURCE_NOT_OWNED",
+            field,
+            f"{what} belongs to aksnet deployment {owner}; its `aksnet down` would delete it under this cluster",
+            f"use another name, or bring it ({_bring_hint(bring, found)}) to share it knowingly",
+        )
+    elif differs is not None:
+        yield error(
+            "RESOURCE_NOT_OWNED",
+            field,
+            f"{what} exists, was not created by aksnet, and {differs}; aksnet does not change what it did not create",
+            f"bring it ({_bring_hint(bring, found)}) to use it as it is, match the spec to it, or use another name",
+        )
+    else:
+        yield warning(
+            "RESOURCE_NOT_OWNED",
+            field,
+            f"{what} already exists and was not created by this deployment; aksnet uses it as it is and never "
+            "changes or deletes it",
+            f"bring it ({_bring_hint(bring, found)}) to say so",
+        )
+
+
+def _bring_hint(bring: str, found: Found) -> str:
+    return f"{bring}: {found.id}" if bring == "identity.id" else f"{bring}: true"
