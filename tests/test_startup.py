@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from enum import Enum
@@ -32,8 +33,8 @@ def _samples(annotation: Any) -> list[Any]:
         return ["value", "", "-x"]
     if annotation is int:
         return ["0", "1", "8", "-3", "+5", " 7", "1_0", "x", "١", 8]
-    if annotation is bool:
-        return [True, False]
+    if annotation is bool:  # strings come from environment variables (AKSNET_EMULATOR=1)
+        return [True, False, "1", "0", "true", "False", "YES", " on ", "", "t", "maybe", "2", "ﬂ"]
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return [*(m.value for m in annotation), *annotation, "JSON", "nope"]
     return []
@@ -79,13 +80,15 @@ def test_an_invalid_option_still_gets_typers_message_and_exit_2() -> None:
 
 
 @pytest.mark.parametrize("args", [["--help"], ["plan", str(SCENARIO_DIR / "kubenet-byo-route-table.yaml")]])
-def test_help_and_plan_import_neither_pydantic_nor_the_azure_sdk(args: list[str]) -> None:
+@pytest.mark.parametrize("emulator", ["", "1"])
+def test_help_and_plan_import_neither_pydantic_nor_the_azure_sdk(args: list[str], emulator: str) -> None:
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "aksnet", *args],
         capture_output=True,
         text=True,
         check=False,
         timeout=60,
+        env={**os.environ, "AKSNET_EMULATOR": emulator},  # a flag's value from the environment is a string
     )
     assert done.returncode == 0, done.stderr[-2000:]
     modules = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time")}

@@ -158,7 +158,7 @@ def _converter(annotation: Any, info: Any, choice: Callable[..., Any]) -> Callab
     if annotation is str:
         return lambda value: _exactly(value, str)
     if annotation is bool:
-        return lambda value: _exactly(value, bool)
+        return _boolean
     if annotation is int:
         return lambda value: _integer(value, info.min, info.max)
     if isinstance(annotation, type) and issubclass(annotation, Enum):
@@ -177,6 +177,23 @@ def _exactly(value: Any, kind: type) -> Any:
     if type(value) is not kind:
         raise ValueError(f"not a {kind.__name__}")
     return value
+
+
+# The strings pydantic reads as booleans (case-insensitive), as typer's flags from an environment variable.
+_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
+_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
+
+
+def _boolean(value: Any) -> bool:
+    if type(value) is bool:
+        return value
+    if isinstance(value, str):  # e.g. AKSNET_EMULATOR=1
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE or not word:
+            return False
+    raise ValueError("not a plain boolean")
 
 
 def _integer(value: Any, low: float | None, high: float | None) -> int:
