@@ -1,0 +1,167 @@
+"""The executor of one `migrate-policy` run: wait for the cluster to settle, plan, check live, confirm,
+then PUT each update, wait for it and read the cluster back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from aksnet.azure.arm import arm_dict, get_or_none
+from aksnet.azure.clients import Clients
+from aksnet.azure.context import StoppableClock
+from aksnet.azure.errors import azure_call
+from aksnet.azure.lro import wait_for
+from aksnet.azure.migrate.live_checks import refuse_pod_cidr_overlapping_vnet, scan_policies
+from aksnet.azure.migrate.run import MigrateOptions, MigrationRun
+from aksnet.azure.migrate.update import (
+    check_applied,
+    describe,
+    provisioning_state,
+    put_error,
+    reconcile_step,
+    reconcile_warning,
+    update_names,
+    updated_body,
+)
+from aksnet.azure.retry import operation_in_progress, retrying
+from aksnet.azure.session import Session
+from aksnet.errors import AksnetError, AzureOperationError, InvalidRequest
+from aksnet.policy_migration import ClusterNetwork, MigrationStep, plan_policy_migration
+
+SETTLED = {"succeeded", "failed", "canceled"}
+NEEDS_RECONCILE = {"failed", "canceled"}
+
+
+class Migration:
+    """One run against one cluster: read, plan, check live, confirm, then the updates one by one."""
+
+    def __init__(
+        self,
+        session: Session,
+        clients: Clients,
+        *,
+        resource_group: str,
+        name: str,
+        options: MigrateOptions,
+        run: MigrationRun,
+    ) -> None:
+        self.session, self.clients = session, clients
+        self.resource_group, self.name = resource_group, name
+        self.options, self.run_result = options, run
+        self.clock = StoppableClock(session.clock, options.stop)
+        self.progress = options.progress
+
+    # --- the run ---------------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        run = self.run_result
+        cluster = self._settled()
+        run.cluster_id = str(cluster.get("id") or run.cluster_id)
+        network = ClusterNetwork.from_arm(cluster)
+        run.source = network
+        if network.provisioning_state.lower() in NEEDS_RECONCILE:
+            run.reconcile = reconcile_step(cluster, network)
+            run.reconcile_warning = reconcile_warning(network)
+            # Plan from the state the reconcile restores: the network profile AKS recorded.
+            network = replace(network, provisioning_state="Succeeded")
+        run.plan = plan_policy_migration(network, self.options.target, today=self.options.today)
+        refuse_pod_cidr_overlapping_vnet(self.session, cluster, run.plan, run)
+        if self.options.policies is not None:
+            scan_policies(self.session, cluster, run.plan, self.options.policies, run)
+        if self.options.dry_run or not run.updates:
+            return
+        if not self.options.confirm(run):
+            raise InvalidRequest("not confirmed; nothing was changed", code="CONFIRMATION_DECLINED")
+        for number, step in enumerate(run.updates, start=1):
+            self._apply(step, *update_names(run, number))
+            run.applied = number
+
+    # --- reading ---------------------------------------------------------------------------------------
+
+    def _read(self) -> dict[str, Any]:
+        clusters = self.clients.containerservice.managed_clusters
+        found = get_or_none(lambda: clusters.get(self.resource_group, self.name), f"reading cluster {self.name}")
+        if found is None:
+            raise InvalidRequest(
+                f"cluster {self.name} not found in resource group {self.resource_group}", code="CLUSTER_NOT_FOUND"
+            )
+        return arm_dict(found)
+
+    def _settled(self) -> dict[str, Any]:
+        """The cluster once no operation runs on it; a re-run after Ctrl-C waits here for the step it left.
+
+        A dry run does not wait: it reads the cluster as it is, and the planner refuses a busy one.
+        """
+        started = self.clock.now()
+        waited = 0.0
+        while True:
+            cluster = self._read()
+            state = provisioning_state(cluster)
+            if state in SETTLED or self.options.dry_run:
+                break
+            waited = self.clock.now() - started
+            if waited >= self.options.bounds.operation_seconds:
+                raise AzureOperationError(
+                    f"cluster {self.name} is still {state} after {waited:.0f}s; nothing was changed. "
+                    "Re-run once the running operation has finished",
+                    code="OPERATION_STILL_RUNNING",
+                )
+            self.progress.waiting(self.name, "waiting", f"an earlier operation is still {state}")
+            self.clock.sleep(self.clients.cluster_polling_interval)
+        if waited:
+            self.run_result.timings["wait_for_running_operation"] = self.clock.now() - started
+        return cluster
+
+    # --- one cluster update ------------------------------------------------------------------------------
+
+    def _apply(self, step: MigrationStep, key: str, label: str) -> None:
+        started = self.clock.now()
+        self.progress.started(self.name, label, f"set {describe(step.set)}")
+        try:
+            before = self._read()
+            poller = self._put(updated_body(before, step), key, label)
+            self.run_result.sent += 1
+            doing = f"updating cluster {self.name} ({label}: {describe(step.set)})"
+            with azure_call(doing):
+                wait_for(poller, doing=doing, stop=self.options.stop, report=self._reporter(label))
+            check_applied(before, self._read(), step, label, self.name)
+        except AksnetError as exc:
+            self.progress.failed(self.name, label, exc.message)
+            raise
+        elapsed = self.clock.now() - started
+        self.run_result.timings[key] = elapsed
+        self.progress.finished(self.name, label, "Succeeded", elapsed)
+
+    def _reporter(self, label: str) -> Callable[[str], None]:
+        def report(status: str) -> None:
+            if status.lower() in SETTLED:
+                return  # the step's own line reports the end
+            state = "Updating" if status.lower() == "inprogress" else status
+            self.progress.waiting(self.name, label, f"reimaging all node pools: {state}")
+
+        return report
+
+    def _put(self, body: dict[str, Any], key: str, label: str) -> Any:
+        from azure.core.exceptions import HttpResponseError
+        from azure.mgmt.containerservice.models import ManagedCluster
+
+        def note_busy(attempt: int, error: BaseException) -> None:
+            self.progress.waiting(self.name, label, f"another operation is running on the cluster (attempt {attempt})")
+
+        busy = retrying(
+            operation_in_progress,
+            clock=self.clock,
+            max_seconds=self.options.bounds.operation_seconds,
+            on_retry=note_busy,
+        )
+        clusters = self.clients.containerservice.managed_clusters
+        started = self.clock.now()
+        try:
+            # The model drops the read-only fields of the GET body when the SDK serialises it.
+            poller = busy(clusters.begin_create_or_update, self.resource_group, self.name, ManagedCluster(body))
+        except HttpResponseError as exc:
+            raise put_error(exc, self.name, self.options.bounds) from exc
+        if self.clock.now() - started > 1:
+            self.run_result.timings[f"{key}.waited_for_other_operation"] = self.clock.now() - started
+        return poller
