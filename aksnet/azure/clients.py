@@ -88,8 +88,14 @@ def sdk_ready(part: str) -> None:
         _PRELOADER[0].ready[part].wait()
 
 
-def shared_transport(pool_size: int = 64) -> HttpTransport[Any, Any]:
-    """One requests session (one connection pool) shared by every client of a run."""
+def shared_transport(pool_size: int = 256) -> HttpTransport[Any, Any]:
+    """One requests session (one connection pool) shared by every client of a run.
+
+    The pool keeps up to `pool_size` idle connections per host and opens them only on demand. A
+    fleet at --parallel 20 has ~120 requests in flight at its peak (preflight reads, steps and
+    pollers of each deployment); with a pool of 64 the rest were closed after one use (a new TLS
+    handshake each time) and urllib3 warned "Connection pool is full" on stderr.
+    """
     sdk_ready("core")
     import requests
     from azure.core.pipeline.transport import RequestsTransport
