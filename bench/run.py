@@ -4,8 +4,8 @@ Every figure is a median over repeated runs of the real `aksnet` command on this
 run; the comparison sits beside it. Sections: start-up (against `az aks create --help`), `up` on
 the emulator at latency 0.02 (against the service-time critical path of the plan's DAG and the
 sequential sum of the same steps; plus one run at latency 0.1), a 20-deployment fleet (against
-one `up`), a 50-pool `plan`, and when a finished cluster operation is noticed. Options: --runs N (start-up runs; `up` and the
-fleet use fewer), --quick (fewer runs everywhere), or BENCH_RUNS=N.
+one `up`), a 50-pool `plan`, and when a finished cluster operation is noticed. Options: --runs N
+(start-up runs; `up` and the fleet use fewer), --quick (fewer runs everywhere), or BENCH_RUNS=N.
 """
 
 from __future__ import annotations

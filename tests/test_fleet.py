@@ -13,8 +13,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from aksnet.azure.auth import TOKEN_REFRESH_SECONDS, SharedToken
 from aksnet.azure.fleet import run_fleet
-from aksnet.azure.session import TOKEN_REFRESH_SECONDS, Session, SharedToken
+from aksnet.azure.session import Session
 from aksnet.cli.main import app
 from aksnet.emulator import Emulator
 from aksnet.progress import NullProgress

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,54 +19,9 @@ if TYPE_CHECKING:
 
     from aksnet.emulator import Emulator
 
-# A cached token is renewed this long before it expires (azure-core's own policies use 300 s too).
-TOKEN_REFRESH_SECONDS = 300.0
+
 EMULATOR_NETWORK_POLL = 1.0  # the emulator's own Retry-After bases, scaled by its latency
 EMULATOR_CLUSTER_POLL = 5.0
-
-
-class SharedToken:
-    """One access token per scope for every client of a run, renewed shortly before it expires.
-
-    Each SDK client's pipeline asks the credential for its own token, and some credentials do not
-    cache (the Azure CLI one runs `az account get-access-token`, about a second, every time): five
-    clients made five such calls at the start of every `up`, on its critical path. A claims
-    challenge (continuous access evaluation) always goes to the credential itself.
-    """
-
-    def __init__(self, credential: Any) -> None:
-        self._credential = credential
-        self._lock = threading.Lock()
-        self._tokens: dict[tuple[Any, ...], Any] = {}
-
-    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
-        if kwargs.get("claims"):
-            return self._credential.get_token(*scopes, **kwargs)
-        return self._cached(("token", scopes, _frozen(kwargs)), lambda: self._credential.get_token(*scopes, **kwargs))
-
-    def get_token_info(self, *scopes: str, options: Any = None) -> Any:
-        if options and options.get("claims"):
-            return self._token_info(scopes, options)
-        return self._cached(("info", scopes, _frozen(options or {})), lambda: self._token_info(scopes, options))
-
-    def _token_info(self, scopes: tuple[str, ...], options: Any) -> Any:
-        if hasattr(self._credential, "get_token_info"):
-            return self._credential.get_token_info(*scopes, options=options)
-        from azure.core.credentials import AccessTokenInfo
-
-        token = self._credential.get_token(*scopes, **dict(options or {}))
-        return AccessTokenInfo(token.token, token.expires_on)
-
-    def _cached(self, key: tuple[Any, ...], fetch: Callable[[], Any]) -> Any:
-        with self._lock:  # concurrent first requests wait for one fetch instead of each making its own
-            token = self._tokens.get(key)
-            if token is None or token.expires_on - time.time() < TOKEN_REFRESH_SECONDS:
-                token = self._tokens[key] = fetch()
-            return token
-
-
-def _frozen(options: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((k, repr(v)) for k, v in options.items()))
 
 
 @dataclass
@@ -115,7 +69,7 @@ def open_session(*, emulator: bool, env: Mapping[str, str] | None = None, clock:
     sdk_ready("core")
     from aksnet.azure.auth import default_credential
 
-    return Session(SharedToken(default_credential()), None, clock or SystemClock())
+    return Session(default_credential(), None, clock or SystemClock())
 
 
 def emulator_session(env: Mapping[str, str], clock: Clock | None = None) -> Session:

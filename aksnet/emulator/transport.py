@@ -72,6 +72,7 @@ class EmulatorTransport(RequestsTransport):  # type: ignore[misc]
 
     def __init__(self, emulator: Emulator) -> None:
         session = requests.Session()
+        session.trust_env = False  # no proxy or ~/.netrc lookups per request: nothing leaves the process
         session.mount("https://", _NoNetworkAdapter())
         session.mount("http://", _NoNetworkAdapter())
         session.mount(ARM_PREFIX, _EmulatorAdapter(emulator))

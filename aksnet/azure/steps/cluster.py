@@ -46,8 +46,8 @@ def ensure_cluster(ctx: RunContext, step: Step) -> ResourceResult:
                 f"cluster {rid.name} would change ({changes}); re-run with --yes to apply",
                 code="CONFIRMATION_REQUIRED",
             )
-    _put(ctx, step, rid, _with_secrets(ctx, body))
-    ctx.cluster = arm_dict(ctx.clients.containerservice.managed_clusters.get(rid.resource_group, rid.name))
+    # The operation's result is the cluster as ARM's final GET read it: no extra request.
+    ctx.cluster = arm_dict(_put(ctx, step, rid, _with_secrets(ctx, body)))
     return outcome(step, "created" if current is None else "updated")
 
 
@@ -88,7 +88,7 @@ def _with_secrets(ctx: RunContext, body: dict[str, Any]) -> dict[str, Any]:
     return filled
 
 
-def _put(ctx: RunContext, step: Step, rid: ResourceId, body: dict[str, Any]) -> None:
+def _put(ctx: RunContext, step: Step, rid: ResourceId, body: dict[str, Any]) -> Any:
     from azure.core.exceptions import HttpResponseError
 
     clusters = ctx.clients.containerservice.managed_clusters
@@ -120,7 +120,7 @@ def _put(ctx: RunContext, step: Step, rid: ResourceId, body: dict[str, Any]) -> 
     # Always reported (0 when the first PUT was accepted): how long the grants took to take effect.
     ctx.timings[f"{step.id}.waited_for_grant"] = ctx.clock.now() - started if grant_refusals else 0.0
     with azure_call(doing):
-        wait_for(poller, doing=doing, stop=ctx.stop, report=ctx.reporter(step))
+        return wait_for(poller, doing=doing, stop=ctx.stop, report=ctx.reporter(step))
 
 
 def _put_error(exc: BaseException, ctx: RunContext, doing: str) -> Exception:

@@ -33,7 +33,7 @@ def ensure_identity(ctx: RunContext, step: Step) -> ResourceResult:
         if owned_by(current.tags, ctx.deployment):
             return outcome(step, "unchanged")
         return outcome(step, "adopted", "found, not created by this deployment; aksnet never changes or deletes it")
-    from azure.mgmt.msi.models import Identity
+    from azure.mgmt.msi.v2024_11_30.models import Identity
 
     with azure_call(f"creating identity {rid.name}"):
         created = identities.create_or_update(rid.resource_group, rid.name, Identity.from_dict(dict(step.body or {})))
@@ -74,7 +74,7 @@ def _role(body: dict[str, Any]) -> str:
 
 def _create_grant(ctx: RunContext, step: Step, scope: str, name: str, body: dict[str, Any]) -> tuple[Any, str]:
     from azure.core.exceptions import HttpResponseError
-    from azure.mgmt.authorization.models import RoleAssignmentCreateParameters
+    from azure.mgmt.authorization.v2022_04_01.models import RoleAssignmentCreateParameters
 
     def noted(attempt: int, error: BaseException) -> None:
         ctx.progress.waiting(ctx.deployment, step.id, f"principal not replicated yet (attempt {attempt})")
