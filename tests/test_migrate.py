@@ -395,12 +395,12 @@ def test_no_confirmation_is_asked_when_there_is_nothing_to_do(tmp_path: Path) ->
 
 
 class StopWhenStepWaits(NullProgress):
-    """Plays the user pressing Ctrl-C once the given step's cluster update is under way."""
+    """Plays the user pressing Ctrl-C as the given step begins: its PUT is sent, its wait is stopped."""
 
     def __init__(self, stop: threading.Event, step: str) -> None:
         self.stop, self.step = stop, step
 
-    def waiting(self, deployment: str, step: str, status: str) -> None:
+    def started(self, deployment: str, step: str, what: str) -> None:
         if step.startswith(self.step):
             self.stop.set()
 

@@ -196,12 +196,12 @@ def test_a_failed_vnet_operation_stops_the_run_before_the_cluster(tmp_path: Any)
 
 
 class StopWhenClusterWaits(NullProgress):
-    """Plays the user pressing Ctrl-C once the cluster create is under way."""
+    """Plays the user pressing Ctrl-C as the cluster step begins: its PUT is sent, its wait is stopped."""
 
     def __init__(self, stop: Any) -> None:
         self.stop = stop
 
-    def waiting(self, deployment: str, step: str, status: str) -> None:
+    def started(self, deployment: str, step: str, what: str) -> None:
         if step == "managed_cluster":
             self.stop.set()
 
