@@ -13,7 +13,7 @@ import typer
 from typer._coercion import build_runtime_param
 from typer.testing import CliRunner
 
-from aksnet.cli.common import _PlainParam
+from aksnet.cli.fast_options import _PlainParam
 from aksnet.cli.main import app
 from aksnet.scenarios import SCENARIO_DIR
 

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from aksnet.cli import capacity, down, migrate, plan, scenarios, status, up
-from aksnet.cli.common import FastGroup, leave
+from aksnet.cli.common import leave
+from aksnet.cli.fast_options import FastGroup
 
 app = typer.Typer(
     name="aksnet",
