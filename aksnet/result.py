@@ -25,8 +25,22 @@ class ResourceResult:
         return {"type": self.type, "id": self.id, "action": self.action, "reason": self.reason}
 
 
+class Outcome:
+    """What every command's result shares: it is ok without an error, and exits with the error's code."""
+
+    error: AksnetError | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.error is None else self.error.exit_code
+
+
 @dataclass
-class RunResult:
+class RunResult(Outcome):
     """The outcome of one deployment's run; `as_dict` is the contract's JSON."""
 
     deployment: str
@@ -36,14 +50,6 @@ class RunResult:
     error: AksnetError | None = None
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.error is None else self.error.exit_code
 
     def as_dict(self) -> dict[str, Any]:
         return {

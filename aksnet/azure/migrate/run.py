@@ -14,7 +14,7 @@ from aksnet.errors import AksnetError, Interrupted, InvalidRequest
 from aksnet.policy_migration import ClusterNetwork, MigrationPlan, MigrationStep, MigrationWarning
 from aksnet.policy_scan import PolicyScan
 from aksnet.progress import NullProgress, Progress
-from aksnet.result import Action, ResourceResult
+from aksnet.result import Action, Outcome, ResourceResult
 
 CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters"
 
@@ -39,7 +39,7 @@ class MigrateOptions:
 
 
 @dataclass
-class MigrationRun:
+class MigrationRun(Outcome):
     """What a run planned and did; ``as_dict`` is the `migrate-policy -o json` document."""
 
     cluster_id: str
@@ -57,14 +57,6 @@ class MigrationRun:
     scanned_policies: bool = False
     notes: list[str] = field(default_factory=list)
     error: AksnetError | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.error is None else self.error.exit_code
 
     @property
     def updates(self) -> list[MigrationStep]:
