@@ -24,7 +24,7 @@ from aksnet.policy_migration import (
 )
 
 TODAY = date(2026, 11, 22)
-REST_EXAMPLES = Path("/work/shared/rest-examples")
+REST_EXAMPLES = Path(__file__).resolve().parent / "fixtures" / "rest-examples"
 CLUSTER_ID = (
     "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1"
     "/providers/Microsoft.ContainerService/managedClusters/aks1"

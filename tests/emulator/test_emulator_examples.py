@@ -11,7 +11,8 @@ import pytest
 
 from aksnet.emulator import Emulator
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "rest-examples"
+# Official ManagedClusters examples from Azure/azure-rest-api-specs, copied unchanged (see their README).
+EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "rest-examples"
 CREATE_EXAMPLES = sorted(
     p
     for p in EXAMPLES.glob("stable-*/*.json")
