@@ -47,15 +47,21 @@ def build_nsg(ctx: Ctx, rid: str, existing: Row | None, body: dict[str, Any]) ->
     return _simple_row(rid, ids.NSG, body, existing, {"securityRules": rules})
 
 
-def _nsg_in_use(tx: Tx, row: Row) -> ArmError | None:
-    subnets = subnets_using(tx, "networkSecurityGroup", row.id)
+def _in_use(tx: Tx, row: Row, link: str, code: str, label: str) -> ArmError | None:
+    """The error for deleting `row` while subnets still link to it through their `link` property."""
+    subnets = subnets_using(tx, link, row.id)
     if not subnets:
         return None
     return bad_request(
-        "InUseNetworkSecurityGroupCannotBeDeleted",
-        f"Network security group {row.id} cannot be deleted because it is in use by the following resources: "
-        f"{', '.join(subnets)}. In order to delete the Network security group, remove the association with "
-        "the resource(s).",
+        code,
+        f"{label} {row.id} cannot be deleted because it is in use by the following resources: "
+        f"{', '.join(subnets)}. In order to delete the {label}, remove the association with the resource(s).",
+    )
+
+
+def _nsg_in_use(tx: Tx, row: Row) -> ArmError | None:
+    return _in_use(
+        tx, row, "networkSecurityGroup", "InUseNetworkSecurityGroupCannotBeDeleted", "Network security group"
     )
 
 
@@ -76,16 +82,8 @@ def build_nat_gateway(ctx: Ctx, rid: str, existing: Row | None, body: dict[str, 
 
 
 def _nat_gateway_in_use(tx: Tx, row: Row) -> ArmError | None:
-    subnets = subnets_using(tx, "natGateway", row.id)
-    if not subnets:
-        return None
     # emulated: analogous to InUseNetworkSecurityGroupCannotBeDeleted; the real text is not public.
-    return bad_request(
-        "InUseNatGatewayCannotBeDeleted",
-        f"Nat gateway {row.id} cannot be deleted because it is in use by the following resources: "
-        f"{', '.join(subnets)}. In order to delete the Nat gateway, remove the association with the "
-        "resource(s).",
-    )
+    return _in_use(tx, row, "natGateway", "InUseNatGatewayCannotBeDeleted", "Nat gateway")
 
 
 NAT_GATEWAY = Kind(ids.NAT_GATEWAY, build_nat_gateway, _render_with_subnets("natGateway"), _nat_gateway_in_use)

@@ -34,3 +34,14 @@ def _remove_one(tx: Tx, row: Row) -> None:
     if hook is not None:
         hook(tx, row)
     tx.delete(row.id)
+
+
+def settle_delete(tx: Tx, row: Row | None, ok: bool, restore: Callable[[Row], None]) -> None:
+    """A delete operation ended: remove the resource and what hangs off it, or put it back in service."""
+    if row is None:
+        return
+    if ok:
+        remove(tx, row)
+        return
+    restore(row)
+    tx.put(row)

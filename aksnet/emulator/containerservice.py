@@ -168,14 +168,7 @@ def delete_cluster(ctx: Ctx, params: dict[str, str]) -> Response:
 
 @lro.completion("cluster_deleted")
 def _deleted(tx: Tx, op: dict[str, Any], ok: bool) -> None:
-    row = lro.current(tx, op)
-    if row is None:
-        return
-    if ok:
-        cascade.remove(tx, row)
-        return
-    aks_model.set_state(row.body, "Succeeded")
-    tx.put(row)
+    cascade.settle_delete(tx, lro.current(tx, op), ok, lambda row: aks_model.set_state(row.body, "Succeeded"))
 
 
 def patch_tags(ctx: Ctx, params: dict[str, str]) -> Response:

@@ -118,14 +118,7 @@ def _provisioned(tx: Tx, op: dict[str, Any], ok: bool) -> None:
 
 @lro.completion("network_deleted")
 def _deleted(tx: Tx, op: dict[str, Any], ok: bool) -> None:
-    row = lro.current(tx, op)
-    if row is None:
-        return
-    if ok:
-        cascade.remove(tx, row)
-        return
-    set_state(row, "Succeeded")
-    tx.put(row)
+    cascade.settle_delete(tx, lro.current(tx, op), ok, lambda row: set_state(row, "Succeeded"))
 
 
 def put_handler(kind: Kind) -> Handler:
