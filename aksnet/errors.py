@@ -1,4 +1,18 @@
-"""The error tree. Each class carries the exit code the CLI leaves with."""
+"""The error tree. Each class carries the exit code the CLI leaves with; nothing else picks one.
+
+    AksnetError                      1   base; `code`, `message`, `hint` (the fix), `resource_id`, `arm_code`
+    ├── InvalidRequest               2   the spec or the request is invalid; nothing was written (+ findings)
+    │   ├── SpecInvalid              2   the scenario file cannot be read or typed (SPEC_INVALID findings)
+    │   └── MigrationRefused         2   an unsupported policy-engine move (+ the nearest alternative)
+    ├── AzureOperationError          3   an Azure operation failed; what was done is reported, a re-run resumes
+    ├── AuthError                    4   no credential, no subscription, 401/403, no right to grant
+    └── Interrupted                130   Ctrl-C (SIGINT); a re-run resumes
+        └── Terminated             143   SIGTERM (CI cancellation, timeouts); treated like Ctrl-C
+
+`code` is aksnet's UPPER_SNAKE vocabulary, except where an Azure operation failed: then it is ARM's
+own code (`PrincipalNotFound`, `ScopeLocked`, `InUseSubnetCannotBeDeleted`), also given as `arm_code`,
+so scripts keep matching what Azure's documentation names.
+"""
 
 from __future__ import annotations
 
@@ -12,21 +26,38 @@ class AksnetError(Exception):
     exit_code = 1
     code = "ERROR"
 
-    def __init__(self, message: str, *, code: str | None = None, details: Any = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        hint: str | None = None,
+        resource_id: str | None = None,
+        arm_code: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
-        self.details = details
+        self.hint = hint
+        self.resource_id = resource_id
+        self.arm_code = arm_code
+
+    def with_hint(self, hint: str) -> AksnetError:
+        """This error with `hint` as its fix (the same object: its type and exit code stay)."""
+        self.hint = hint
+        return self
 
     def as_dict(self) -> dict[str, Any]:
         document: dict[str, Any] = {"code": self.code, "message": self.message}
-        if isinstance(self.details, str):
-            document["hint"] = self.details
+        for name in ("hint", "resource_id", "arm_code"):
+            value = getattr(self, name)
+            if value is not None:
+                document[name] = value
         return document
 
     def __str__(self) -> str:
-        return f"{self.message} ({self.details})" if isinstance(self.details, str) else self.message
+        return f"{self.message} ({self.hint})" if self.hint else self.message
 
 
 class InvalidRequest(AksnetError):
@@ -35,9 +66,29 @@ class InvalidRequest(AksnetError):
     exit_code = 2
     code = "INVALID_REQUEST"
 
-    def __init__(self, message: str, *, code: str | None = None, findings: Sequence[Any] = ()) -> None:
-        super().__init__(message, code=code)
+    def __init__(
+        self, message: str, *, code: str | None = None, hint: str | None = None, findings: Sequence[Any] = ()
+    ) -> None:
+        super().__init__(message, code=code, hint=hint)
         self.findings = list(findings)
+
+
+class SpecInvalid(InvalidRequest):
+    """The scenario file cannot be read or does not fit the model; carries SPEC_INVALID findings."""
+
+    code = "SPEC_INVALID"
+
+
+class MigrationRefused(InvalidRequest):
+    """The requested policy-engine move is unsupported; nothing changed. Carries the nearest alternative."""
+
+    def __init__(self, reason: str, alternative: str, code: str) -> None:
+        super().__init__(f"{reason} Nearest supported alternative: {alternative}", code=code)
+        self.reason = reason
+        self.alternative = alternative
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "alternative": self.alternative}
 
 
 class AzureOperationError(AksnetError):
@@ -59,3 +110,10 @@ class Interrupted(AksnetError):
 
     exit_code = 130
     code = "INTERRUPTED"
+
+
+class Terminated(Interrupted):
+    """The process was sent SIGTERM; handled like Ctrl-C, and a re-run resumes."""
+
+    exit_code = 143
+    code = "TERMINATED"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -33,3 +33,12 @@ def warning(code: str, field: str, message: str, hint: str) -> Finding:
 
 def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
+
+
+MOST_LISTED = 3
+
+
+def listed(items: Sequence[str]) -> str:
+    """The first few items of a list for a message, and how many more."""
+    shown = ", ".join(items[:MOST_LISTED])
+    return shown + (f" and {len(items) - MOST_LISTED} more" if len(items) > MOST_LISTED else "")

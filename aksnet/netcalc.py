@@ -109,6 +109,12 @@ class Capacity:
     required_pod_blocks: int | None
     limited_by: str
 
+    @property
+    def fits(self) -> bool:
+        """Whether the planned nodes and their surge fit the subnet and the pod range."""
+        pods_fit = self.required_pod_blocks is None or self.required_pod_blocks <= (self.pod_cidr_blocks or 0)
+        return self.free_subnet_ips >= 0 and pods_fit
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -7,25 +7,29 @@ principal id, known once it exists, and the Windows password, which never enters
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from aksnet.arm import (
+    ZERO_SUBSCRIPTION,
+    assignment_id,
+    cluster_id,
+    ownership_tags,
+    provider_id,
+    resource_group_id,
+    role_assignment_name,
+    role_definition_id,
+)
+from aksnet.errors import AksnetError, InvalidRequest
 from aksnet.findings import Finding, has_errors
 from aksnet.netcalc import Capacity
+from aksnet.result import Outcome
 from aksnet.sizing import cluster_capacity, pool_max_pods
 from aksnet.spec import WINDOWS_PASSWORD_ENV, NodePoolSpec, RouteSpec, Spec, default_dns_prefix
 
-ZERO_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
-NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 PRINCIPAL_PLACEHOLDER = "<identity.principalId>"
 PASSWORD_PLACEHOLDER = f"<{WINDOWS_PASSWORD_ENV}>"
-TAG_DEPLOYMENT = "aksnet-deployment"
-TAG_MANAGED_BY = "managed-by"
-MANAGED_BY = "aksnet"
-# Role assignment names are uuid5(namespace, deployment|scope|role): a re-run finds its own grants.
-ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("6f1c7a52-3b1e-4f43-9a57-2f0d8e0c1a11")
 
 StepKind = Literal[
     "resource_group",
@@ -65,8 +69,8 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Plan:
-    """Findings, capacity and the ordered steps for one spec."""
+class Plan(Outcome):
+    """Findings, capacity and the ordered steps for one spec; its error says why `up` would refuse it."""
 
     spec: Spec
     subscription_id: str
@@ -74,17 +78,17 @@ class Plan:
     findings: tuple[Finding, ...] = ()
     capacity: Capacity | None = None
     notes: tuple[str, ...] = field(default=())
-
-    @property
-    def ok(self) -> bool:
-        return not has_errors(self.findings)
+    error: AksnetError | None = field(default=None, compare=False)
 
     @property
     def requests(self) -> dict[str, Mapping[str, Any]]:
         return {s.id: s.body for s in self.steps if s.body is not None}
 
     def step(self, step_id: str) -> Step:
-        return next(s for s in self.steps if s.id == step_id)
+        found = self.find(step_id)
+        if found is None:
+            raise KeyError(f"the plan has no step {step_id!r}")
+        return found
 
     def find(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)
@@ -106,27 +110,6 @@ class Plan:
             "steps": [s.as_dict() for s in self.steps],
             "requests": self.requests,
         }
-
-
-def resource_group_id(sub: str, rg: str) -> str:
-    return f"/subscriptions/{sub}/resourceGroups/{rg}"
-
-
-def provider_id(sub: str, rg: str, provider_type: str, name: str) -> str:
-    return f"{resource_group_id(sub, rg)}/providers/{provider_type}/{name}"
-
-
-def role_definition_id(sub: str, role: str = NETWORK_CONTRIBUTOR) -> str:
-    return f"/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{role}"
-
-
-def role_assignment_name(deployment: str, scope: str, role: str = NETWORK_CONTRIBUTOR) -> str:
-    return str(uuid.uuid5(ROLE_ASSIGNMENT_NAMESPACE, f"{deployment}|{scope.lower()}|{role}"))
-
-
-def ownership_tags(spec: Spec) -> dict[str, str]:
-    """The tags every resource aksnet creates carries: the user's, then the two that prove ownership."""
-    return {**spec.tags, TAG_DEPLOYMENT: spec.deployment, TAG_MANAGED_BY: MANAGED_BY}
 
 
 @dataclass(frozen=True)
@@ -160,9 +143,7 @@ class Ids:
             if rt
             else None,
             identity=identity,
-            cluster=provider_id(
-                sub, spec.resource_group, "Microsoft.ContainerService/managedClusters", spec.cluster.name
-            ),
+            cluster=cluster_id(sub, spec.resource_group, spec.cluster.name),
         )
 
 
@@ -177,11 +158,20 @@ def build_plan(
     sub = subscription_id or spec.subscription_id or ZERO_SUBSCRIPTION
     ids = Ids.of(spec, sub)
     steps = list(_steps(spec, ids, extra_grant_scopes))
-    return Plan(spec, sub, tuple(steps), tuple(findings), cluster_capacity(spec))
+    return Plan(spec, sub, tuple(steps), tuple(findings), cluster_capacity(spec), error=refusal(spec, findings))
+
+
+def refusal(spec: Spec, findings: Sequence[Finding]) -> InvalidRequest | None:
+    """Why `up` writes nothing for these findings, if any is an error."""
+    if not has_errors(findings):
+        return None
+    return InvalidRequest(
+        f"{spec.deployment}: the spec has errors; nothing was written", findings=findings, code="SPEC_INVALID"
+    )
 
 
 def _steps(spec: Spec, ids: Ids, extra_scopes: Sequence[tuple[str, str]]) -> Iterator[Step]:
-    tags = ownership_tags(spec)
+    tags = ownership_tags(spec.deployment, spec.tags)
     yield Step(
         "resource_group",
         "resource_group",
@@ -284,13 +274,12 @@ def _grant_steps(spec: Spec, ids: Ids, extra: Sequence[tuple[str, str]]) -> Iter
                 "principalType": "ServicePrincipal",
             }
         }
-        resource_id = f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}"
         yield Step(
             f"role_assignment.{label}",
             "role_assignment",
             "grant",
             f"Network Contributor on {label}",
-            resource_id,
+            assignment_id(scope, name),
             ("identity", after),
             body,
         )

@@ -1,13 +1,10 @@
-"""Progress on stderr: each step, its elapsed time and what it waits for. Never on stdout."""
+"""Where long runs report each step, its elapsed time and what it waits for: the protocol, and silence.
+
+The renderings (plain lines, a live terminal view) are presentation and live in `aksnet.render.progress`."""
 
 from __future__ import annotations
 
-import sys
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
-from typing import Any, Protocol, TextIO
+from typing import Protocol
 
 
 class Progress(Protocol):
@@ -43,103 +40,15 @@ class NullProgress:
         pass
 
 
-class LineProgress:
-    """One timestamped line per event, for CI logs and pipes."""
+class Confirm(Protocol):
+    """Asks before a change: returns to go ahead, raises (CONFIRMATION_REQUIRED or _DECLINED) otherwise.
 
-    def __init__(self, stream: TextIO | None = None, *, prefix_deployment: bool = False) -> None:
-        self._stream = stream or sys.stderr
-        self._lock = threading.Lock()
-        self._start = time.monotonic()
-        self._prefix = prefix_deployment
-        self._began: dict[tuple[str, str], float] = {}
+    `summary` is what will change; `question` the yes/no line; `refused` says what happens without a
+    terminal and without --yes; `declined` what the run reports when the answer is no.
+    """
 
-    def _line(self, deployment: str, text: str) -> None:
-        who = f"{deployment}: " if self._prefix else ""
-        with self._lock:
-            self._stream.write(f"[{time.monotonic() - self._start:7.1f}s] {who}{text}\n")
-            self._stream.flush()
-
-    def started(self, deployment: str, step: str, what: str) -> None:
-        self._began[(deployment, step)] = time.monotonic()
-        self._line(deployment, f"{step}: {what}")
-
-    def waiting(self, deployment: str, step: str, status: str) -> None:
-        began = self._began.get((deployment, step), time.monotonic())
-        self._line(deployment, f"{step}: waiting for Azure ({status}, {time.monotonic() - began:.0f}s so far)")
-
-    def finished(self, deployment: str, step: str, outcome: str, seconds: float) -> None:
-        self._line(deployment, f"{step}: {outcome} in {seconds:.1f}s")
-
-    def failed(self, deployment: str, step: str, message: str) -> None:
-        self._line(deployment, f"{step}: FAILED: {message}")
-
-    def close(self) -> None:
-        pass
+    def __call__(self, summary: str, question: str, *, refused: str, declined: str) -> None: ...
 
 
-class LiveProgress:
-    """A rich live view on a terminal: a spinner row per running step (or per deployment in a fleet)."""
-
-    def __init__(self, *, fleet: bool = False) -> None:
-        from rich.console import Console
-        from rich.progress import Progress as RichProgress
-        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        self._fleet = fleet
-        self._lock = threading.Lock()
-        self._console = Console(stderr=True)
-        self._progress = RichProgress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=self._console
-        )
-        self._tasks: dict[str, Any] = {}
-        self._progress.start()
-
-    def _key(self, deployment: str, step: str) -> str:
-        return deployment if self._fleet else f"{deployment}/{step}"
-
-    def _show(self, deployment: str, step: str, text: str, *, done: bool = False) -> None:
-        key = self._key(deployment, step)
-        label = f"{deployment}: {step} {text}" if self._fleet else f"{step} {text}"
-        with self._lock:
-            if key not in self._tasks:
-                self._tasks[key] = self._progress.add_task(label, total=1)
-            self._progress.update(self._tasks[key], description=label, completed=1 if done else 0)
-
-    def started(self, deployment: str, step: str, what: str) -> None:
-        self._show(deployment, step, what)
-
-    def waiting(self, deployment: str, step: str, status: str) -> None:
-        self._show(deployment, step, f"[dim]waiting for Azure: {status}[/dim]")
-
-    def finished(self, deployment: str, step: str, outcome: str, seconds: float) -> None:
-        self._show(deployment, step, f"[green]{outcome}[/green] ({seconds:.1f}s)", done=not self._fleet)
-
-    def failed(self, deployment: str, step: str, message: str) -> None:
-        self._show(deployment, step, f"[red]failed[/red]: {message}", done=True)
-
-    def close(self) -> None:
-        self._progress.stop()
-
-    @contextmanager
-    def paused(self) -> Iterator[None]:
-        """No redrawing while a question is asked on the terminal; updates wait until it is answered."""
-        with self._lock:
-            self._progress.stop()
-            try:
-                yield
-            finally:
-                self._progress.start()
-
-
-def paused(progress: Progress) -> AbstractContextManager[None]:
-    """Hold a live terminal view still (others print nothing that a prompt could collide with)."""
-    return progress.paused() if isinstance(progress, LiveProgress) else nullcontext()
-
-
-def for_terminal(*, fleet: bool = False, quiet: bool = False) -> Progress:
-    """Live view on an interactive stderr, plain lines otherwise."""
-    if quiet:
-        return NullProgress()
-    if sys.stderr.isatty():
-        return LiveProgress(fleet=fleet)
-    return LineProgress(prefix_deployment=fleet)
+def go_ahead(summary: str, question: str, *, refused: str, declined: str) -> None:
+    """The answer of `--yes`, and of library callers that decided already."""

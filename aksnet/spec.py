@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from aksnet.convert import FieldError, convert
-from aksnet.errors import InvalidRequest
+from aksnet.errors import SpecInvalid
 from aksnet.findings import Finding, error
 
 Plugin = Literal["kubenet", "azure", "none"]
@@ -189,12 +189,6 @@ class Spec:
         return self.vnet.existing if self.vnet.subnet.existing is None else self.vnet.subnet.existing
 
 
-class SpecInvalid(InvalidRequest):
-    """The scenario file cannot be read or does not fit the model; carries SPEC_INVALID findings."""
-
-    code = "SPEC_INVALID"
-
-
 def load_spec(path: str | Path, overrides: Sequence[str] = ()) -> Spec:
     """Read, override and type a scenario file; raise SpecInvalid with every problem found."""
     data = read_yaml(Path(path))
@@ -325,13 +319,17 @@ def _default_dns_ip(service_cidr: IPv4Network) -> IPv4Address:
     return service_cidr.network_address + 10  # the docs' convention: the .10 address of the range
 
 
+DEFAULT_MAX_PODS = {"overlay": 250, "azure": 30, "kubenet": 110, "none": 110}
+
+
 def default_max_pods(cluster: ClusterSpec) -> int:
     """AKS's default maxPods per network model (arm-facts.md §4.3)."""
-    if cluster.overlay:
-        return 250
-    if cluster.flat_azure_cni:
-        return 30
-    return 110
+    return default_max_pods_for(cluster.plugin_label)
+
+
+def default_max_pods_for(model: str) -> int:
+    """AKS's default maxPods for a capacity model: overlay 250, flat Azure CNI 30, kubenet (and BYO) 110."""
+    return DEFAULT_MAX_PODS.get(model, 110)
 
 
 def _resolve_pool(pool: NodePoolSpec, index: int, cluster: ClusterSpec) -> NodePoolSpec:

@@ -1,4 +1,5 @@
-"""Which subscription a run uses, and where that came from: flag > spec > environment > Azure CLI."""
+"""Which subscription a run uses, and where that came from: flag > spec > environment > the session's
+default (the emulator's zero GUID) > the Azure CLI's default."""
 
 from __future__ import annotations
 
@@ -29,14 +30,23 @@ def cli_default_subscription(path: Path) -> str | None:
 
 
 def resolve_subscription(
-    flag: str | None, spec_value: str | None, env: Mapping[str, str] | None = None
+    flag: str | None,
+    spec_value: str | None,
+    env: Mapping[str, str] | None = None,
+    *,
+    default: tuple[str, str] | None = None,
 ) -> tuple[str, str]:
-    """The subscription id and its source, or AuthError (exit 4) saying how to choose one."""
+    """The subscription id and its source, or AuthError (exit 4) saying how to choose one.
+
+    A `default` (with its source) outranks the Azure CLI's profile: the emulator must never pick up the
+    subscription of whoever happens to be logged in to az on the machine.
+    """
     env = os.environ if env is None else env
     candidates = (
         (flag, "--subscription"),
         (spec_value, "the scenario's subscription_id"),
         (env.get(ENV_VAR), f"${ENV_VAR}"),
+        default or (None, ""),
     )
     for value, source in candidates:
         if value:
@@ -48,6 +58,6 @@ def resolve_subscription(
     raise AuthError(
         "no Azure subscription chosen",
         code="NO_SUBSCRIPTION",
-        details="set subscription_id in the scenario, pass --subscription, export AZURE_SUBSCRIPTION_ID, "
+        hint="set subscription_id in the scenario, pass --subscription, export AZURE_SUBSCRIPTION_ID, "
         "or run `az login` and `az account set -s <id>`",
     )

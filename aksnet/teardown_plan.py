@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from aksnet.plan import MANAGED_BY, TAG_DEPLOYMENT, TAG_MANAGED_BY, Ids, role_assignment_name
+from aksnet.arm import assignment_id, deployment_of, key, name_of, role_assignment_name
+from aksnet.findings import listed
+from aksnet.plan import Ids
 from aksnet.spec import Spec
 
 TargetKind = Literal[
@@ -31,8 +33,6 @@ Decision = Literal["delete", "detach", "with_cluster", "keep", "skip"]
 Body = Mapping[str, Any]
 
 NOT_FOUND = "not found: already deleted or never created"
-ASSIGNMENTS = "/providers/Microsoft.Authorization/roleAssignments/"
-NAMES_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Target:
 
     @property
     def name(self) -> str:
-        return self.resource_id.rstrip("/").rsplit("/", 1)[-1]
+        return name_of(self.resource_id)
 
     @property
     def writes(self) -> bool:
@@ -96,15 +96,9 @@ def going(targets: Iterable[Target]) -> set[str]:
     return {key(t.resource_id) for t in targets if t.decision in ("delete", "with_cluster")}
 
 
-def key(resource_id: str) -> str:
-    """ARM ids compare case-insensitively."""
-    return resource_id.rstrip("/").lower()
-
-
 def owner(body: Body | None) -> str | None:
     """The aksnet deployment a resource's tags name, if aksnet made it."""
-    tags = (body or {}).get("tags") or {}
-    return str(tags[TAG_DEPLOYMENT]) if tags.get(TAG_MANAGED_BY) == MANAGED_BY and TAG_DEPLOYMENT in tags else None
+    return deployment_of((body or {}).get("tags"))
 
 
 def not_ours(body: Body | None) -> str:
@@ -150,7 +144,7 @@ def assignment_targets(spec: Spec, ids: Ids, seen: Observed) -> list[Target]:
 def expected_assignments(spec: Spec, ids: Ids) -> list[str]:
     """The grants `up` makes on the scopes the spec names (more may exist on scopes found live)."""
     scopes = [ids.subnet, *([ids.route_table] if ids.route_table else [])]
-    return [f"{scope}{ASSIGNMENTS}{role_assignment_name(spec.deployment, scope)}" for scope in scopes]
+    return [assignment_id(scope, role_assignment_name(spec.deployment, scope)) for scope in scopes]
 
 
 def _assignment_target(spec: Spec, assignment: Body) -> Target:
@@ -253,6 +247,4 @@ def group_target(spec: Spec, ids: Ids, group: Body | None, contents: Iterable[Bo
 
 def names(resource_ids: Sequence[str]) -> str:
     """A few names of a list of ids, and how many more."""
-    shown = sorted(rid.rstrip("/").rsplit("/", 1)[-1] for rid in resource_ids)
-    more = len(shown) - NAMES_SHOWN
-    return ", ".join(shown[:NAMES_SHOWN]) + (f" and {more} more" if more > 0 else "")
+    return listed(sorted(name_of(rid) for rid in resource_ids))

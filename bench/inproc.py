@@ -14,11 +14,15 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from aksnet.azure.fleet import run_fleet
-from aksnet.azure.session import Session, emulator_session
+from aksnet.azure.provision import UpOptions
+from aksnet.azure.session import Session
+from aksnet.cli.connect import emulator_session, open_emulator
+from aksnet.cli.up import load_fleet
 from aksnet.clock import FakeClock
 from aksnet.emulator import Emulator, latency
 from aksnet.progress import NullProgress
@@ -35,10 +39,9 @@ def _fresh(db: str) -> str:
 
 def requests(spec: str, scale: str, db: str) -> dict[str, Any]:
     _fresh(db)
-    session = emulator_session({"AKSNET_EMULATOR_DB": db, "AKSNET_EMULATOR_LATENCY": scale})
-    results = _up(spec, session)
-    assert session.emulator is not None
-    stats = session.emulator.stats()
+    emu = open_emulator({"AKSNET_EMULATOR_DB": db, "AKSNET_EMULATOR_LATENCY": scale})
+    results = _up(spec, emulator_session(emu))
+    stats = emu.stats()
     return {"ok": all(r.ok for r in results), "stats": stats}
 
 
@@ -57,8 +60,8 @@ def notice(spec: str, db: str) -> dict[str, Any]:
     delays = []
     for i, scale in enumerate(NOTICE_SCALES):
         emu = WithoutRetryAfter(f"{db}.{i}", scale, clock=FakeClock())
-        # Session's default polling intervals are the ones open_session() uses against Azure.
-        session = Session(emu.credential(), emu.transport(), emu.clock, emulator=emu)
+        # Session's default polling intervals are the ones `connect()` uses against Azure.
+        session = Session(emu.credential(), emu.transport(), emu.clock)
         results = _up(spec, session)
         if not results[0].ok:
             return {"ok": False, "error": str(results[0].error)}
@@ -74,17 +77,8 @@ def notice(spec: str, db: str) -> dict[str, Any]:
 
 
 def _up(spec: str, session: Session) -> list[Any]:
-    return run_fleet(
-        [spec],
-        emulator=True,
-        yes=True,
-        parallel=1,
-        subscription=None,
-        json_output=True,
-        env={},
-        session=session,
-        progress=NullProgress(),
-    )
+    options = partial(UpOptions, allow_cluster_update=True, progress=NullProgress())
+    return run_fleet(load_fleet([spec], ()), session, options, parallel=1, env={})
 
 
 def main(argv: list[str]) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
 import pytest
 
+from aksnet.azure.session import Session
 from aksnet.findings import Finding
 from aksnet.rules import check
 from aksnet.spec import Spec, parse_spec
@@ -55,14 +57,38 @@ def base_spec() -> Spec:
     return make_spec()
 
 
-def emulated(tmp_path: Any, *, latency: float = 0.0, faults: str = "", clock: Any = None) -> Any:
+@dataclass
+class EmulatedSession(Session):
+    """A session on an emulator the test can also reach directly (to seed state, read stats)."""
+
+    emulator: Any = None
+
+
+def emulated(tmp_path: Any, *, latency: float = 0.0, faults: str = "", clock: Any = None) -> EmulatedSession:
     """A session on a fresh emulator: the real SDK clients and azure-core pipeline, only the transport swapped."""
-    from aksnet.azure.session import emulator_session
+    from aksnet.cli.connect import emulator_session, open_emulator
 
     env = {"AKSNET_EMULATOR_DB": str(tmp_path / "emulator.db"), "AKSNET_EMULATOR_LATENCY": str(latency)}
     if faults:
         env["AKSNET_EMULATOR_FAULTS"] = faults
-    return emulator_session(env, clock)
+    emu = open_emulator(env, clock)
+    base = emulator_session(emu)
+    return EmulatedSession(**{f.name: getattr(base, f.name) for f in fields(base) if f.init}, emulator=emu)
+
+
+class Answering:
+    """A confirmation that records what it showed and answers yes, or declines as the terminal one does."""
+
+    def __init__(self, yes: bool) -> None:
+        self.yes = yes
+        self.asked: list[str] = []
+
+    def __call__(self, summary: str, question: str, *, refused: str, declined: str) -> None:
+        self.asked.append(f"{summary}{question}")
+        if not self.yes:
+            from aksnet.errors import InvalidRequest
+
+            raise InvalidRequest(declined, code="CONFIRMATION_DECLINED")
 
 
 def up(spec: Spec, session: Any, *, env: dict[str, str] | None = None, **options: Any) -> Any:

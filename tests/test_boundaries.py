@@ -17,9 +17,9 @@ PURE = [
     "aksnet.plan",
     "aksnet.netcalc",
     "aksnet.sizing",
-    "aksnet.drift",
+    "aksnet.live.drift",
     "aksnet.policy_migration",
-    "aksnet.policy_scan",
+    "aksnet.policy_migration.scan",
     "aksnet.render",
     "aksnet.cli.main",
 ]

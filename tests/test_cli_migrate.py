@@ -132,7 +132,7 @@ def test_on_a_terminal_the_path_is_shown_and_confirmed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: str, exit_code: int, engine: str
 ) -> None:
     kubenet_calico(tmp_path)
-    monkeypatch.setattr("aksnet.cli.migrate.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("aksnet.cli.confirm.stdin_is_terminal", lambda: True)
     result = migrate(tmp_path, "--to", "none", input=answer)
     assert result.exit_code == exit_code, result.output
     assert "CALICO_RESOURCES_REMAIN" in result.stderr and "Run these 1 cluster update(s) now?" in result.stderr

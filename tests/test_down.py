@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from aksnet.arm import assignment_id, role_assignment_name, role_definition_id
 from aksnet.azure.retry import RetryBounds
 from aksnet.azure.teardown import DownOptions, preview, read_teardown, tear_down
 from aksnet.clock import FakeClock
 from aksnet.errors import Interrupted
-from aksnet.plan import Ids, role_assignment_name, role_definition_id
+from aksnet.plan import Ids
 from aksnet.progress import NullProgress
 from aksnet.result import RunResult
 from aksnet.spec import Spec
-from aksnet.teardown_plan import ASSIGNMENTS, Observed, decide
+from aksnet.teardown_plan import Observed, decide
 from helpers import ZERO_SUB, emulated, make_spec, scenario, up
 
 ARM = "https://management.azure.com"
@@ -183,7 +184,7 @@ def test_a_resource_group_with_other_resources_is_kept_with_the_count_and_names(
 
 def _assignment(scope: str, name: str) -> dict[str, Any]:
     properties = {"scope": scope, "roleDefinitionId": role_definition_id(ZERO_SUB)}
-    return {"id": f"{scope}{ASSIGNMENTS}{name}", "name": name, "properties": properties}
+    return {"id": assignment_id(scope, name), "name": name, "properties": properties}
 
 
 def test_only_assignments_with_this_deployments_names_are_deleted() -> None:

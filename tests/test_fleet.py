@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,14 @@ from typer.testing import CliRunner
 
 from aksnet.azure.auth import TOKEN_REFRESH_SECONDS, SharedToken
 from aksnet.azure.fleet import run_fleet
+from aksnet.azure.provision import UpOptions
 from aksnet.azure.session import Session
 from aksnet.cli.main import app
+from aksnet.cli.up import load_fleet
 from aksnet.emulator import Emulator
 from aksnet.progress import NullProgress
 from aksnet.scenarios import SCENARIO_DIR
-from helpers import emulated
+from helpers import ZERO_SUB, emulated
 
 runner = CliRunner()
 RESULT_KEYS = {"ok", "deployment", "resources", "cluster", "timings", "error"}
@@ -40,17 +43,9 @@ def fleet_specs(folder: Path, count: int, base: str = "overlay-cilium") -> list[
 
 
 def fleet(paths: list[str], session: Any, *, parallel: int = 8, progress: Any = None) -> list[Any]:
-    return run_fleet(
-        paths,
-        emulator=True,
-        yes=True,
-        parallel=parallel,
-        subscription=None,
-        json_output=True,
-        env={},
-        session=session,
-        progress=progress or NullProgress(),
-    )
+    shown = progress or NullProgress()
+    options = partial(UpOptions, allow_cluster_update=True, progress=shown)
+    return run_fleet(load_fleet(paths, ()), session, options, parallel=parallel, env={})
 
 
 class Recorder(NullProgress):
@@ -190,7 +185,7 @@ class CountingCredential:
 
 def session_with(tmp_path: Path, credential: Any) -> Session:
     emu = Emulator(tmp_path / "e.db")
-    return Session(credential, emu.transport(), emu.clock, emulator=emu)
+    return Session(credential, emu.transport(), emu.clock, default_subscription=(ZERO_SUB, "test"))
 
 
 def test_the_whole_fleet_fetches_one_token_and_shares_one_transport(tmp_path: Path) -> None:

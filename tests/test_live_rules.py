@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from aksnet.findings import Finding
-from aksnet.live import (
+from aksnet.live.evaluate import Preflight, access_scope, evaluate
+from aksnet.live.facts import (
     ClusterFacts,
     Found,
     GrantAccess,
@@ -22,8 +23,7 @@ from aksnet.live import (
     SubnetFacts,
     VNetFacts,
 )
-from aksnet.live_plan import Preflight, access_scope, evaluate
-from aksnet.live_rules import allows, only_permission_errors
+from aksnet.live.rules import allows, only_permission_errors
 from aksnet.plan import Ids
 from aksnet.rules import check
 from aksnet.spec import Spec
@@ -477,6 +477,6 @@ def test_facts_are_read_from_arm_json_as_azure_returns_it() -> None:
 
 
 def test_the_live_rules_import_no_azure_sdk() -> None:
-    probe = "import sys, aksnet.live_plan\nprint([m for m in sys.modules if m.startswith('azure')])"
+    probe = "import sys, aksnet.live.evaluate\nprint([m for m in sys.modules if m.startswith('azure')])"
     out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "[]"

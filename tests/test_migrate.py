@@ -17,12 +17,13 @@ from typing import Any
 
 import pytest
 
-from aksnet.azure.migrate import MigrateOptions, MigrationRun, migrate_policy
+from aksnet.azure.migrate import MigrateOptions, migrate_policy
 from aksnet.azure.retry import RetryBounds
 from aksnet.clock import FakeClock
 from aksnet.emulator.store import Store
-from aksnet.errors import Interrupted
+from aksnet.errors import Interrupted, InvalidRequest
 from aksnet.policy_migration import ClusterNetwork
+from aksnet.policy_migration.result import MigrationRun
 from aksnet.progress import NullProgress
 from helpers import ZERO_SUB, emulated, scenario, up
 
@@ -374,9 +375,9 @@ def test_a_declined_confirmation_changes_nothing(tmp_path: Path) -> None:
     cluster = Source(tmp_path, "overlay", "azure")
     asked: list[int] = []
 
-    def decline(run: MigrationRun) -> bool:
+    def decline(run: MigrationRun) -> None:
         asked.append(len(run.updates))
-        return False
+        raise InvalidRequest("not confirmed; nothing was changed", code="CONFIRMATION_DECLINED")
 
     run, recorder = cluster.migrate("calico", confirm=decline)
     assert asked == [2]

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aksnet.plan import (
-    NETWORK_CONTRIBUTOR,
-    PASSWORD_PLACEHOLDER,
-    PRINCIPAL_PLACEHOLDER,
-    build_plan,
-    role_assignment_name,
-)
+from aksnet.arm import NETWORK_CONTRIBUTOR, role_assignment_name
+from aksnet.plan import PASSWORD_PLACEHOLDER, PRINCIPAL_PLACEHOLDER, build_plan
 from helpers import ZERO_SUB, make_spec
 
 KUBENET_RT = (

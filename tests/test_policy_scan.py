@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from aksnet.errors import InvalidRequest
-from aksnet.policy_scan import (
+from aksnet.policy_migration.scan import (
     EGRESS_TO_NODE,
     END_PORT,
     IPBLOCK,

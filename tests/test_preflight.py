@@ -16,11 +16,11 @@ from typer.testing import CliRunner
 
 from aksnet.cli.main import app
 from aksnet.plan import build_plan
-from aksnet.render import render_result
+from aksnet.render.result import render_result
 from aksnet.result import RunResult
 from aksnet.scenarios import SCENARIO_DIR
 from aksnet.spec import Spec
-from helpers import ZERO_SUB, emulated, make_spec, scenario, up
+from helpers import ZERO_SUB, Answering, emulated, make_spec, scenario, up
 
 WRITES = ("PUT", "PATCH", "DELETE", "POST")
 LOCATION = {"location": "eastus"}
@@ -70,10 +70,10 @@ def finding(result: RunResult, code: str, *, severity: str = "error", field: str
     """The one finding of `code` (and `severity`, and `field` when given)."""
     found = [
         f
-        for f in result.extra["findings"]
+        for f in [f.as_dict() for f in result.findings or ()]
         if f["code"] == code and f["severity"] == severity and field in (None, f["field"])
     ]
-    assert len(found) == 1, result.extra["findings"]
+    assert len(found) == 1, result.findings
     return dict(found[0])
 
 
@@ -284,11 +284,11 @@ def test_a_cluster_change_without_a_terminal_or_yes_is_refused_before_any_write(
 def test_a_cluster_change_is_asked_first_and_a_no_writes_nothing(tmp_path: Path) -> None:
     assert up(scenario("overlay-cilium"), emulated(tmp_path)).ok
     grown = scenario("overlay-cilium", "cluster.node_pools.0.count=4")
-    asked: list[str] = []
-    declined = refused(tmp_path, grown, allow_cluster_update=False, confirm=lambda q: asked.append(q) or False)
+    no = Answering(yes=False)
+    declined = refused(tmp_path, grown, allow_cluster_update=False, confirm=no)
     assert declined.error is not None and "declined" in declined.error.message
-    assert "agentPoolProfiles.system.count: 3 -> 4" in asked[0] and asked[0].endswith("Apply these changes?")
-    applied = up(grown, emulated(tmp_path), allow_cluster_update=False, confirm=lambda q: True)
+    assert "agentPoolProfiles.system.count: 3 -> 4" in no.asked[0] and no.asked[0].endswith("Apply these changes?")
+    applied = up(grown, emulated(tmp_path), allow_cluster_update=False, confirm=Answering(yes=True))
     assert applied.ok, applied.error
     assert applied.cluster is not None and applied.cluster["properties"]["agentPoolProfiles"][0]["count"] == 4
 
@@ -308,7 +308,7 @@ def test_a_caller_who_cannot_assign_roles_gets_exit_4_before_anything_is_created
     assert result.error is not None and result.error.code == "ROLE_ASSIGNMENT_DENIED"
     assert "/subnets/myAKSSubnet" in result.error.message and "/routeTables/myRouteTable" in result.error.message
     assert "Role Based Access Control Administrator" in result.error.as_dict()["hint"]
-    assert len([f for f in result.extra["findings"] if f["code"] == "ROLE_ASSIGNMENT_DENIED"]) == 2
+    assert len([f for f in result.findings or () if f.code == "ROLE_ASSIGNMENT_DENIED"]) == 2
 
 
 def test_a_caller_who_cannot_assign_roles_in_the_network_group_is_told_exactly_where(tmp_path: Path) -> None:

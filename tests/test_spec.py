@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from aksnet.spec import SpecInvalid, load_spec, parse_spec
+from aksnet.errors import SpecInvalid
+from aksnet.spec import load_spec, parse_spec
 from helpers import BASE, make_spec
 
 

@@ -29,7 +29,7 @@ def default_credential() -> TokenCredential:
         credential.get_token_info(ARM_SCOPE)  # the call azure-core's bearer policy makes: it is cached for it
     except ClientAuthenticationError:
         # The chain's own text lists each source it tried; it holds no secret, but it is long.
-        raise AuthError("no usable Azure credential", code="NO_CREDENTIAL", details=LOGIN_HELP) from None
+        raise AuthError("no usable Azure credential", code="NO_CREDENTIAL", hint=LOGIN_HELP) from None
     return credential
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from aksnet.arm import ARM_TYPES
 from aksnet.azure.clients import Clients
 from aksnet.azure.retry import RetryBounds
 from aksnet.clock import Clock
@@ -14,16 +15,6 @@ from aksnet.errors import Interrupted
 from aksnet.plan import Plan, Step
 from aksnet.progress import NullProgress, Progress
 from aksnet.result import Action, ResourceResult
-
-ARM_TYPES = {
-    "resource_group": "Microsoft.Resources/resourceGroups",
-    "virtual_network": "Microsoft.Network/virtualNetworks",
-    "route_table": "Microsoft.Network/routeTables",
-    "subnet": "Microsoft.Network/virtualNetworks/subnets",
-    "identity": "Microsoft.ManagedIdentity/userAssignedIdentities",
-    "role_assignment": "Microsoft.Authorization/roleAssignments",
-    "managed_cluster": "Microsoft.ContainerService/managedClusters",
-}
 
 
 class StoppableClock:
@@ -66,7 +57,9 @@ class RunContext:
     vnet_owned: bool = False
     cluster: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
+    step_seconds: dict[str, float] = field(default_factory=dict)
+    grant_readable: dict[str, float] = field(default_factory=dict)  # by grant label
+    waited_for_grant: float | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.clock, StoppableClock):

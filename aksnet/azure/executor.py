@@ -6,7 +6,8 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-from aksnet.azure.context import ARM_TYPES, RunContext
+from aksnet.arm import ARM_TYPES
+from aksnet.azure.context import RunContext
 from aksnet.azure.steps import HANDLERS
 from aksnet.errors import AksnetError, AzureOperationError, Interrupted
 from aksnet.plan import Step
@@ -20,7 +21,9 @@ def execute(ctx: RunContext) -> RunResult:
     result = RunResult(ctx.plan.spec.deployment)
     done = run_graph(ctx.plan.steps, lambda step: _run_step(ctx, step), stop=ctx.stop, result=result)
     result.resources = [done[s.id] if s.id in done else _not_run(s, result) for s in ctx.plan.steps]
-    result.timings.update(ctx.timings)
+    result.step_seconds.update(ctx.step_seconds)
+    result.grant_readable.update(ctx.grant_readable)
+    result.waited_for_grant = ctx.waited_for_grant
     result.cluster = ctx.cluster
     result.notes.extend(ctx.notes)
     return result
@@ -35,7 +38,7 @@ def _run_step(ctx: RunContext, step: Step) -> ResourceResult:
         ctx.progress.failed(ctx.deployment, step.id, exc.message)
         raise
     elapsed = ctx.clock.now() - started
-    ctx.timings[step.id] = elapsed
+    ctx.step_seconds[step.id] = elapsed
     ctx.progress.finished(ctx.deployment, step.id, outcome.action, elapsed)
     return outcome
 

@@ -6,84 +6,32 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from aksnet.azure.provision import Confirm, UpOptions, provision
-from aksnet.azure.session import Session, open_session
-from aksnet.errors import AksnetError, AzureOperationError, Interrupted, InvalidRequest
-from aksnet.progress import Progress, for_terminal
+from aksnet.azure.provision import UpOptions, provision
+from aksnet.azure.session import Session
+from aksnet.errors import AzureOperationError, Interrupted
 from aksnet.result import RunResult
-from aksnet.spec import Spec, load_spec
-
-
-def load_all(paths: Sequence[str], overrides: Sequence[str]) -> list[Spec | RunResult]:
-    """Each spec, or a failed result naming the file; a bad file never stops the good ones."""
-    loaded: list[Spec | RunResult] = []
-    seen: dict[tuple[str, ...], str] = {}
-    for path in paths:
-        try:
-            spec = load_spec(path, overrides)
-            _refuse_overlap(spec, path, seen)
-        except AksnetError as exc:
-            loaded.append(RunResult(path, error=exc))
-        else:
-            loaded.append(spec)
-    return loaded
-
-
-def _refuse_overlap(spec: Spec, path: str, seen: dict[tuple[str, ...], str]) -> None:
-    """Deployments run independently only if no two claim the same name or the same cluster."""
-    claims = {
-        ("deployment", spec.deployment): f"deployment {spec.deployment}",
-        ("cluster", spec.subscription_id or "", spec.resource_group.lower(), spec.cluster.name.lower()): (
-            f"cluster {spec.resource_group}/{spec.cluster.name}"
-        ),
-    }
-    for key, what in claims.items():
-        if key in seen:
-            raise InvalidRequest(
-                f"{path}: {what} is also in {seen[key]}; two deployments of one run would race on the same "
-                "resources. Nothing was written for this file",
-                code="DUPLICATE_DEPLOYMENT",
-            )
-    seen.update(dict.fromkeys(claims, path))
+from aksnet.spec import Spec
 
 
 def run_fleet(
-    paths: Sequence[str],
+    loaded: Sequence[Spec | RunResult],
+    session: Session,
+    options: Callable[[], UpOptions],
     *,
-    overrides: Sequence[str] = (),
-    emulator: bool,
-    yes: bool,
     parallel: int,
-    subscription: str | None,
-    json_output: bool,
     env: Mapping[str, str],
-    session: Session | None = None,
-    progress: Progress | None = None,
-    confirm: Confirm | None = None,
 ) -> list[RunResult]:
-    loaded = load_all(paths, overrides)
+    """One result per item of `loaded` (a file that failed to load keeps its result), in that order.
+
+    `options` makes each deployment's UpOptions; they share the stop event of the first one.
+    """
     specs = [item for item in loaded if isinstance(item, Spec)]
-    if not specs:
-        return [item for item in loaded if isinstance(item, RunResult)]
-    owned = session is None
-    session = session or open_session(emulator=emulator, env=env)
-    progress = progress or for_terminal(fleet=len(specs) > 1)
-    stop = threading.Event()
-
-    def options() -> UpOptions:
-        return UpOptions(
-            allow_cluster_update=yes, subscription=subscription, progress=progress, stop=stop, confirm=confirm
-        )
-
-    try:
-        if len(specs) == 1:
-            done = {id(specs[0]): provision(specs[0], session, options(), env)}
-        else:
-            done = _concurrently(specs, session=session, make=options, env=env, parallel=parallel, stop=stop)
-    finally:
-        progress.close()
-        if owned:
-            session.close()
+    if len(specs) == 1:
+        done = {id(specs[0]): provision(specs[0], session, options(), env)}
+    elif specs:
+        done = _concurrently(specs, session=session, make=options, env=env, parallel=parallel)
+    else:
+        done = {}
     return [item if isinstance(item, RunResult) else done[id(item)] for item in loaded]
 
 
@@ -94,13 +42,19 @@ def _concurrently(
     make: Callable[[], UpOptions],
     env: Mapping[str, str],
     parallel: int,
-    stop: threading.Event,
 ) -> dict[int, RunResult]:
     futures: dict[int, Future[RunResult]] = {}
+    stop = threading.Event()
+
+    def options() -> UpOptions:
+        made = make()
+        made.stop = stop
+        return made
+
     pool = ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="aksnet-deployment")
     try:
         for spec in specs:
-            futures[id(spec)] = pool.submit(provision, spec, session, make(), env)
+            futures[id(spec)] = pool.submit(provision, spec, session, options(), env)
         return {id(spec): _outcome(spec, futures[id(spec)]) for spec in specs}
     except KeyboardInterrupt:
         stop.set()

@@ -13,13 +13,22 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from aksnet.azure.arm import ResourceId, arm_dict, get_or_none
+from aksnet.arm import ResourceId, key
+from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
 from aksnet.azure.errors import azure_call, status_of, translate
-from aksnet.azure.session import open_session
-from aksnet.errors import AuthError, InvalidRequest
+from aksnet.azure.session import Session
 from aksnet.findings import Finding
-from aksnet.live import (
+from aksnet.live.evaluate import (
+    Preflight,
+    access_scope,
+    evaluate,
+    extra_grant_scopes,
+    fill_from_live,
+    grant_scopes,
+    known_ids,
+)
+from aksnet.live.facts import (
     CONTAINER_SERVICE,
     MANAGED_IDENTITY,
     NETWORK,
@@ -31,18 +40,7 @@ from aksnet.live import (
     Permission,
     RouteTableFacts,
     VNetFacts,
-    key,
 )
-from aksnet.live_plan import (
-    Preflight,
-    access_scope,
-    evaluate,
-    extra_grant_scopes,
-    fill_from_live,
-    grant_scopes,
-    known_ids,
-)
-from aksnet.live_rules import GRANT_RIGHTS_HINT, ROLE_ASSIGNMENT_DENIED, denied_grants, only_permission_errors
 from aksnet.plan import Ids, Plan, build_plan
 from aksnet.spec import Spec
 
@@ -70,36 +68,13 @@ def preflight(
 
 
 def live_plan(
-    spec: Spec, offline: Sequence[Finding], *, emulator: bool, subscription: str | None, env: Mapping[str, str]
+    spec: Spec, offline: Sequence[Finding], session: Session, *, subscription: str | None, env: Mapping[str, str]
 ) -> Plan:
     """`plan --live`: the same reads and checks as `up`, and the plan `up` would run; nothing is written."""
-    session = open_session(emulator=emulator, env=env)
     subscription_id, source = session.subscription(subscription, spec.subscription_id, env)
     plan = preflight(session.clients(subscription_id), spec, offline, env=env).plan
     note = f"checked against what exists in subscription {subscription_id} (from {source})"
     return dataclasses.replace(plan, notes=(*plan.notes, note))
-
-
-def refuse_errors(deployment: str, checked: Preflight) -> None:
-    """Raise when any finding is an error: exit 4 when the only problem is the right to grant, else 2."""
-    errors = [f for f in checked.findings if f.severity == "error"]
-    if not errors:
-        return
-    if only_permission_errors(errors):
-        denied = denied_grants(checked.facts)
-        raise AuthError(
-            f"{deployment}: you may not create the cluster identity's role assignments on "
-            f"{', '.join(a.scope for a in denied)}; nothing was written",
-            code=ROLE_ASSIGNMENT_DENIED,
-            details=GRANT_RIGHTS_HINT.format(scope=", ".join(dict.fromkeys(a.checked_at for a in denied))),
-        )
-    codes = list(dict.fromkeys(f.code for f in errors))
-    raise InvalidRequest(
-        f"{deployment}: {len(errors)} error(s) found against what exists in Azure ({', '.join(codes)}); "
-        "nothing was written",
-        findings=checked.findings,
-        code=codes[0] if len(codes) == 1 else "PREFLIGHT_FAILED",
-    )
 
 
 def in_parallel(calls: Mapping[str, Callable[[], T]]) -> dict[str, T]:

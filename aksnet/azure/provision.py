@@ -7,26 +7,26 @@ change to an existing cluster is confirmed.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from aksnet.azure.clients import Clients
 from aksnet.azure.context import RunContext
 from aksnet.azure.executor import execute
-from aksnet.azure.preflight import preflight, refuse_errors
+from aksnet.azure.preflight import preflight
 from aksnet.azure.retry import RetryBounds
 from aksnet.azure.session import Session
 from aksnet.clock import Clock
-from aksnet.drift import Difference
 from aksnet.errors import AksnetError, InvalidRequest
-from aksnet.findings import Finding, has_errors
-from aksnet.live_plan import Preflight
-from aksnet.progress import NullProgress, Progress, paused
+from aksnet.findings import Finding
+from aksnet.live.drift import Difference
+from aksnet.live.evaluate import Preflight
+from aksnet.plan import refusal
+from aksnet.progress import Confirm, NullProgress, Progress
 from aksnet.result import RunResult
 from aksnet.rules import check
 from aksnet.spec import Spec, windows_admin_password
 
-Confirm = Callable[[str], bool]
 _ASKING = threading.Lock()  # deployments of a fleet ask their questions one at a time
 
 
@@ -34,7 +34,7 @@ _ASKING = threading.Lock()  # deployments of a fleet ask their questions one at 
 class UpOptions:
     """How `up` runs: confirmation given (or how to ask), subscription flag, retry bounds, progress."""
 
-    allow_cluster_update: bool = False
+    allow_cluster_update: bool = False  # --yes: an existing cluster may change without a question
     subscription: str | None = None
     bounds: RetryBounds = field(default_factory=RetryBounds)
     progress: Progress = field(default_factory=NullProgress)
@@ -45,23 +45,21 @@ class UpOptions:
 def provision(spec: Spec, session: Session, options: UpOptions, env: Mapping[str, str]) -> RunResult:
     """Create or converge everything `spec` describes; the result carries any error instead of raising."""
     findings: Sequence[Finding] = ()
-    timings: dict[str, float] = {}
+    preflight_seconds: dict[str, float] = {}
     try:
         findings = check(spec, env=env, require_secrets=True)
-        if has_errors(findings):
-            raise InvalidRequest(
-                f"{spec.deployment}: the spec has errors; nothing was written",
-                findings=findings,
-                code="SPEC_INVALID",
-            )
+        refused = refusal(spec, findings)
+        if refused is not None:
+            raise refused
         subscription, source = session.subscription(options.subscription, spec.subscription_id, env)
         options.progress.started(spec.deployment, "subscription", f"{subscription} (from {source})")
         clients = session.clients(subscription)
-        checked, timings["preflight"] = _preflight(
+        checked, preflight_seconds["preflight"] = _preflight(
             spec, clients, findings, clock=session.clock, options=options, env=env
         )
         findings = checked.findings
-        refuse_errors(spec.deployment, checked)
+        if checked.plan.error is not None:
+            raise checked.plan.error
         result = execute(
             RunContext(
                 clients=clients,
@@ -76,8 +74,8 @@ def provision(spec: Spec, session: Session, options: UpOptions, env: Mapping[str
         )
     except AksnetError as exc:
         result = RunResult(spec.deployment, error=exc)
-    result.timings = {**timings, **result.timings}
-    result.extra["findings"] = [f.as_dict() for f in findings]
+    result.step_seconds = {**preflight_seconds, **result.step_seconds}
+    result.findings = tuple(findings)
     return result
 
 
@@ -105,19 +103,17 @@ def _cluster_update_allowed(spec: Spec, changes: Sequence[Difference], options: 
     if options.allow_cluster_update or not changes:
         return options.allow_cluster_update
     listed = "; ".join(d.describe() for d in changes)
+    refused = f"cluster {spec.cluster.name} would change ({listed}); re-run with --yes to apply"
     if options.confirm is None:
-        raise InvalidRequest(
-            f"cluster {spec.cluster.name} would change ({listed}); re-run with --yes to apply",
-            code="CONFIRMATION_REQUIRED",
-        )
-    question = f"{spec.deployment}: cluster {spec.cluster.name} exists and would change:\n" + "".join(
+        raise InvalidRequest(refused, code="CONFIRMATION_REQUIRED")
+    summary = f"{spec.deployment}: cluster {spec.cluster.name} exists and would change:\n" + "".join(
         f"  {d.describe()}\n" for d in changes
     )
-    with _ASKING, paused(options.progress):
-        agreed = options.confirm(question + "Apply these changes?")
-    if not agreed:
-        raise InvalidRequest(
-            f"cluster {spec.cluster.name} left unchanged: the change ({listed}) was declined",
-            code="CONFIRMATION_REQUIRED",
+    with _ASKING:
+        options.confirm(
+            summary,
+            "Apply these changes?",
+            refused=refused,
+            declined=f"cluster {spec.cluster.name} left unchanged: the change ({listed}) was declined",
         )
     return True

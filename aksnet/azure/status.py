@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from aksnet.azure.arm import ResourceId, arm_dict, get_or_none
+from aksnet.arm import ResourceId, deployment_of
+from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
 from aksnet.errors import InvalidRequest
 from aksnet.netcalc import AZURE_RESERVED_PER_SUBNET
-from aksnet.plan import TAG_DEPLOYMENT, TAG_MANAGED_BY
 
 
 def cluster_status(clients: Clients, resource_group: str, name: str) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def _pool(pool: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ownership(tags: dict[str, str]) -> dict[str, Any]:
-    deployment = tags.get(TAG_DEPLOYMENT) if tags.get(TAG_MANAGED_BY) == "aksnet" else None
+    deployment = deployment_of(tags)
     return {"managed_by_aksnet": deployment is not None, "deployment": deployment, "tags": tags}
 
 

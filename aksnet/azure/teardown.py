@@ -13,13 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aksnet.azure.arm import ResourceId, arm_dict, get_or_none
+from aksnet.arm import ARM_TYPES, LEDGER_TAG, ResourceId, key, split_assignment_id
+from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
-from aksnet.azure.context import ARM_TYPES
 from aksnet.azure.errors import azure_call
 from aksnet.azure.lro import wait_for
 from aksnet.azure.session import Session
-from aksnet.azure.steps.network import LEDGER_TAG
 from aksnet.clock import Clock
 from aksnet.errors import AksnetError, AuthError, Interrupted
 from aksnet.plan import Ids
@@ -27,7 +26,6 @@ from aksnet.progress import NullProgress, Progress
 from aksnet.result import Action, ResourceResult, RunResult
 from aksnet.spec import Spec
 from aksnet.teardown_plan import (
-    ASSIGNMENTS,
     NOT_FOUND,
     Body,
     Decision,
@@ -38,11 +36,9 @@ from aksnet.teardown_plan import (
     decide,
     expected_assignments,
     group_target,
-    key,
     vnet_target,
 )
 
-TYPES: dict[str, str] = {**ARM_TYPES, "node_resource_group": ARM_TYPES["resource_group"]}
 LOCKS_API = "2016-09-01"
 RERUN = "re-run aksnet down; it continues where it stopped"
 
@@ -121,7 +117,7 @@ def read_assignments(clients: Clients, spec: Spec, ids: Ids, identity: Body | No
 
 
 def _read_assignment(clients: Clients, resource_id: str) -> Body | None:
-    scope, name = resource_id.split(ASSIGNMENTS)
+    scope, name = split_assignment_id(resource_id)
     found = get_or_none(lambda: clients.authorization.role_assignments.get(scope, name), f"reading {name}")
     return arm_dict(found) if found is not None else None
 
@@ -148,11 +144,11 @@ PREVIEW: dict[Decision, Action] = {
 def preview(teardown: Teardown) -> RunResult:
     """What a teardown would do, as a result with `dry_run: true`; nothing is written."""
     resources = [_result(t, PREVIEW[t.decision], t.reason) for t in teardown.plan.targets]
-    return RunResult(teardown.spec.deployment, resources=resources, extra={"dry_run": True})
+    return RunResult(teardown.spec.deployment, resources=resources, dry_run=True)
 
 
 def _result(target: Target, action: Action, reason: str) -> ResourceResult:
-    return ResourceResult(TYPES[target.kind], target.resource_id, action, reason)
+    return ResourceResult(ARM_TYPES[target.kind], target.resource_id, action, reason)
 
 
 def label(kind: str) -> str:
@@ -168,7 +164,7 @@ def step_id(target: Target) -> str:
 
 def tear_down(teardown: Teardown, options: DownOptions) -> RunResult:
     """Carry out the plan in order; stop at the first failure and report every target either way."""
-    result = RunResult(teardown.spec.deployment, extra={"dry_run": False})
+    result = RunResult(teardown.spec.deployment, dry_run=False)
     for target in teardown.plan.targets:
         if result.error is not None:
             result.resources.append(_result(target, "skipped", _not_started(result.error)))
@@ -208,15 +204,15 @@ def _reported(teardown: Teardown, target: Target, options: DownOptions, result: 
     step, deployment, began = step_id(target), teardown.spec.deployment, teardown.clock.now()
     options.progress.started(deployment, step, f"{target.decision} {label(target.kind)} {target.name}")
     outcome = _carry_out(teardown, target, options, result)
-    result.timings[step] = teardown.clock.now() - began
-    options.progress.finished(deployment, step, outcome.action, result.timings[step])
+    result.step_seconds[step] = teardown.clock.now() - began
+    options.progress.finished(deployment, step, outcome.action, result.step_seconds[step])
     return outcome
 
 
 def _failed(target: Target, error: AksnetError) -> ResourceResult:
     if isinstance(error, Interrupted):
         return _result(target, "skipped", f"{error.message}")
-    fix = f"; fix: {error.details}" if isinstance(error.details, str) else ""
+    fix = f"; fix: {error.hint}" if error.hint else ""
     return _result(target, "failed", f"{error.message}{fix}")
 
 
@@ -274,7 +270,7 @@ def _subnet_path(resource_id: str) -> tuple[str, str, str]:
 
 DELETERS: dict[TargetKind, Callable[[Clients, str], Any]] = {
     "managed_cluster": lambda c, i: c.containerservice.managed_clusters.begin_delete(*_group_and_name(i)),
-    "role_assignment": lambda c, i: c.authorization.role_assignments.delete(*i.split(ASSIGNMENTS)),
+    "role_assignment": lambda c, i: c.authorization.role_assignments.delete(*split_assignment_id(i)),
     "subnet": lambda c, i: c.network.subnets.begin_delete(*_subnet_path(i)),
     "identity": lambda c, i: c.msi.user_assigned_identities.delete(*_group_and_name(i)),
     "route_table": lambda c, i: c.network.route_tables.begin_delete(*_group_and_name(i)),
@@ -334,16 +330,18 @@ def _detach(teardown: Teardown, target: Target, options: DownOptions) -> Resourc
 
 
 def with_fix(clients: Clients, error: AksnetError) -> AksnetError:
-    """The error with what the user can do about it (its `details`, printed as `fix:`)."""
+    """The error with what the user can do about it (its `hint`, printed as `fix:`)."""
     if error.code == "ScopeLocked":
-        error.details = f"remove {locks_named(clients, error.message)}, then re-run aksnet down"
-    elif error.code.startswith("InUse"):
-        error.details = f"something aksnet did not create still uses it (named above); remove that use, then {RERUN}"
-    elif isinstance(error, AuthError):
-        error.details = f"the signed-in account may not delete it; get that right (e.g. Contributor), then {RERUN}"
-    elif not isinstance(error.details, str):
-        error.details = RERUN
-    return error
+        return error.with_hint(f"remove {locks_named(clients, error.message)}, then re-run aksnet down")
+    if error.code.startswith("InUse"):
+        return error.with_hint(
+            f"something aksnet did not create still uses it (named above); remove that use, then {RERUN}"
+        )
+    if isinstance(error, AuthError):
+        return error.with_hint(
+            f"the signed-in account may not delete it; get that right (e.g. Contributor), then {RERUN}"
+        )
+    return error if error.hint else error.with_hint(RERUN)
 
 
 def locks_named(clients: Clients, message: str) -> str:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import ipaddress
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aksnet.cli.common import Output, OutputOption, edge, print_json, print_text
+from aksnet.cli.common import Output, OutputOption, finish
 from aksnet.errors import InvalidRequest
+
+if TYPE_CHECKING:
+    from aksnet.result import CapacityResult
 
 
 class PluginChoice(StrEnum):
@@ -31,38 +34,40 @@ def command(
     output: OutputOption = Output.table,
 ) -> None:
     """How many nodes and pods a subnet (and pod range) hold, and whether your plan fits."""
-    from aksnet.netcalc import capacity, parse_surge, surge_nodes
-    from aksnet.render import render_capacity
+    finish(output, lambda: capacity(plugin, subnet, max_pods, nodes, surge, pod_cidr))
 
-    with edge(output):
-        subnet_net = _network("--subnet", subnet)
-        pods_net = _network("--pod-cidr", pod_cidr) if pod_cidr else None
-        ok, why = parse_surge(surge)
-        if not ok:
-            raise InvalidRequest(f"--surge {why}", code="BAD_ARGUMENT")
-        if pods_net is None and plugin in (PluginChoice.kubenet, PluginChoice.overlay):
-            pods_net = _network("--pod-cidr", "10.244.0.0/16")
-        pods = max_pods or {"overlay": 250, "azure": 30}.get(plugin.value, 110)
-        if not 10 <= pods <= 250:
-            raise InvalidRequest(f"--max-pods {pods} is outside 10-250", code="MAX_PODS_OUT_OF_RANGE")
-        result = capacity(
-            plugin.value,
-            subnet_net,
-            pods,
-            planned_nodes=nodes,
-            surge=surge_nodes(nodes, surge),
-            pod_cidr=pods_net,
-            surge_setting=surge,
-        )
-        fits = result.free_subnet_ips >= 0 and (
-            result.required_pod_blocks is None or result.required_pod_blocks <= (result.pod_cidr_blocks or 0)
-        )
-        if output is Output.json:
-            print_json({"ok": fits, "capacity": result.as_dict()})
-        else:
-            print_text(render_capacity(result))
-    if not fits:
-        raise typer.Exit(2)
+
+def capacity(
+    plugin: PluginChoice, subnet: str, max_pods: int | None, nodes: int, surge: str, pod_cidr: str | None
+) -> CapacityResult:
+    from aksnet.netcalc import capacity, parse_surge, surge_nodes
+    from aksnet.result import CapacityResult
+    from aksnet.rules.pools import MAX_PODS_RANGE
+    from aksnet.spec import DEFAULT_POD_CIDR, default_max_pods_for
+
+    subnet_net = _network("--subnet", subnet)
+    pods_net = _network("--pod-cidr", pod_cidr) if pod_cidr else None
+    ok, why = parse_surge(surge)
+    if not ok:
+        raise InvalidRequest(f"--surge {why}", code="BAD_ARGUMENT")
+    if pods_net is None and plugin in (PluginChoice.kubenet, PluginChoice.overlay):
+        pods_net = DEFAULT_POD_CIDR
+    pods = max_pods or default_max_pods_for(plugin.value)
+    low, high = MAX_PODS_RANGE
+    if not low <= pods <= high:
+        raise InvalidRequest(f"--max-pods {pods} is outside {low}-{high}", code="MAX_PODS_OUT_OF_RANGE")
+    result = capacity(
+        plugin.value,
+        subnet_net,
+        pods,
+        planned_nodes=nodes,
+        surge=surge_nodes(nodes, surge),
+        pod_cidr=pods_net,
+        surge_setting=surge,
+    )
+    if result.fits:
+        return CapacityResult(result)
+    return CapacityResult(result, InvalidRequest("the planned nodes do not fit", code="CAPACITY_EXCEEDED"))
 
 
 def _network(flag: str, text: str) -> ipaddress.IPv4Network:

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aksnet.cli.common import Output, OutputOption, SetOption, edge, print_json, print_text, report, stderr
+from aksnet.cli.common import AppContext, Output, OutputOption, SetOption, SubscriptionOption, app_context, finish
 from aksnet.errors import InvalidRequest
-from aksnet.result import ResourceResult, RunResult
 
 if TYPE_CHECKING:
-    from aksnet.azure.teardown import Teardown
-    from aksnet.teardown_plan import TeardownPlan
-
-DRY_RUN_LABELS = {"deleted": "would delete", "kept": "would keep"}
+    from aksnet.result import RunResult
 
 
 def command(
@@ -30,95 +24,50 @@ def command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List what would be deleted and kept; write nothing.")
     ] = False,
-    subscription: Annotated[str | None, typer.Option("--subscription", help="Subscription id.")] = None,
+    subscription: SubscriptionOption = None,
     output: OutputOption = Output.table,
 ) -> None:
     """Delete what this deployment created, newest first; keep everything else and say why."""
-    from aksnet.azure.session import open_session
-    from aksnet.azure.teardown import preview, read_teardown
+    app = app_context(ctx)
+    finish(output, lambda: down(app, spec, set_ or (), yes=yes, dry_run=dry_run, subscription=subscription))
+
+
+def down(
+    app: AppContext,
+    path: str,
+    overrides: Sequence[str],
+    *,
+    yes: bool,
+    dry_run: bool,
+    subscription: str | None,
+) -> RunResult:
+    """Read, decide, then (confirmed, unless a dry run) delete; a refusal reports the preview with its error."""
+    from aksnet.azure.teardown import DownOptions, preview, read_teardown, tear_down
+    from aksnet.cli.confirm import TerminalConfirm
+    from aksnet.render.teardown import render_pending
     from aksnet.spec import load_spec
 
-    with edge(output):
-        session = open_session(emulator=bool(ctx.obj and ctx.obj.get("emulator")), env=os.environ)
-        teardown = read_teardown(load_spec(spec, set_ or ()), session, os.environ, subscription)
-        refused = None if dry_run else refusal(teardown.plan, yes=yes)
-        result = preview(teardown) if dry_run or refused else run(teardown)
-        result.error = result.error or refused
-    show(result, output)
-    raise typer.Exit(result.exit_code)
-
-
-def refusal(plan: TeardownPlan, *, yes: bool) -> InvalidRequest | None:
-    """Why not to go ahead: no terminal to ask on and no --yes, or the user said no. None: go ahead."""
-    if yes or not plan.writes:
-        return None
-    if not sys.stdin.isatty():
-        return InvalidRequest(
-            "stdin is not a terminal, so aksnet cannot ask: re-run with --yes to delete (or --dry-run to list); "
-            "nothing was deleted",
-            code="CONFIRMATION_REQUIRED",
-        )
-    stderr(render_pending(plan))
-    if typer.confirm(f"Delete or change these {len(plan.writes)} resources?", default=False, err=True):
-        return None
-    return InvalidRequest("not confirmed; nothing was deleted", code="CONFIRMATION_DECLINED")
-
-
-def run(teardown: Teardown) -> RunResult:
-    from aksnet.azure.teardown import DownOptions, tear_down
-    from aksnet.progress import for_terminal
-
-    progress = for_terminal()
+    loaded = load_spec(path, overrides)
+    session = app.session()
+    progress = app.progress()
     try:
+        teardown = read_teardown(loaded, session, app.env, subscription)
+        if dry_run:
+            return preview(teardown)
+        if teardown.plan.writes:
+            try:
+                TerminalConfirm(yes=yes, progress=progress)(
+                    render_pending(teardown.plan),
+                    f"Delete or change these {len(teardown.plan.writes)} resources?",
+                    refused="stdin is not a terminal, so aksnet cannot ask: re-run with --yes to delete (or "
+                    "--dry-run to list); nothing was deleted",
+                    declined="not confirmed; nothing was deleted",
+                )
+            except InvalidRequest as refused:
+                result = preview(teardown)
+                result.error = refused
+                return result
         return tear_down(teardown, DownOptions(progress=progress))
     finally:
         progress.close()
-
-
-def show(result: RunResult, output: Output) -> None:
-    if output is Output.json:
-        print_json(result.as_dict())
-        return
-    print_text(render_teardown(result))
-    if result.error is not None:
-        report(result.error, output, lambda exc: {})
-
-
-def render_pending(plan: TeardownPlan) -> str:
-    lines = [f"aksnet down {plan.deployment} will:"]
-    lines += [f"  {'delete' if t.decision == 'delete' else 'change'} {t.resource_id}" for t in plan.writes]
-    return "\n".join(lines)
-
-
-def render_teardown(result: RunResult) -> str:
-    """A verdict, one row per resource (action, type, name, reason), and the counts."""
-    from aksnet.render import short_type, table
-
-    dry_run = bool(result.extra.get("dry_run"))
-    verdict = "dry run, nothing was deleted" if dry_run else "done" if result.ok else "STOPPED"
-    if result.error is not None:
-        verdict += f" ({result.error.code})"
-    rows = [(_action(r, dry_run), short_type(r.type), display_name(r), r.reason) for r in result.resources]
-    counts = Counter(_action(r, dry_run) for r in result.resources)
-    summary = ", ".join(f"{n} {action}" for action, n in counts.items())
-    return "\n".join(
-        [
-            f"aksnet down: {result.deployment}: {verdict}",
-            "",
-            table(("action", "type", "name", "reason"), rows),
-            "",
-            summary,
-        ]
-    )
-
-
-def _action(resource: ResourceResult, dry_run: bool) -> str:
-    return DRY_RUN_LABELS.get(resource.action, resource.action) if dry_run else resource.action
-
-
-def display_name(resource: ResourceResult) -> str:
-    """The resource's name; a role assignment by its scope and the start of its GUID."""
-    parts = resource.id.rstrip("/").split("/")
-    if resource.type.endswith("/roleAssignments"):
-        return f"on {parts[-5]} ({parts[-1][:8]})"
-    return parts[-1]
+        session.close()

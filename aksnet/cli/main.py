@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
 
 from aksnet.cli import capacity, down, migrate, plan, scenarios, status, up
-from aksnet.cli.common import leave
+from aksnet.cli.common import AppContext, leave
 from aksnet.cli.fast_options import FastGroup
 
 app = typer.Typer(
@@ -30,14 +31,21 @@ def main(
             "--emulator", envvar="AKSNET_EMULATOR", help="Talk to the built-in ARM emulator instead of Azure."
         ),
     ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Log what aksnet decides and why (stderr).")] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            envvar="AKSNET_DEBUG",
+            help="--verbose, plus every HTTP request and response Azure's SDK logs (secrets redacted).",
+        ),
+    ] = False,
 ) -> None:
     """aksnet: one scenario file in, an AKS cluster in the network you need out."""
-    import logging
-    import os
+    from aksnet.cli.logs import configure
 
-    # The SDK logs every credential it tried at WARNING; aksnet reports the outcome itself.
-    logging.getLogger("azure").setLevel(logging.DEBUG if os.environ.get("AKSNET_DEBUG") else logging.ERROR)
-    ctx.obj = {"emulator": emulator}
+    configure(verbose=verbose, debug=debug)
+    ctx.obj = AppContext(emulator=emulator, env=os.environ)
 
 
 app.command("plan")(plan.command)

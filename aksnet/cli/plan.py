@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import os
-from typing import Annotated, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aksnet.cli.common import Output, OutputOption, SetOption, edge, print_json, print_text
-from aksnet.errors import AksnetError, InvalidRequest
+from aksnet.cli.common import Output, OutputOption, SetOption, SubscriptionOption, app_context, finish
+
+if TYPE_CHECKING:
+    from aksnet.cli.common import AppContext
+    from aksnet.plan import Plan
+
+# A spec that cannot be read still answers in the plan's shape.
+FAILED_PLAN: dict[str, Any] = {"deployment": None, "findings": [], "capacity": None, "steps": [], "requests": {}}
 
 
 def command(
@@ -19,42 +25,26 @@ def command(
         bool,
         typer.Option("--live", help="Also read what exists in Azure and check the spec against it; writes nothing."),
     ] = False,
-    subscription: Annotated[str | None, typer.Option("--subscription", help="Subscription id (with --live).")] = None,
+    subscription: SubscriptionOption = None,
     output: OutputOption = Output.table,
 ) -> None:
     """Validate a scenario offline and print what `up` would create, with the exact ARM bodies."""
-    from aksnet.live_rules import only_permission_errors
+    app = app_context(ctx)
+    finish(output, lambda: plan(app, spec, set_ or (), live=live, subscription=subscription), shape=FAILED_PLAN)
+
+
+def plan(app: AppContext, path: str, overrides: Sequence[str], *, live: bool, subscription: str | None) -> Plan:
     from aksnet.plan import build_plan
-    from aksnet.render import render_plan
     from aksnet.rules import check
     from aksnet.spec import load_spec
 
-    with edge(output, plan_error_document):
-        loaded = load_spec(spec, set_ or ())
-        if live:
-            from aksnet.azure.preflight import live_plan
+    loaded = load_spec(path, overrides)
+    if not live:
+        return build_plan(loaded, check(loaded))
+    from aksnet.azure.preflight import live_plan
 
-            emulator = bool(ctx.obj and ctx.obj.get("emulator"))
-            plan = live_plan(loaded, check(loaded), emulator=emulator, subscription=subscription, env=os.environ)
-        else:
-            plan = build_plan(loaded, check(loaded))
-        if output is Output.json:
-            print_json(plan.as_dict())
-        else:
-            print_text(render_plan(plan))
-    if not plan.ok:
-        raise typer.Exit(4 if only_permission_errors(plan.findings) else 2)
-
-
-def plan_error_document(exc: AksnetError) -> dict[str, Any]:
-    """A spec that cannot be read still answers in the plan's shape."""
-    findings = exc.findings if isinstance(exc, InvalidRequest) else []
-    return {
-        "deployment": None,
-        "ok": False,
-        "findings": [f.as_dict() for f in findings],
-        "capacity": None,
-        "steps": [],
-        "requests": {},
-        "error": exc.as_dict(),
-    }
+    session = app.session()
+    try:
+        return live_plan(loaded, check(loaded), session, subscription=subscription, env=app.env)
+    finally:
+        session.close()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from typing import Annotated
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aksnet.cli.common import Output, OutputOption, SetOption, edge, print_json, print_text, stderr
+from aksnet.cli.common import AppContext, Output, OutputOption, SetOption, SubscriptionOption, app_context, finish
+from aksnet.errors import AksnetError, InvalidRequest
+
+if TYPE_CHECKING:
+    from aksnet.result import FleetResult, RunResult
+    from aksnet.spec import Spec
 
 
 def command(
@@ -19,42 +23,81 @@ def command(
         bool, typer.Option("--yes", "-y", help="Apply changes to an existing cluster without asking.")
     ] = False,
     parallel: Annotated[int, typer.Option("--parallel", min=1, help="Deployments provisioned at once.")] = 8,
-    subscription: Annotated[str | None, typer.Option("--subscription", help="Subscription id.")] = None,
+    subscription: SubscriptionOption = None,
     output: OutputOption = Output.table,
 ) -> None:
     """Provision the scenario(s): resource group, network, identity, grants, then the AKS cluster."""
     from aksnet.azure.clients import warm_up
 
     warm_up()  # the SDK imports overlap reading the specs, the credential and the first reads
+    app = app_context(ctx)
+    finish(
+        output, lambda: up(app, load_fleet(specs, set_ or ()), yes=yes, parallel=parallel, subscription=subscription)
+    )
+
+
+def up(
+    app: AppContext, loaded: Sequence[Spec | RunResult], *, yes: bool, parallel: int, subscription: str | None
+) -> RunResult | FleetResult:
+    """Provision every loaded spec (a file that failed to load keeps its failed result)."""
     from aksnet.azure.fleet import run_fleet
-    from aksnet.render import render_fleet, render_result
+    from aksnet.azure.provision import UpOptions
+    from aksnet.cli.confirm import TerminalConfirm, stdin_is_terminal
+    from aksnet.result import FleetResult, RunResult
 
-    with edge(output):
-        results = run_fleet(
-            specs,
-            overrides=set_ or (),
-            emulator=bool(ctx.obj and ctx.obj.get("emulator")),
-            yes=yes,
-            parallel=parallel,
-            subscription=subscription,
-            json_output=output is Output.json,
-            env=os.environ,
-            confirm=ask_on_terminal if sys.stdin.isatty() else None,
-        )
-    if output is Output.json:
-        print_json(results[0].as_dict() if len(results) == 1 else fleet_document(results))
-    else:
-        print_text(render_result(results[0]) if len(results) == 1 else render_fleet(results))
-    for result in results:
-        if result.error is not None and output is Output.table:
-            stderr(f"Error ({result.deployment}): {result.error}")
-    raise typer.Exit(max(r.exit_code for r in results))
-
-
-def ask_on_terminal(question: str) -> bool:
-    """An `up` that would change an existing cluster asks first (on stderr: stdout stays for -o json)."""
-    return typer.confirm(question, default=False, err=True)
+    failed = [item for item in loaded if isinstance(item, RunResult)]
+    results: list[RunResult] = list(failed)
+    if len(failed) < len(loaded):
+        progress = app.progress(fleet=len(loaded) - len(failed) > 1)
+        confirm = TerminalConfirm(yes=False, progress=progress) if stdin_is_terminal() else None
+        session = app.session()
+        try:
+            results = run_fleet(
+                loaded,
+                session,
+                lambda: UpOptions(
+                    allow_cluster_update=yes, subscription=subscription, progress=progress, confirm=confirm
+                ),
+                parallel=parallel,
+                env=app.env,
+            )
+        finally:
+            progress.close()
+            session.close()
+    return results[0] if len(results) == 1 else FleetResult(results)
 
 
-def fleet_document(results: list) -> dict:  # type: ignore[type-arg]
-    return {"ok": all(r.ok for r in results), "deployments": [r.as_dict() for r in results]}
+def load_fleet(paths: Sequence[str], overrides: Sequence[str]) -> list[Spec | RunResult]:
+    """Each spec, or a failed result naming the file; a bad file never stops the good ones."""
+    from aksnet.result import RunResult
+    from aksnet.spec import load_spec
+
+    loaded: list[Spec | RunResult] = []
+    seen: dict[tuple[str, ...], str] = {}
+    for path in paths:
+        try:
+            spec = load_spec(path, overrides)
+            _refuse_overlap(spec, path, seen)
+        except AksnetError as exc:
+            loaded.append(RunResult(path, error=exc))
+        else:
+            loaded.append(spec)
+    return loaded
+
+
+def _refuse_overlap(spec: Spec, path: str, seen: dict[tuple[str, ...], str]) -> None:
+    """Deployments run independently only if no two claim the same name or the same cluster."""
+    claims = {
+        ("deployment", spec.deployment): f"deployment {spec.deployment}",
+        ("cluster", spec.subscription_id or "", spec.resource_group.lower(), spec.cluster.name.lower()): (
+            f"cluster {spec.resource_group}/{spec.cluster.name}"
+        ),
+    }
+    for key, what in claims.items():
+        if key in seen:
+            raise InvalidRequest(
+                f"{path}: {what} is also in {seen[key]}; two deployments of one run would race on the same "
+                "resources. Nothing was written for this file",
+                code="DUPLICATE_DEPLOYMENT",
+            )
+    seen.update(dict.fromkeys(claims, path))

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from aksnet.errors import MigrationRefused
 from aksnet.policy_migration.cluster import ENGINE_NAMES, ENGINES, ClusterNetwork
 from aksnet.policy_migration.paths import TO_CILIUM, TO_OVERLAY, UNINSTALL, already_there, path
 from aksnet.policy_migration.plan import (
     STEP_FIELDS,
     MigrationPlan,
-    MigrationRefused,
     MigrationStep,
     MigrationWarning,
     apply_step,

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from aksnet.errors import InvalidRequest
 from aksnet.policy_migration.cluster import ClusterNetwork
 
 STEP_FIELDS = {
@@ -60,18 +59,6 @@ class MigrationPlan:
             "steps": [step.as_dict() for step in self.steps],
             "warnings": [warning.as_dict() for warning in self.warnings],
         }
-
-
-class MigrationRefused(InvalidRequest):
-    """The requested move is unsupported; nothing changed. Carries the nearest supported alternative."""
-
-    def __init__(self, reason: str, alternative: str, code: str) -> None:
-        super().__init__(f"{reason} Nearest supported alternative: {alternative}", code=code)
-        self.reason = reason
-        self.alternative = alternative
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "alternative": self.alternative}
 
 
 def apply_step(current: ClusterNetwork, step: MigrationStep) -> ClusterNetwork:

@@ -11,8 +11,8 @@ import ipaddress
 from collections.abc import Callable
 from datetime import date
 
+from aksnet.errors import MigrationRefused
 from aksnet.policy_migration.cluster import ENGINE_NAMES, ENGINES, ClusterNetwork
-from aksnet.policy_migration.plan import MigrationRefused
 from aksnet.policy_migration.support import (
     DUAL_STACK_CILIUM_MIN_KUBERNETES,
     NPM_LINUX_END_OF_SUPPORT,

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aksnet.azure.migrate.migration import NEEDS_RECONCILE, SETTLED, Migration
-from aksnet.azure.migrate.run import CLUSTER_TYPE, MigrateOptions, MigrationRun, cluster_resource_id
+from aksnet.arm import cluster_id
+from aksnet.azure.migrate.migration import NEEDS_RECONCILE, Migration
+from aksnet.azure.migrate.options import MigrateOptions
 from aksnet.azure.session import Session
 from aksnet.errors import AksnetError, Interrupted
+from aksnet.policy_migration.result import MigrationRun
 
 __all__ = [
-    "CLUSTER_TYPE",
     "NEEDS_RECONCILE",
-    "SETTLED",
     "MigrateOptions",
     "MigrationRun",
-    "cluster_resource_id",
     "migrate_policy",
 ]
 
@@ -30,10 +29,10 @@ def migrate_policy(
     session: Session, resource_group: str, name: str, options: MigrateOptions, env: Mapping[str, str]
 ) -> MigrationRun:
     """Plan and (unless a dry run) apply the move; the run carries any error instead of raising."""
-    run = MigrationRun(cluster_resource_id("-", resource_group, name), options.target, options.dry_run)
+    run = MigrationRun(cluster_id("-", resource_group, name), options.target, options.dry_run)
     try:
         subscription, _ = session.subscription(options.subscription, None, env)
-        run.cluster_id = cluster_resource_id(subscription, resource_group, name)
+        run.cluster_id = cluster_id(subscription, resource_group, name)
         clients = session.clients(subscription)
         Migration(session, clients, resource_group=resource_group, name=name, options=options, run=run).run()
     except AksnetError as exc:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aksnet.azure.arm import ResourceId, arm_dict, same_id
+from aksnet.arm import ResourceId, same_id
+from aksnet.azure.arm import arm_dict
 from aksnet.azure.errors import azure_call
-from aksnet.azure.migrate.run import MigrationRun
 from aksnet.azure.session import Session
 from aksnet.policy_migration import ClusterNetwork, MigrationPlan, MigrationRefused, MigrationWarning, sets_overlay
-from aksnet.policy_scan import scan_policy_path
+from aksnet.policy_migration.result import MigrationRun
+from aksnet.policy_migration.scan import scan_policy_path
 
 
 @dataclass(frozen=True)

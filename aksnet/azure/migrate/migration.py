@@ -7,17 +7,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from aksnet.arm import is_terminal
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
 from aksnet.azure.context import StoppableClock
 from aksnet.azure.errors import azure_call
-from aksnet.azure.lro import wait_for
+from aksnet.azure.lro import wait_for, wait_until_settled
 from aksnet.azure.migrate.live_checks import refuse_pod_cidr_overlapping_vnet, scan_policies
-from aksnet.azure.migrate.run import MigrateOptions, MigrationRun
+from aksnet.azure.migrate.options import MigrateOptions
 from aksnet.azure.migrate.update import (
     check_applied,
     describe,
-    provisioning_state,
     put_error,
     reconcile_step,
     reconcile_warning,
@@ -26,10 +26,10 @@ from aksnet.azure.migrate.update import (
 )
 from aksnet.azure.retry import operation_in_progress, retrying
 from aksnet.azure.session import Session
-from aksnet.errors import AksnetError, AzureOperationError, InvalidRequest
+from aksnet.errors import AksnetError, InvalidRequest
 from aksnet.policy_migration import ClusterNetwork, MigrationStep, plan_policy_migration
+from aksnet.policy_migration.result import MigrationRun
 
-SETTLED = {"succeeded", "failed", "canceled"}
 NEEDS_RECONCILE = {"failed", "canceled"}
 
 
@@ -71,8 +71,7 @@ class Migration:
             scan_policies(self.session, cluster, run.plan, self.options.policies, run)
         if self.options.dry_run or not run.updates:
             return
-        if not self.options.confirm(run):
-            raise InvalidRequest("not confirmed; nothing was changed", code="CONFIRMATION_DECLINED")
+        self.options.confirm(run)
         for number, step in enumerate(run.updates, start=1):
             self._apply(step, *update_names(run, number))
             run.applied = number
@@ -93,25 +92,20 @@ class Migration:
 
         A dry run does not wait: it reads the cluster as it is, and the planner refuses a busy one.
         """
-        started = self.clock.now()
-        waited = 0.0
-        while True:
-            cluster = self._read()
-            state = provisioning_state(cluster)
-            if state in SETTLED or self.options.dry_run:
-                break
-            waited = self.clock.now() - started
-            if waited >= self.options.bounds.operation_seconds:
-                raise AzureOperationError(
-                    f"cluster {self.name} is still {state} after {waited:.0f}s; nothing was changed. "
-                    "Re-run once the running operation has finished",
-                    code="OPERATION_STILL_RUNNING",
-                )
-            self.progress.waiting(self.name, "waiting", f"an earlier operation is still {state}")
-            self.clock.sleep(self.clients.cluster_polling_interval)
-        if waited:
-            self.run_result.timings["wait_for_running_operation"] = self.clock.now() - started
-        return cluster
+        if self.options.dry_run:
+            return self._read()
+        settled = wait_until_settled(
+            self._read,
+            what=f"cluster {self.name}",
+            clock=self.clock,
+            poll_seconds=self.clients.cluster_polling_interval,
+            bound_seconds=self.options.bounds.operation_seconds,
+            report=lambda status: self.progress.waiting(self.name, "waiting", status),
+        )
+        if settled.waited_for is not None:
+            self.run_result.waited_for_running_operation = settled.seconds
+        assert settled.body is not None  # _read raises CLUSTER_NOT_FOUND rather than answering None
+        return settled.body
 
     # --- one cluster update ------------------------------------------------------------------------------
 
@@ -130,12 +124,12 @@ class Migration:
             self.progress.failed(self.name, label, exc.message)
             raise
         elapsed = self.clock.now() - started
-        self.run_result.timings[key] = elapsed
+        self.run_result.step_seconds[key] = elapsed
         self.progress.finished(self.name, label, "Succeeded", elapsed)
 
     def _reporter(self, label: str) -> Callable[[str], None]:
         def report(status: str) -> None:
-            if status.lower() in SETTLED:
+            if is_terminal(status):
                 return  # the step's own line reports the end
             state = "Updating" if status.lower() == "inprogress" else status
             self.progress.waiting(self.name, label, f"reimaging all node pools: {state}")
@@ -163,5 +157,5 @@ class Migration:
         except HttpResponseError as exc:
             raise put_error(exc, self.name, self.options.bounds) from exc
         if self.clock.now() - started > 1:
-            self.run_result.timings[f"{key}.waited_for_other_operation"] = self.clock.now() - started
+            self.run_result.waited_for_other_operation[key] = self.clock.now() - started
         return poller

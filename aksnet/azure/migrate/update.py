@@ -10,11 +10,12 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
+from aksnet.arm import provisioning_state
 from aksnet.azure.errors import translate
-from aksnet.azure.migrate.run import MigrationRun
 from aksnet.azure.retry import RetryBounds, operation_in_progress
 from aksnet.errors import AksnetError, AzureOperationError
 from aksnet.policy_migration import STEP_FIELDS, ClusterNetwork, MigrationStep, MigrationWarning, apply_step
+from aksnet.policy_migration.result import MigrationRun
 
 
 def update_names(run: MigrationRun, number: int) -> tuple[str, str]:
@@ -23,11 +24,6 @@ def update_names(run: MigrationRun, number: int) -> tuple[str, str]:
         return "reconcile", "reconcile"
     step = number - (run.reconcile is not None)
     return f"step_{step}", f"step {step}/{len(run.plan.steps) if run.plan else 0}"
-
-
-def provisioning_state(cluster: Mapping[str, Any]) -> str:
-    """The cluster's provisioningState, lower case; a body without one counts as succeeded."""
-    return str(cluster.get("properties", {}).get("provisioningState") or "succeeded").lower()
 
 
 def reconcile_step(cluster: Mapping[str, Any], network: ClusterNetwork) -> MigrationStep:

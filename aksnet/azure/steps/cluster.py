@@ -9,18 +9,17 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from aksnet.azure.arm import ResourceId, arm_dict, get_or_none, owned_by
+from aksnet.arm import ResourceId, owned_by
+from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.context import RunContext, outcome
 from aksnet.azure.errors import azure_call, translate
-from aksnet.azure.lro import wait_for
+from aksnet.azure.lro import wait_for, wait_until_settled
 from aksnet.azure.retry import grant_not_yet_effective, operation_in_progress, retrying
-from aksnet.drift import cluster_differences
-from aksnet.errors import AzureOperationError, Interrupted, InvalidRequest
+from aksnet.errors import AzureOperationError, InvalidRequest
+from aksnet.live.drift import cluster_differences
 from aksnet.plan import PASSWORD_PLACEHOLDER, Step
 from aksnet.result import ResourceResult
 from aksnet.spec import WINDOWS_PASSWORD_ENV
-
-TERMINAL = {"succeeded", "failed", "canceled"}
 
 
 def ensure_cluster(ctx: RunContext, step: Step) -> ResourceResult:
@@ -54,16 +53,19 @@ def ensure_cluster(ctx: RunContext, step: Step) -> ResourceResult:
 def _settled(ctx: RunContext, step: Step, rid: ResourceId) -> dict[str, Any] | None:
     """The cluster once no operation runs on it; a re-run after Ctrl-C waits here for the one it left."""
     clusters = ctx.clients.containerservice.managed_clusters
-    while True:
+
+    def read() -> dict[str, Any] | None:
         found = get_or_none(lambda: clusters.get(rid.resource_group, rid.name), f"reading cluster {rid.name}")
-        current = arm_dict(found) if found is not None else None
-        state = str((current or {}).get("properties", {}).get("provisioningState", "succeeded")).lower()
-        if current is None or state in TERMINAL:
-            return current
-        ctx.progress.waiting(ctx.deployment, step.id, f"an earlier operation is still {state}")
-        if ctx.stop.is_set():
-            raise Interrupted(f"stopped while cluster {rid.name} was {state}")
-        ctx.clock.sleep(ctx.clients.cluster_polling_interval)
+        return arm_dict(found) if found is not None else None
+
+    return wait_until_settled(
+        read,
+        what=f"cluster {rid.name}",
+        clock=ctx.clock,
+        poll_seconds=ctx.clients.cluster_polling_interval,
+        bound_seconds=ctx.bounds.operation_seconds,
+        report=ctx.reporter(step),
+    ).body
 
 
 def _refuse_immutable(differences: list[Any]) -> None:
@@ -118,7 +120,7 @@ def _put(ctx: RunContext, step: Step, rid: ResourceId, body: dict[str, Any]) -> 
     except HttpResponseError as exc:
         raise _put_error(exc, ctx, doing) from exc
     # Always reported (0 when the first PUT was accepted): how long the grants took to take effect.
-    ctx.timings[f"{step.id}.waited_for_grant"] = ctx.clock.now() - started if grant_refusals else 0.0
+    ctx.waited_for_grant = ctx.clock.now() - started if grant_refusals else 0.0
     with azure_call(doing):
         return wait_for(poller, doing=doing, stop=ctx.stop, report=ctx.reporter(step))
 

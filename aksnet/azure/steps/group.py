@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from aksnet.azure.arm import get_or_none, owned_by
+from aksnet.arm import owned_by
+from aksnet.azure.arm import get_or_none
 from aksnet.azure.context import RunContext, outcome
 from aksnet.azure.errors import azure_call
 from aksnet.plan import Step

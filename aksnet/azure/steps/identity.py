@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from aksnet.azure.arm import ResourceId, arm_dict, get_or_none, owned_by, same_id
+from aksnet.arm import ResourceId, owned_by, same_id, split_assignment_id
+from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.context import RunContext, outcome
 from aksnet.azure.errors import arm_code, azure_call, translate
 from aksnet.azure.retry import principal_not_found, retrying
 from aksnet.errors import AksnetError, AzureOperationError
 from aksnet.plan import PRINCIPAL_PLACEHOLDER, Step
 from aksnet.result import ResourceResult
-
-ASSIGNMENTS = "/providers/Microsoft.Authorization/roleAssignments/"
 
 
 def ensure_identity(ctx: RunContext, step: Step) -> ResourceResult:
@@ -42,7 +41,7 @@ def ensure_identity(ctx: RunContext, step: Step) -> ResourceResult:
 
 
 def ensure_grant(ctx: RunContext, step: Step) -> ResourceResult:
-    scope, name = step.resource_id.split(ASSIGNMENTS)
+    scope, name = split_assignment_id(step.resource_id)
     body = _with_principal(step, ctx.principal_id)
     assignments = ctx.clients.authorization.role_assignments
     current = get_or_none(lambda: assignments.get(scope, name), f"reading role assignment {name}")
@@ -56,7 +55,7 @@ def ensure_grant(ctx: RunContext, step: Step) -> ResourceResult:
     started = ctx.clock.now()
     action, reason = _create_grant(ctx, step, scope, name, body)
     _wait_until_visible(ctx, scope, name, action)
-    ctx.timings[f"{step.id}.propagation"] = ctx.clock.now() - started
+    ctx.grant_readable[step.id.removeprefix("role_assignment.")] = ctx.clock.now() - started
     return outcome(step, action, reason)
 
 

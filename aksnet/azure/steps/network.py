@@ -11,7 +11,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from aksnet.azure.arm import ResourceId, arm_dict, get_or_none, owned_by, same_id
+from aksnet.arm import LEDGER_TAG, ResourceId, owned_by, same_id
+from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.context import RunContext, outcome
 from aksnet.azure.errors import azure_call
 from aksnet.azure.lro import wait_for
@@ -19,7 +20,6 @@ from aksnet.errors import AzureOperationError
 from aksnet.plan import Step
 from aksnet.result import ResourceResult
 
-LEDGER_TAG = "aksnet-created-subnet"
 BROUGHT = "brought by you; aksnet reads it and never changes or deletes it"
 FOUND = "found, not created by this deployment; aksnet never changes or deletes it"
 

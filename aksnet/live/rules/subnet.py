@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aksnet.findings import Finding, error
-from aksnet.live import ClusterFacts, RouteTableFacts, SubnetFacts, key, name_of, resource_group_of
-from aksnet.live_rules.base import LiveInput, cluster_label, listed, located
+from aksnet.arm import key, name_of, resource_group_of
+from aksnet.findings import Finding, error, listed
+from aksnet.live.facts import ClusterFacts, RouteTableFacts, SubnetFacts
+from aksnet.live.rules.base import LiveInput, cluster_label, located
 
 
 def _clusters_using(inp: LiveInput, subnet_id: str) -> list[ClusterFacts]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from aksnet.arm import key
 from aksnet.findings import Finding, error, warning
-from aksnet.live import REQUIRED_PROVIDERS, GrantAccess, LiveFacts, Permission, key
-from aksnet.live_rules.base import LiveInput
+from aksnet.live.facts import REQUIRED_PROVIDERS, GrantAccess, LiveFacts, Permission
+from aksnet.live.rules.base import LiveInput
 
 ROLE_ASSIGNMENT_WRITE = "Microsoft.Authorization/roleAssignments/write"
 ROLE_ASSIGNMENT_DENIED = "ROLE_ASSIGNMENT_DENIED"

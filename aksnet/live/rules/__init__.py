@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aksnet.findings import Finding
-from aksnet.live_rules.access import (
+from aksnet.live.rules.access import (
     GRANT_FIELDS,
     GRANT_RIGHTS_HINT,
     ROLE_ASSIGNMENT_DENIED,
@@ -20,18 +20,17 @@ from aksnet.live_rules.access import (
     denied_grants,
     providers_registered,
 )
-from aksnet.live_rules.addressing import new_subnet_fits, ranges_clear_of_network
-from aksnet.live_rules.base import MOST_LISTED, LiveInput, LiveRule
-from aksnet.live_rules.cluster import cluster_changes, existing_cluster
-from aksnet.live_rules.egress import egress_matches_network
-from aksnet.live_rules.resources import declared_resources_exist, found_resources_owned
-from aksnet.live_rules.subnet import route_table_associated, route_table_shared, subnet_in_use
+from aksnet.live.rules.addressing import new_subnet_fits, ranges_clear_of_network
+from aksnet.live.rules.base import LiveInput, LiveRule
+from aksnet.live.rules.cluster import cluster_changes, existing_cluster
+from aksnet.live.rules.egress import egress_matches_network
+from aksnet.live.rules.resources import declared_resources_exist, found_resources_owned
+from aksnet.live.rules.subnet import route_table_associated, route_table_shared, subnet_in_use
 
 __all__ = [
     "GRANT_FIELDS",
     "GRANT_RIGHTS_HINT",
     "LIVE_RULES",
-    "MOST_LISTED",
     "ROLE_ASSIGNMENT_DENIED",
     "ROLE_ASSIGNMENT_WRITE",
     "LiveInput",

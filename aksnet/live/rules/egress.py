@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aksnet.findings import Finding, error
-from aksnet.live_rules.base import LiveInput
+from aksnet.live.rules.base import LiveInput
 from aksnet.rules.egress import DEFAULT_ROUTE, EGRESS_NEXT_HOPS
 
 

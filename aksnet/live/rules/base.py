@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from aksnet.arm import key, name_of, resource_group_of
 from aksnet.findings import Finding
-from aksnet.live import ClusterFacts, LiveFacts, SubnetFacts, key, name_of, resource_group_of
+from aksnet.live.facts import ClusterFacts, LiveFacts, SubnetFacts
 from aksnet.plan import Ids
 from aksnet.spec import Spec
-
-MOST_LISTED = 3
 
 
 @dataclass(frozen=True)
@@ -32,12 +31,6 @@ class LiveInput:
 
 
 LiveRule = Callable[[LiveInput], Iterator[Finding]]
-
-
-def listed(items: Sequence[str]) -> str:
-    """The first few items, and how many more."""
-    shown = ", ".join(items[:MOST_LISTED])
-    return shown + (f" and {len(items) - MOST_LISTED} more" if len(items) > MOST_LISTED else "")
 
 
 def located(resource_id: str) -> str:

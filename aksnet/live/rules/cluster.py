@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from aksnet.drift import Difference, cluster_differences
 from aksnet.findings import Finding, error
-from aksnet.live_rules.base import LiveInput, located
+from aksnet.live.drift import Difference, cluster_differences
+from aksnet.live.rules.base import LiveInput, located
 from aksnet.spec import Spec
 
 

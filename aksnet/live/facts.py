@@ -1,6 +1,6 @@
 """What preflight read from Azure, as plain frozen data: built from ARM JSON (camelCase) dicts.
 
-Pure: no azure.* import. `aksnet.azure.preflight` does the reads; `aksnet.live_rules` judges them.
+Pure: no azure.* import. `aksnet.azure.preflight` does the reads; `aksnet.live.rules` judges them.
 """
 
 from __future__ import annotations
@@ -10,27 +10,12 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Network, ip_network
 from typing import Any
 
-from aksnet.plan import MANAGED_BY, TAG_DEPLOYMENT, TAG_MANAGED_BY
+from aksnet.arm import deployment_of, key, name_of
 
 CONTAINER_SERVICE = "Microsoft.ContainerService"
 NETWORK = "Microsoft.Network"
 MANAGED_IDENTITY = "Microsoft.ManagedIdentity"
 REQUIRED_PROVIDERS = (CONTAINER_SERVICE, NETWORK, MANAGED_IDENTITY)
-
-
-def key(resource_id: str | None) -> str:
-    """ARM ids compare case-insensitively (`resourcegroups` vs `resourceGroups`)."""
-    return (resource_id or "").rstrip("/").lower()
-
-
-def name_of(resource_id: str) -> str:
-    return resource_id.rstrip("/").rsplit("/", 1)[-1]
-
-
-def resource_group_of(resource_id: str) -> str:
-    parts = resource_id.strip("/").split("/")
-    lowered = [p.lower() for p in parts]
-    return parts[lowered.index("resourcegroups") + 1] if "resourcegroups" in lowered[:-1] else ""
 
 
 def ipv4_networks(texts: Sequence[Any]) -> tuple[IPv4Network, ...]:
@@ -72,9 +57,7 @@ class Found:
     @property
     def deployment(self) -> str | None:
         """The aksnet deployment that created it, if aksnet did."""
-        if self.tags.get(TAG_MANAGED_BY) != MANAGED_BY:
-            return None
-        return self.tags.get(TAG_DEPLOYMENT)
+        return deployment_of(self.tags)
 
     @classmethod
     def from_arm(cls, arm: Mapping[str, Any]) -> Found:

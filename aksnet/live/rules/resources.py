@@ -7,8 +7,8 @@ from ipaddress import IPv4Network
 from typing import Any
 
 from aksnet.findings import Finding, error, warning
-from aksnet.live import Found, RouteTableFacts
-from aksnet.live_rules.base import LiveInput, located
+from aksnet.live.facts import Found, RouteTableFacts
+from aksnet.live.rules.base import LiveInput, located
 
 
 def declared_resources_exist(inp: LiveInput) -> Iterator[Finding]:

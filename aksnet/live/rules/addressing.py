@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from ipaddress import IPv4Network
 
+from aksnet.arm import key
 from aksnet.findings import Finding, error
-from aksnet.live import VNetFacts, key
-from aksnet.live_rules.base import LiveInput, located
+from aksnet.live.facts import VNetFacts
+from aksnet.live.rules.base import LiveInput, located
 
 
 def new_subnet_fits(inp: LiveInput) -> Iterator[Finding]:

@@ -9,6 +9,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from aksnet.arm import same_value
+
 # Network settings AKS fixes at creation, outside the supported migrations (arm-facts §3.1, §4.4-4.5).
 IMMUTABLE_NETWORK = ("networkPlugin", "networkPluginMode", "podCidr", "serviceCidr", "dnsServiceIP")
 # Changed only by `aksnet migrate-policy`, which knows the supported path.
@@ -31,12 +33,6 @@ class Difference:
         return f"{self.field}: {self.have!r} -> {self.want!r}"
 
 
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, str) and isinstance(b, str):
-        return a.rstrip("/").lower() == b.rstrip("/").lower()
-    return bool(a == b)
-
-
 def cluster_differences(desired: Mapping[str, Any], current: Mapping[str, Any]) -> list[Difference]:
     """Every difference between the plan's ManagedCluster body and the cluster as read."""
     want, have = desired.get("properties", {}), current.get("properties", {})
@@ -54,7 +50,7 @@ def _network(want: Mapping[str, Any], have: Mapping[str, Any]) -> Iterator[Diffe
         current = have.get(key)
         if key == "networkPolicy" and current in (None, ""):
             current = "none"
-        if current is None or _same(value, current):
+        if current is None or same_value(value, current):
             continue
         if key in POLICY_FIELDS:
             yield Difference(
@@ -86,7 +82,7 @@ def _pools(want: list[Mapping[str, Any]], have: list[Mapping[str, Any]]) -> Iter
             continue
         autoscaled = bool(pool.get("enableAutoScaling") or current.get("enableAutoScaling"))
         for key in (*IMMUTABLE_POOL, *MUTABLE_POOL, *(() if autoscaled else ("count",))):
-            if key in pool and current.get(key) is not None and not _same(pool[key], current.get(key)):
+            if key in pool and current.get(key) is not None and not same_value(pool[key], current.get(key)):
                 yield Difference(
                     f"agentPoolProfiles.{name}.{key}",
                     pool[key],

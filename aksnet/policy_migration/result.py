@@ -1,41 +1,16 @@
-"""What a `migrate-policy` run is asked (MigrateOptions) and what it planned and did (MigrationRun)."""
+"""What a `migrate-policy` run planned and did; `as_dict` is the `migrate-policy -o json` document."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 from typing import Any
 
-from aksnet.azure.retry import RetryBounds
+from aksnet.arm import CLUSTER_TYPE
 from aksnet.errors import AksnetError, Interrupted, InvalidRequest
-from aksnet.policy_migration import ClusterNetwork, MigrationPlan, MigrationStep, MigrationWarning
-from aksnet.policy_scan import PolicyScan
-from aksnet.progress import NullProgress, Progress
+from aksnet.policy_migration.cluster import ClusterNetwork
+from aksnet.policy_migration.plan import MigrationPlan, MigrationStep, MigrationWarning
+from aksnet.policy_migration.scan import PolicyScan
 from aksnet.result import Action, Outcome, ResourceResult
-
-CLUSTER_TYPE = "Microsoft.ContainerService/managedClusters"
-
-
-def _confirmed(run: MigrationRun) -> bool:
-    return True
-
-
-@dataclass
-class MigrateOptions:
-    """What the user asked for, and how the run reports, stops and bounds its waits."""
-
-    target: str
-    dry_run: bool = False
-    policies: Path | None = None
-    subscription: str | None = None
-    confirm: Callable[[MigrationRun], bool] = _confirmed
-    progress: Progress = field(default_factory=NullProgress)
-    stop: threading.Event = field(default_factory=threading.Event)
-    bounds: RetryBounds = field(default_factory=RetryBounds)
-    today: date | None = None
 
 
 @dataclass
@@ -52,11 +27,25 @@ class MigrationRun(Outcome):
     scan_warning: MigrationWarning | None = None
     sent: int = 0
     applied: int = 0
-    timings: dict[str, float] = field(default_factory=dict)
+    step_seconds: dict[str, float] = field(default_factory=dict)  # by update: reconcile, step_1, ...
+    waited_for_other_operation: dict[str, float] = field(default_factory=dict)  # by update, when it waited
+    waited_for_running_operation: float | None = None  # before planning, for an operation already under way
     policy_scan: PolicyScan | None = None
     scanned_policies: bool = False
     notes: list[str] = field(default_factory=list)
     error: AksnetError | None = None
+
+    @property
+    def timings(self) -> dict[str, float]:
+        """The contract's flat `timings`: each update's time, and the waits before them."""
+        flat: dict[str, float] = {}
+        if self.waited_for_running_operation is not None:
+            flat["wait_for_running_operation"] = self.waited_for_running_operation
+        for key, seconds in self.step_seconds.items():
+            if key in self.waited_for_other_operation:
+                flat[f"{key}.waited_for_other_operation"] = self.waited_for_other_operation[key]
+            flat[key] = seconds
+        return flat
 
     @property
     def updates(self) -> list[MigrationStep]:
@@ -115,8 +104,3 @@ def _outcome(run: MigrationRun) -> tuple[Action, str]:
     if not total:
         return "unchanged", f"already at {run.target}: nothing to do"
     return "updated", f"{total} cluster update(s) applied"
-
-
-def cluster_resource_id(subscription: str, resource_group: str, name: str) -> str:
-    """The ARM id of a managed cluster."""
-    return f"/subscriptions/{subscription}/resourceGroups/{resource_group}/providers/{CLUSTER_TYPE}/{name}"

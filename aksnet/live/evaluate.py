@@ -8,15 +8,23 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from aksnet.drift import Difference
+from aksnet.arm import key, split_assignment_id
+from aksnet.errors import AksnetError, AuthError, InvalidRequest
 from aksnet.findings import Finding
-from aksnet.live import LiveFacts, key
-from aksnet.live_rules import LiveInput, check_live, cluster_changes
+from aksnet.live.drift import Difference
+from aksnet.live.facts import LiveFacts
+from aksnet.live.rules import (
+    GRANT_RIGHTS_HINT,
+    ROLE_ASSIGNMENT_DENIED,
+    LiveInput,
+    check_live,
+    cluster_changes,
+    denied_grants,
+    only_permission_errors,
+)
 from aksnet.plan import Ids, Plan, build_plan
 from aksnet.rules import check
 from aksnet.spec import Spec
-
-ASSIGNMENTS = "/providers/Microsoft.Authorization/roleAssignments/"
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ def grant_scopes(plan: Plan) -> list[tuple[str, str, str]]:
     grants = []
     for step in plan.steps:
         if step.kind == "role_assignment":
-            scope, name = step.resource_id.split(ASSIGNMENTS)
+            scope, name = split_assignment_id(step.resource_id)
             grants.append((step.id.removeprefix("role_assignment."), scope, name))
     return grants
 
@@ -124,4 +132,27 @@ def evaluate(
     live = check_live(inp)
     findings = sorted([*offline, *live], key=lambda f: f.severity != "error")
     plan = build_plan(filled, findings, subscription_id=facts.subscription_id, extra_grant_scopes=extra)
+    plan = dataclasses.replace(plan, error=live_refusal(filled.deployment, findings, facts))
     return Preflight(filled, facts, plan, tuple(live), cluster_changes(inp))
+
+
+def live_refusal(deployment: str, findings: Sequence[Finding], facts: LiveFacts) -> AksnetError | None:
+    """Why `up` writes nothing: exit 4 when the only problem is the right to grant, else 2; None when clear."""
+    errors = [f for f in findings if f.severity == "error"]
+    if not errors:
+        return None
+    if only_permission_errors(errors):
+        denied = denied_grants(facts)
+        return AuthError(
+            f"{deployment}: you may not create the cluster identity's role assignments on "
+            f"{', '.join(a.scope for a in denied)}; nothing was written",
+            code=ROLE_ASSIGNMENT_DENIED,
+            hint=GRANT_RIGHTS_HINT.format(scope=", ".join(dict.fromkeys(a.checked_at for a in denied))),
+        )
+    codes = list(dict.fromkeys(f.code for f in errors))
+    return InvalidRequest(
+        f"{deployment}: {len(errors)} error(s) found against what exists in Azure ({', '.join(codes)}); "
+        "nothing was written",
+        findings=findings,
+        code=codes[0] if len(codes) == 1 else "PREFLIGHT_FAILED",
+    )

@@ -1,0 +1,62 @@
+"""The composition root: the CLI decides where a run talks to and builds its Session.
+
+Against Azure: DefaultAzureCredential behind one shared token, the shared requests transport, the
+real clock. On the emulator: its fake credential and in-process transport, its clock, its polling
+cadence (scaled with its latency), and the zero-GUID subscription as the default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from aksnet.arm import ZERO_SUBSCRIPTION
+from aksnet.azure.session import Session
+from aksnet.clock import Clock, SystemClock
+
+if TYPE_CHECKING:
+    from azure.core.pipeline.transport import HttpTransport
+
+    from aksnet.emulator import Emulator
+
+EMULATOR_NETWORK_POLL = 1.0  # the emulator's own Retry-After bases, scaled by its latency
+EMULATOR_CLUSTER_POLL = 5.0
+
+
+def connect(*, emulator: bool, env: Mapping[str, str], clock: Clock | None = None) -> Session:
+    """The session a command runs on: the emulator (from AKSNET_EMULATOR_* settings) or Azure."""
+    if emulator:
+        return emulator_session(open_emulator(env, clock))
+    from aksnet.azure.auth import default_credential
+    from aksnet.azure.clients import sdk_ready
+
+    sdk_ready("core")
+    return Session(default_credential(), None, clock or SystemClock())
+
+
+def open_emulator(env: Mapping[str, str], clock: Clock | None = None) -> Emulator:
+    """The emulator the AKSNET_EMULATOR_DB / _LATENCY / _FAULTS settings describe."""
+    from aksnet.emulator import Emulator
+    from aksnet.errors import InvalidRequest
+
+    try:
+        return Emulator.from_env(env, clock=clock)
+    except ValueError as exc:
+        raise InvalidRequest(str(exc), code="BAD_ARGUMENT") from None
+
+
+def emulator_session(emu: Emulator, *, transport: HttpTransport[Any, Any] | None = None) -> Session:
+    """A session on `emu`: its credential and clock, its transport (or `transport`, e.g. a recorder around it)."""
+    from aksnet.azure.clients import sdk_ready
+
+    sdk_ready("core")  # the emulator's transport is azure-core's, over requests
+    scale = max(emu.latency, 0.01)
+    return Session(
+        emu.credential(),
+        transport or emu.transport(),
+        emu.clock,
+        polling_interval=EMULATOR_NETWORK_POLL * scale,
+        cluster_polling_interval=EMULATOR_CLUSTER_POLL * scale,
+        default_subscription=(ZERO_SUBSCRIPTION, "the emulator's default"),
+        on_close=emu.close,
+    )

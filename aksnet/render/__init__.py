@@ -1,0 +1,51 @@
+"""Every text rendering, one module per kind of result; JSON is each result's own `as_dict`.
+
+`text_of` picks the renderer by the result's type; a renderer module is imported only when used.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def text_of(result: Any) -> str:
+    """The table (or text) a person reads for `result`; '' when the error report alone says it all."""
+    from aksnet.plan import Plan
+    from aksnet.policy_migration.result import MigrationRun
+    from aksnet.result import CapacityResult, Failure, FleetResult, RunResult, ScenarioList, StatusResult
+
+    if isinstance(result, Failure):
+        return ""
+    if isinstance(result, Plan):
+        from aksnet.render.plan import render_plan
+
+        return render_plan(result)
+    if isinstance(result, RunResult):
+        if result.dry_run is not None:
+            from aksnet.render.teardown import render_teardown
+
+            return render_teardown(result)
+        from aksnet.render.result import render_result
+
+        return render_result(result)
+    if isinstance(result, FleetResult):
+        from aksnet.render.result import render_fleet
+
+        return render_fleet(result.results)
+    if isinstance(result, StatusResult):
+        from aksnet.render.status import render_status
+
+        return render_status(result.cluster)
+    if isinstance(result, MigrationRun):
+        from aksnet.render.migration import render_migration
+
+        return render_migration(result.as_dict())
+    if isinstance(result, CapacityResult):
+        from aksnet.render.capacity import render_capacity
+
+        return render_capacity(result.capacity)
+    if isinstance(result, ScenarioList):
+        from aksnet.render.scenarios import render_scenarios
+
+        return render_scenarios(result.scenarios)
+    raise TypeError(f"no text rendering for {type(result).__name__}")

@@ -1,0 +1,61 @@
+"""`status` as text: the network profile, pools and subnet address use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aksnet.render.text import pairs, table
+
+
+def render_status(status: dict[str, Any]) -> str:
+    network = status["network_profile"]
+    owner = status["ownership"]
+    rows = [
+        ("cluster", f"{status['name']} ({status['provisioning_state']}, Kubernetes {status['kubernetes_version']})"),
+        (
+            "network plugin",
+            f"{network['networkPlugin']}"
+            + (f" ({network['networkPluginMode']})" if network["networkPluginMode"] else ""),
+        ),
+        ("dataplane", network["networkDataplane"] or "azure"),
+        ("policy engine", status["policy_engine"]),
+        ("pod range", network["podCidr"] or "pods take subnet addresses"),
+        ("service range", f"{network['serviceCidr']} (DNS {network['dnsServiceIP']})"),
+        ("outbound", network["outboundType"]),
+        ("node resource group", status["node_resource_group"]),
+        (
+            "owner",
+            f"aksnet deployment {owner['deployment']}" if owner["managed_by_aksnet"] else "not created by aksnet",
+        ),
+    ]
+    pools = table(
+        ("pool", "mode", "os", "nodes", "vm size", "max pods", "state"),
+        (
+            (p["name"], p["mode"], p["osType"], p["count"], p["vmSize"], p["maxPods"], p["provisioningState"])
+            for p in status["node_pools"]
+        ),
+    )
+    subnets = table(
+        ("subnet", "prefix", "used", "free", "route table"),
+        (
+            (
+                s["id"].rsplit("/", 1)[-1],
+                s.get("address_prefix"),
+                s.get("used"),
+                s.get("free"),
+                (s.get("route_table") or "-").rsplit("/", 1)[-1],
+            )
+            for s in status["subnets"]
+        ),
+    )
+    return "\n".join(
+        [
+            pairs(rows),
+            "",
+            "Node pools",
+            pools,
+            "",
+            "Subnets (used = NIC ip configurations; Azure keeps 5 more)",
+            subnets,
+        ]
+    )
