@@ -1,6 +1,6 @@
 """Where long runs report each step, its elapsed time and what it waits for: the protocol, and silence.
 
-The renderings (plain lines, a live terminal view) are presentation and live in `aksnet.render.progress`."""
+The renderings (plain lines, a live terminal view) are presentation and live in `aksnet.cli.progress`."""
 
 from __future__ import annotations
 

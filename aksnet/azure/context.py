@@ -50,7 +50,7 @@ class RunContext:
     progress: Progress = field(default_factory=NullProgress)
     stop: threading.Event = field(default_factory=threading.Event)
     bounds: RetryBounds = field(default_factory=RetryBounds)
-    windows_password: str | None = None
+    windows_password: str | None = field(default=None, repr=False)
     allow_cluster_update: bool = True
     principal_id: str | None = None
     vnet_created: bool = False

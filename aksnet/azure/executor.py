@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -14,6 +15,7 @@ from aksnet.plan import Step
 from aksnet.result import Action, ResourceResult, RunResult
 
 MAX_PARALLEL_STEPS = 8
+log = logging.getLogger(__name__)
 
 
 def execute(ctx: RunContext) -> RunResult:
@@ -38,6 +40,7 @@ def _run_step(ctx: RunContext, step: Step) -> ResourceResult:
         ctx.progress.failed(ctx.deployment, step.id, exc.message)
         raise
     elapsed = ctx.clock.now() - started
+    log.info("%s: %s %s: %s %s", ctx.deployment, step.id, step.name, outcome.action, outcome.reason)
     ctx.step_seconds[step.id] = elapsed
     ctx.progress.finished(ctx.deployment, step.id, outcome.action, elapsed)
     return outcome

@@ -6,6 +6,7 @@ change to an existing cluster is confirmed.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from aksnet.result import RunResult
 from aksnet.rules import check
 from aksnet.spec import Spec, windows_admin_password
 
+log = logging.getLogger(__name__)
 _ASKING = threading.Lock()  # deployments of a fleet ask their questions one at a time
 
 
@@ -94,6 +96,12 @@ def _preflight(
     checked = preflight(clients, spec, offline, env=env, require_secrets=True)
     elapsed = clock.now() - started
     errors = sum(f.severity == "error" for f in checked.findings)
+    for finding in checked.live_findings:
+        log.info(
+            "%s: live %s %s [%s]: %s", spec.deployment, finding.severity, finding.code, finding.field, finding.message
+        )
+    for step in checked.plan.steps:
+        log.info("%s: plan %s: %s %s", spec.deployment, step.id, step.action, step.resource_id)
     options.progress.finished(spec.deployment, "preflight", f"{errors} error(s)" if errors else "clear", elapsed)
     return checked, elapsed
 

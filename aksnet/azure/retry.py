@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from aksnet.azure.errors import arm_code, status_of
 from aksnet.clock import Clock
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,13 @@ def retrying(
         return clock.now() - start >= max_seconds
 
     def before_sleep(state: tenacity.RetryCallState) -> None:
-        if on_retry is not None and state.outcome is not None:
-            error = state.outcome.exception()
-            if error is not None:
-                on_retry(state.attempt_number, error)
+        error = state.outcome.exception() if state.outcome is not None else None
+        if error is None:
+            return
+        wait = state.next_action.sleep if state.next_action is not None else 0.0
+        log.info("retrying %s after attempt %d in %.1fs: %s", condition.__name__, state.attempt_number, wait, error)
+        if on_retry is not None:
+            on_retry(state.attempt_number, error)
 
     return tenacity.Retrying(
         retry=tenacity.retry_if_exception(condition),

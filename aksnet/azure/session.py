@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -11,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from aksnet.azure.clients import ARM_ENDPOINT, CLUSTER_POLL_SECONDS, NETWORK_POLL_SECONDS, Clients
 from aksnet.clock import Clock
 from aksnet.subscription import resolve_subscription
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -62,4 +65,6 @@ class Session:
 
     def subscription(self, flag: str | None, spec_value: str | None, env: Mapping[str, str]) -> tuple[str, str]:
         """The subscription and its source: flag > spec > environment > the session's default > the CLI's."""
-        return resolve_subscription(flag, spec_value, env, default=self.default_subscription)
+        chosen, source = resolve_subscription(flag, spec_value, env, default=self.default_subscription)
+        log.info("subscription %s (from %s); ARM endpoint %s", chosen, source, self.base_url)
+        return chosen, source

@@ -7,6 +7,7 @@ report says what remains; a delete answering 404 counts as done, so a re-run fin
 from __future__ import annotations
 
 import copy
+import logging
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -41,6 +42,7 @@ from aksnet.teardown_plan import (
 
 LOCKS_API = "2016-09-01"
 RERUN = "re-run aksnet down; it continues where it stopped"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,10 @@ def read_teardown(spec: Spec, session: Session, env: Mapping[str, str], subscrip
     """Read every resource of `spec` and decide, per resource, what teardown does. Writes nothing."""
     sub, _ = session.subscription(subscription, spec.subscription_id, env)
     clients, ids = session.clients(sub), Ids.of(spec, sub)
-    return Teardown(spec, ids, clients, session.clock, decide(spec, ids, observe(clients, spec, ids)))
+    plan = decide(spec, ids, observe(clients, spec, ids))
+    for target in plan.targets:
+        log.info("%s: %s %s: %s (%s)", spec.deployment, target.decision, target.kind, target.resource_id, target.reason)
+    return Teardown(spec, ids, clients, session.clock, plan)
 
 
 # --- reading ----------------------------------------------------------------------------------

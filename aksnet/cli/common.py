@@ -22,7 +22,7 @@ from aksnet.errors import AksnetError, InvalidRequest
 
 if TYPE_CHECKING:
     from aksnet.azure.session import Session
-    from aksnet.render.progress import TerminalProgress
+    from aksnet.cli.progress import TerminalProgress
 
 
 class Output(StrEnum):
@@ -72,7 +72,7 @@ class AppContext:
 
     @staticmethod
     def progress(*, fleet: bool = False) -> TerminalProgress:
-        from aksnet.render.progress import TerminalProgress
+        from aksnet.cli.progress import TerminalProgress
 
         return TerminalProgress(fleet=fleet)
 

@@ -11,7 +11,7 @@ import typer
 from aksnet.errors import InvalidRequest
 
 if TYPE_CHECKING:
-    from aksnet.render.progress import TerminalProgress
+    from aksnet.cli.progress import TerminalProgress
 
 
 def stdin_is_terminal() -> bool:

@@ -12,8 +12,8 @@ import typer
 from aksnet.cli.common import Output, OutputOption, SubscriptionOption, app_context, finish
 
 if TYPE_CHECKING:
+    from aksnet.cli.progress import TerminalProgress
     from aksnet.policy_migration.result import MigrationRun
-    from aksnet.render.progress import TerminalProgress
 
 
 class Engine(StrEnum):

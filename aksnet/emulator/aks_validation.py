@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aksnet.emulator import aks_cidr_rules, aks_identity_rules, aks_subnet_rules
+from aksnet.emulator import aks_cidr_rules, aks_identity_rules, aks_pool_rules, aks_subnet_rules
 from aksnet.emulator.aks_model import Net
 from aksnet.emulator.context import Ctx
 from aksnet.emulator.errors import aks_bad_request
@@ -31,6 +31,7 @@ class Subject:
 
 def validate(ctx: Ctx, subject: Subject) -> None:
     net = subject.net
+    aks_pool_rules.check_cluster(str(subject.mc.get("name") or ""), subject.mc.get("properties") or {})
     check_pools(net)
     check_plugin(net)
     check_policy(net)

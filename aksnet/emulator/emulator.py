@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import Counter
 from collections.abc import Mapping
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from azure.core.pipeline.transport import HttpTransport
 
 DEFAULT_DB = ".aksnet/emulator.db"
+GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 TENANT_ID = "00000000-0000-0000-0000-000000000000"
 CALLER_OBJECT_ID = "00000000-0000-0000-0000-00000000c0de"
 
@@ -169,6 +171,7 @@ class Emulator:
                 "The api-version query parameter (?api-version=) is required for all requests.",
             )
         try:
+            _check_subscription(req.path)
             found, params = self._router.match(req.method, req.path)
         except ArmError:
             self._count(req.method, "unknown")
@@ -206,6 +209,15 @@ class Emulator:
             return Response(500, error.body())
         error = ArmError(503, "ServiceUnavailable", "The service is unavailable now, please try again later.")
         return Response(503, error.body(), retry)
+
+
+def _check_subscription(path: str) -> None:
+    """ARM refuses a malformed subscription id before any resource provider sees the request."""
+    parts = path.strip("/").split("/")
+    if len(parts) >= 2 and parts[0].lower() == "subscriptions" and not GUID.match(parts[1]):
+        raise ArmError(
+            400, "InvalidSubscriptionId", f"The provided subscription identifier '{parts[1]}' is malformed or invalid."
+        )
 
 
 def _throttled(arm_type: str, wait: float) -> ArmError:

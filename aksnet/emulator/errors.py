@@ -46,6 +46,17 @@ EMULATED_CODES = frozenset(
         "NetworkInterfaceMustHaveIpConfigurations",
         "LockLevelInvalid",
         "InvalidRoleAssignmentRequest",
+        # AKS name, version, pool and Windows profile checks (aks_pool_rules).
+        "InvalidClusterName",
+        "InvalidKubernetesVersion",
+        "SystemPoolRequired",
+        "InvalidAgentPoolName",
+        "DuplicateAgentPoolName",
+        "SystemPoolMustBeLinux",
+        "InvalidAutoscalerProfile",
+        "InvalidMaxSurge",
+        "InvalidWindowsAdminUsername",
+        "InvalidResourceGroupName",
     }
 )
 

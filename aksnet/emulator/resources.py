@@ -62,6 +62,7 @@ def put_rg(ctx: Ctx, params: dict[str, str]) -> Response:
     location = body.get("location")
     if not location:
         raise bad_request("LocationRequired", "The location property is required for this definition.")
+    _check_rg_name(params["rg"])
     rg_id = ids.rg_id(params["sub"], params["rg"])
     existing = ctx.tx.get(rg_id)
     if existing is not None:
@@ -69,6 +70,15 @@ def put_rg(ctx: Ctx, params: dict[str, str]) -> Response:
     row = ensure_rg(ctx.tx, rg_id, location, tags=body.get("tags"), managed_by=body.get("managedBy"), now=ctx.now)
     delay = ctx.scaled(latency.write_seconds("resourcegroups"))
     return Response(200 if existing else 201, row.body, delay=delay)
+
+
+def _check_rg_name(name: str) -> None:
+    if not RG_NAME.match(name) or name.endswith("."):
+        raise bad_request(
+            "InvalidResourceGroupName",
+            f"Resource group name '{name}' is invalid: resource group names only allow up to 90 alphanumeric "
+            "characters, periods, underscores, hyphens and parenthesis, and cannot end in a period.",
+        )
 
 
 def _check_rg_update(ctx: Ctx, existing: Row, location: str) -> None:
@@ -166,6 +176,8 @@ def summary(row: Row) -> dict[str, Any]:
     keys = ("id", "name", "type", "location", "tags", "kind", "managedBy", "sku")
     return {k: row.body[k] for k in keys if k in row.body}
 
+
+RG_NAME = re.compile(r"^[-\w._()]{1,90}$")
 
 _FILTER_TERM = re.compile(r"(\w+)\s+eq\s+'([^']*)'", re.IGNORECASE)
 

@@ -35,6 +35,11 @@ def route_properties(props: dict[str, Any], rid: str) -> dict[str, Any]:
             "InvalidNextHopIpAddress",
             f"Route {rid} has next hop type VirtualAppliance but no next hop IP address.",
         )
+    if hop != "VirtualAppliance" and props.get("nextHopIpAddress"):
+        raise bad_request(
+            "InvalidNextHopIpAddress",
+            f"Route {rid} has next hop type {hop}; a next hop IP address is allowed only with VirtualAppliance.",
+        )
     keep = ("addressPrefix", "nextHopType", "nextHopIpAddress")
     return {k: props[k] for k in keep if props.get(k) is not None}
 

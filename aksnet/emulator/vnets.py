@@ -163,8 +163,14 @@ def build_vnet(ctx: Ctx, rid: str, existing: Row | None, body: dict[str, Any]) -
     prefixes = (props.get("addressSpace") or {}).get("addressPrefixes") or []
     if not prefixes:
         raise bad_request("InvalidAddressSpace", f"Virtual network {rid} must have at least one address prefix.")
-    for text in prefixes:
-        parse_prefix(text, rid)
+    parsed = [parse_prefix(text, rid) for text in prefixes]
+    for i, net in enumerate(parsed):
+        for other in parsed[i + 1 :]:
+            if net.version == other.version and net.overlaps(other):
+                raise bad_request(
+                    "VnetAddressSpacesOverlap",
+                    f"Address space {net} of virtual network {rid} overlaps with its address space {other}.",
+                )
     stored = {k: copy.deepcopy(v) for k, v in props.items() if k not in ("subnets", "virtualNetworkPeerings")}
     stored["resourceGuid"] = existing.body["properties"]["resourceGuid"] if existing else new_guid()
     stored.setdefault("enableDdosProtection", False)

@@ -237,6 +237,60 @@ CASES: dict[str, tuple[dict[str, Any], Setup | None, str, str | None]] = {
         "UserAssignedIdentityNotFound",
         None,
     ),
+    # Names, versions, pools and the Windows profile (aks_pool_rules).
+    "kubernetes_version_not_a_version": ({}, lambda arm, n: {"version": "latest"}, "InvalidKubernetesVersion", None),
+    "no_system_pool": ({}, lambda arm, n: {"pools": [_pool(n, mode="User")]}, "SystemPoolRequired", None),
+    "pool_name_upper_case": ({}, lambda arm, n: {"pools": [_pool(n, name="Pool1")]}, "InvalidAgentPoolName", None),
+    "windows_pool_name_of_7": (
+        _overlay(),
+        lambda arm, n: {"pools": [_pool(n), _pool(n, name="windows", osType="Windows", mode="User")]},
+        "InvalidAgentPoolName",
+        None,
+    ),
+    "duplicate_pool_names": ({}, lambda arm, n: {"pools": [_pool(n), _pool(n)]}, "DuplicateAgentPoolName", None),
+    "windows_system_pool": (
+        _overlay(),
+        lambda arm, n: {"pools": [_pool(n, name="win1", osType="Windows")]},
+        "SystemPoolMustBeLinux",
+        None,
+    ),
+    "autoscaler_without_bounds": (
+        {},
+        lambda arm, n: {"pools": [_pool(n, enableAutoScaling=True, minCount=1)]},
+        "InvalidAutoscalerProfile",
+        None,
+    ),
+    "autoscaler_count_above_max": (
+        {},
+        lambda arm, n: {"pools": [_pool(n, enableAutoScaling=True, minCount=1, maxCount=2)]},
+        "InvalidAutoscalerProfile",
+        None,
+    ),
+    "bounds_without_autoscaler": (
+        {},
+        lambda arm, n: {"pools": [_pool(n, minCount=1, maxCount=5)]},
+        "InvalidAutoscalerProfile",
+        None,
+    ),
+    "max_pods_10_on_2_nodes": ({}, lambda arm, n: {"pools": [_pool(n, count=2, maxPods=10)]}, "InvalidParameter", None),
+    "max_surge_not_a_number": (
+        {},
+        lambda arm, n: {"pools": [_pool(n, upgradeSettings={"maxSurge": "lots"})]},
+        "InvalidMaxSurge",
+        None,
+    ),
+    "max_surge_of_0_percent": (
+        {},
+        lambda arm, n: {"pools": [_pool(n, upgradeSettings={"maxSurge": "0%"})]},
+        "InvalidMaxSurge",
+        None,
+    ),
+    "reserved_windows_username": (
+        _overlay(),
+        lambda arm, n: {"pools": _windows(n), "windows": "Sup3r-Secret-Passw0rd!", "user": "admin"},
+        "InvalidWindowsAdminUsername",
+        None,
+    ),
 }
 
 
@@ -245,7 +299,10 @@ def _body(arm: Any, net: dict[str, Any], network: dict[str, Any], tweak: dict[st
     if "identity" in tweak:
         body["identity"] = tweak["identity"]
     if "windows" in tweak:
-        body["properties"]["windowsProfile"] = {"adminUsername": "azureuser", "adminPassword": tweak["windows"]}
+        user = tweak.get("user", "azureuser")
+        body["properties"]["windowsProfile"] = {"adminUsername": user, "adminPassword": tweak["windows"]}
+    if "version" in tweak:
+        body["properties"]["kubernetesVersion"] = tweak["version"]
     return body  # type: ignore[no-any-return]
 
 
@@ -351,3 +408,24 @@ def test_a_second_cluster_cannot_use_another_clusters_route_table(arm: Any) -> N
     body = arm.cluster_body(net | {"subnet": other}, podCidr="10.245.0.0/16")
     status, error = _put(arm, body, name="aks2")
     assert (status, error["code"]) == (400, "RouteTableUsedByAnotherCluster")
+
+
+@pytest.mark.parametrize("name", ["-aks", "aks-", "a" * 64, "aks.1"])
+def test_an_invalid_cluster_name_is_refused(arm: Any, name: str) -> None:
+    net = arm.network_for_cluster()
+    status, error = _put(arm, arm.cluster_body(net), name=name)
+    assert (status, error["code"], error["target"]) == (400, "InvalidClusterName", "name")
+
+
+@pytest.mark.parametrize("name", ["a", "aks_1", "a" * 63])
+def test_a_valid_cluster_name_is_accepted(arm: Any, name: str) -> None:
+    assert _put(arm, arm.cluster_body(arm.network_for_cluster()), name=name)[0] == 201
+
+
+def test_a_valid_pool_set_passes_every_pool_check(arm: Any) -> None:
+    net = arm.network_for_cluster()
+    pools = [
+        _pool(net, count=3, maxPods=10, upgradeSettings={"maxSurge": "100%"}),
+        _pool(net, name="user1", mode="User", count=0, enableAutoScaling=True, minCount=0, maxCount=5),
+    ]
+    assert _put(arm, arm.cluster_body(net, pools=pools))[0] == 201

@@ -120,7 +120,8 @@ def test_at_latency_zero_no_retry_after_is_sent(emu: Emulator, arm: Any) -> None
 def test_throttling_answers_429_with_a_small_retry_after(make_emu: Any) -> None:
     always: Emulator = make_emu(latency=1.0, faults="throttle=1")
     status, headers, body = always.request(
-        "GET", "https://management.azure.com/subscriptions/0/resourcegroups?api-version=x"
+        "GET",
+        "https://management.azure.com/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups?api-version=x",
     )
     assert status == 429
     assert body["error"]["code"] == "Throttled"

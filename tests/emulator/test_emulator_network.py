@@ -289,3 +289,27 @@ def test_network_resources_are_listed_and_tagged(arm: Any, clients: Any) -> None
     assert [v.name for v in clients.network.virtual_networks.list_all()] == ["vnet1"]
     tagged = clients.network.route_tables.update_tags("rg1", "rt1", {"tags": {"a": "b"}})
     assert tagged.tags == {"a": "b"}
+
+
+def test_overlapping_address_prefixes_in_one_vnet_are_refused(arm: Any) -> None:
+    arm.rg()
+    body = {"location": "eastus", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16", "10.0.128.0/17"]}}}
+    status, error = arm.call("PUT", arm.net_id("rg1", "virtualNetworks", "v"), body)
+    assert (status, error["error"]["code"]) == (400, "VnetAddressSpacesOverlap")
+    body["properties"]["addressSpace"]["addressPrefixes"] = ["10.0.0.0/17", "10.0.128.0/17"]
+    assert arm.call("PUT", arm.net_id("rg1", "virtualNetworks", "v"), body)[0] == 201
+
+
+def test_a_next_hop_ip_is_refused_for_any_next_hop_but_an_appliance(arm: Any) -> None:
+    arm.rg()
+    route = {"addressPrefix": "10.9.0.0/16", "nextHopType": "Internet", "nextHopIpAddress": "10.0.0.4"}
+    body = {"location": "eastus", "properties": {"routes": [{"name": "r", "properties": route}]}}
+    status, error = arm.call("PUT", arm.net_id("rg1", "routeTables", "rt"), body)
+    assert (status, error["error"]["code"]) == (400, "InvalidNextHopIpAddress")
+
+
+def test_a_malformed_subscription_id_or_resource_group_name_is_refused_by_arm(arm: Any) -> None:
+    status, error = arm.call("PUT", "/subscriptions/my-sub/resourceGroups/rg1", {"location": "eastus"}, "2025-04-01")
+    assert (status, error["error"]["code"]) == (400, "InvalidSubscriptionId")
+    status, error = arm.call("PUT", arm.rg_id("rg."), {"location": "eastus"}, "2025-04-01")
+    assert (status, error["error"]["code"]) == (400, "InvalidResourceGroupName")

@@ -202,7 +202,7 @@ def test_a_begin_operation_on_an_unregistered_namespace_surfaces_the_409(make_em
 
 def test_an_unregistered_namespace_answers_409_missing_subscription_registration(make_emu: Any) -> None:
     emu: Emulator = make_emu(faults="unregistered=Microsoft.ContainerService")
-    path = "/subscriptions/0/resourceGroups/rg1/providers/Microsoft.ContainerService/managedClusters/aks1"
+    path = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ContainerService/managedClusters/aks1"
     status, _, body = emu.request("GET", _url(path, "2026-08-01"))
     assert status == 409
     assert body["error"]["code"] == "MissingSubscriptionRegistration"

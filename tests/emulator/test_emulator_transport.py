@@ -54,7 +54,7 @@ def test_a_missing_api_version_is_a_400(emu: Emulator) -> None:
 
 
 def test_an_unknown_route_is_a_clear_400_and_not_a_silent_success(emu: Emulator) -> None:
-    path = "/subscriptions/0/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1"
+    path = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1"
     status, _, body = emu.request("PUT", f"{ARM}{path}?api-version=2024-01-01", {"location": "eastus"})
     assert status == 400
     assert body["error"]["code"] == "InvalidResourceType"
