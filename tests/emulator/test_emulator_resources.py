@@ -13,6 +13,9 @@ RG_API = "2025-04-01"
 LOCK_API = "2020-05-01"
 
 
+ZERO = "00000000-0000-0000-0000-000000000000"
+
+
 def test_resource_group_put_answers_201_then_200(arm: Any) -> None:
     assert arm.call("PUT", arm.rg_id("rg1"), {"location": "eastus"}, RG_API)[0] == 201
     status, body = arm.call("PUT", arm.rg_id("rg1"), {"location": "eastus", "tags": {"a": "b"}}, RG_API)
@@ -202,7 +205,7 @@ def test_a_begin_operation_on_an_unregistered_namespace_surfaces_the_409(make_em
 
 def test_an_unregistered_namespace_answers_409_missing_subscription_registration(make_emu: Any) -> None:
     emu: Emulator = make_emu(faults="unregistered=Microsoft.ContainerService")
-    path = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.ContainerService/managedClusters/aks1"
+    path = f"/subscriptions/{ZERO}/resourceGroups/rg1/providers/Microsoft.ContainerService/managedClusters/aks1"
     status, _, body = emu.request("GET", _url(path, "2026-08-01"))
     assert status == 409
     assert body["error"]["code"] == "MissingSubscriptionRegistration"

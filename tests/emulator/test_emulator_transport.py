@@ -13,6 +13,7 @@ from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 from aksnet.emulator import Emulator
 
 ARM = "https://management.azure.com"
+ZERO = "00000000-0000-0000-0000-000000000000"
 
 
 def test_importing_the_emulator_loads_no_azure_sdk_package() -> None:
@@ -54,7 +55,7 @@ def test_a_missing_api_version_is_a_400(emu: Emulator) -> None:
 
 
 def test_an_unknown_route_is_a_clear_400_and_not_a_silent_success(emu: Emulator) -> None:
-    path = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1"
+    path = f"/subscriptions/{ZERO}/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1"
     status, _, body = emu.request("PUT", f"{ARM}{path}?api-version=2024-01-01", {"location": "eastus"})
     assert status == 400
     assert body["error"]["code"] == "InvalidResourceType"
