@@ -42,5 +42,4 @@ class FakeClock:
         with self._lock:
             self.slept.append(seconds)
             self._now += max(seconds, 0.0)
-            # Yield so that other threads polling the same clock make progress.
-        time.sleep(0)
+        time.sleep(0)  # yield, so that other threads polling the same clock make progress

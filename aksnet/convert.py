@@ -110,10 +110,9 @@ def _convert_dataclass(cls: Any, data: Any, errors: list[FieldError], path: str)
             values[name] = _convert_value(hints[name], data[name], errors, join(path, name))
         elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
             errors.append(FieldError(join(path, name), "is required", f"add {join(path, name)}"))
-    try:
-        return cls(**values)
-    except (TypeError, ValueError):
-        return None
+    if any(not path or e.field == path or e.field.startswith(f"{path}.") for e in errors):
+        return None  # the errors say why; a half-built model would only hide them
+    return cls(**values)
 
 
 def _report_unknown_keys(data: dict[Any, Any], fields: Mapping[str, Any], errors: list[FieldError], path: str) -> None:

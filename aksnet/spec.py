@@ -14,6 +14,7 @@ from typing import Any, Literal
 from aksnet.convert import FieldError, convert
 from aksnet.errors import SpecInvalid
 from aksnet.findings import Finding, error
+from aksnet.netcalc import CapacityModel
 
 Plugin = Literal["kubenet", "azure", "none"]
 PluginMode = Literal["overlay"]
@@ -152,7 +153,7 @@ class ClusterSpec:
         return self.network_dataplane or "azure"
 
     @property
-    def plugin_label(self) -> str:
+    def plugin_label(self) -> CapacityModel:
         """kubenet | azure | overlay | none: the capacity model in use."""
         return "overlay" if self.overlay else self.plugin
 

@@ -93,3 +93,22 @@ def test_help_and_plan_import_neither_pydantic_nor_the_azure_sdk(args: list[str]
     assert done.returncode == 0, done.stderr[-2000:]
     modules = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time")}
     assert not {m for m in modules if m.split(".")[0] in {"pydantic", "azure"}}
+
+
+def test_the_pinned_typer_still_has_the_internals_fast_options_relies_on() -> None:
+    """When this fails, Typer moved on: re-check cli/fast_options.py against it, then move the pin."""
+    import re
+    from importlib.metadata import version
+    from pathlib import Path
+
+    import typer._coercion as coercion
+    import typer._param_types as param_types
+
+    pin = re.search(r'"typer>=([\d.]+),<([\d.]+)"', (Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert pin is not None
+    installed = tuple(int(part) for part in version("typer").split(".")[:2])
+    low, high = (tuple(int(part) for part in bound.split(".")[:2]) for bound in pin.groups())
+    assert low <= installed < high
+    assert callable(coercion.build_runtime_param) and callable(param_types.coerce_cli_choice)
+    kept = [label for label, p in _parameters() if not isinstance(p._runtime_param, _PlainParam)]
+    assert all("polic" in label for label in kept), kept  # the fast path is in use for every plain option

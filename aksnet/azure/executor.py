@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from aksnet.arm import ARM_TYPES
@@ -75,7 +75,7 @@ def run_graph(
             for future in finished:
                 _collect(running.pop(future), future, done, result)
     except KeyboardInterrupt:
-        stop.set()  # running steps stop waiting within a tenth of a second
+        stop.set()  # running steps stop waiting at their next check (StoppableClock.SLICE, lro.CHECK_SECONDS)
         result.error = Interrupted("interrupted; Azure keeps what was started, and a re-run resumes from it")
         for future, step in running.items():
             _collect(step, future, done, result)
@@ -86,8 +86,8 @@ def run_graph(
     return done
 
 
-def _ready(steps: Sequence[Step], done: dict[str, ResourceResult], running: object) -> list[Step]:
-    busy = {s.id for s in running}  # type: ignore[attr-defined]
+def _ready(steps: Sequence[Step], done: dict[str, ResourceResult], running: Iterable[Step]) -> list[Step]:
+    busy = {s.id for s in running}
     return [s for s in steps if s.id not in done and s.id not in busy and all(d in done for d in s.depends_on)]
 
 
