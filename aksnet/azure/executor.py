@@ -20,7 +20,7 @@ def execute(ctx: RunContext) -> RunResult:
     """Run every step; on the first failure start nothing new, let running steps finish, report all."""
     result = RunResult(ctx.plan.spec.deployment)
     done = run_graph(ctx.plan.steps, lambda step: _run_step(ctx, step), stop=ctx.stop, result=result)
-    result.resources = [done[s.id] if s.id in done else _not_run(s, result) for s in ctx.plan.steps]
+    result.resources = [done[s.id] if s.id in done else not_run(s, result) for s in ctx.plan.steps]
     result.step_seconds.update(ctx.step_seconds)
     result.grant_readable.update(ctx.grant_readable)
     result.waited_for_grant = ctx.waited_for_grant
@@ -43,7 +43,8 @@ def _run_step(ctx: RunContext, step: Step) -> ResourceResult:
     return outcome
 
 
-def _not_run(step: Step, result: RunResult) -> ResourceResult:
+def not_run(step: Step, result: RunResult) -> ResourceResult:
+    """A step that never started, and why."""
     why = "not started: an earlier step failed" if result.error else "not started"
     if isinstance(result.error, Interrupted):
         why = "not started: interrupted"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -13,6 +13,7 @@ from aksnet.cli.common import Output, OutputOption, finish
 from aksnet.errors import InvalidRequest
 
 if TYPE_CHECKING:
+    from aksnet.netcalc import CapacityModel
     from aksnet.result import CapacityResult
 
 
@@ -110,7 +111,7 @@ def capacity(
     if not low <= pods <= high:
         raise InvalidRequest(f"--max-pods {pods} is outside {low}-{high}", code="MAX_PODS_OUT_OF_RANGE")
     result = capacity(
-        plugin.value,
+        cast("CapacityModel", plugin.value),
         subnet_net,
         pods,
         planned_nodes=nodes,

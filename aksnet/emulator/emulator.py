@@ -11,6 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from aksnet.clock import Clock, SystemClock
 from aksnet.emulator import (
+    arc_clusters,
+    arc_fixture,
+    arc_instances,
+    arc_lnets,
+    arc_locations,
     attachments,
     authorization,
     containerservice,
@@ -48,6 +53,7 @@ ROUTES: list[Route] = [
     *attachments.ROUTES,
     *identity.ROUTES,
     *containerservice.ROUTES,
+    *arc_fixture.seeded([*arc_locations.ROUTES, *arc_lnets.ROUTES, *arc_instances.ROUTES, *arc_clusters.ROUTES]),
 ]
 
 
