@@ -126,6 +126,11 @@ def instance_id(connected_cluster_id: str) -> str:
     return f"{connected_cluster_id}/providers/{ARM_TYPES['provisioned_cluster']}/default"
 
 
+def connected_cluster_of(instance: str) -> str:
+    """The connected cluster a provisioned cluster instance sits under."""
+    return instance.rsplit("/providers/", 1)[0]
+
+
 # --- role assignments ----------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from aksnet.arc.addresses import AddressRange
 from aksnet.arc.capacity import ClusterDemand
-from aksnet.arm import deployment_of, key, name_of
+from aksnet.arm import connected_cluster_of, deployment_of, key, name_of
 from aksnet.live.facts import ipv4_networks
 
 EXTENDED_LOCATION = "Microsoft.ExtendedLocation"
@@ -106,11 +106,11 @@ class InstanceFacts:
     @property
     def name(self) -> str:
         """The cluster's name: its connected cluster's."""
-        return self.id.split("/providers/")[-2].rsplit("/", 1)[-1]
+        return name_of(self.connected_cluster)
 
     @property
     def connected_cluster(self) -> str:
-        return self.id.rsplit("/providers/", 1)[0]
+        return connected_cluster_of(self.id)
 
     def value(self, *path: str) -> Any:
         found: Any = _props(self.body)

@@ -14,7 +14,7 @@ from typing import Any
 
 from aksnet.arc.plan import ArcIds
 from aksnet.arc.spec import ArcSpec
-from aksnet.arm import INSTANCE_TAG, key
+from aksnet.arm import INSTANCE_TAG, connected_cluster_of, key
 from aksnet.teardown_plan import (
     NOT_FOUND,
     Body,
@@ -82,7 +82,7 @@ def lnet_target(spec: ArcSpec, ids: ArcIds, lnet: Body | None, users: Iterable[s
     if spec.network.existing and lnet is not None:
         return Target("logical_network", rid, "keep", brought("arc.logical_network.existing"))
     target = owned(spec, "logical_network", rid, lnet)
-    others = [u for u in users if key(u) not in deleting]
+    others = [connected_cluster_of(u) for u in users if key(u) not in deleting]
     if target.decision == "delete" and others:
         return Target("logical_network", rid, "keep", f"still used by cluster(s) of others: {names(others)}")
     return target

@@ -16,7 +16,7 @@ from typing import Any
 from aksnet.arc.facts import ArcFacts, InstanceFacts
 from aksnet.arc.live import instance_changes
 from aksnet.arc.plan import ArcPlan
-from aksnet.arm import ResourceId, owned_by, provisioning_state
+from aksnet.arm import ResourceId, connected_cluster_of, owned_by, provisioning_state
 from aksnet.azure.arc.clients import ArcClients
 from aksnet.azure.arc.preflight import uri
 from aksnet.azure.arm import arm_dict, get_or_none
@@ -74,9 +74,8 @@ class ArcRunContext:
 
     def run(self, step: Step, doing: str, start: Callable[[], Any]) -> Any:
         """Start a long-running operation and wait for its result, reporting progress, stoppable."""
-        with azure_call(doing):
-            poller = start()
-        return wait_for(poller, doing=doing, stop=self.stop, report=self.report(step))
+        with azure_call(doing):  # the poller's wait re-raises what its thread met: translated here too
+            return wait_for(start(), doing=doing, stop=self.stop, report=self.report(step))
 
 
 def ensure_group(ctx: ArcRunContext, step: Step) -> ResourceResult:
@@ -151,7 +150,7 @@ def _refuse_not_owned(ctx: ArcRunContext, step: Step, current: dict[str, Any] | 
 
 
 def ensure_instance(ctx: ArcRunContext, step: Step) -> ResourceResult:
-    connected = step.resource_id.rsplit("/providers/", 1)[0]
+    connected = connected_cluster_of(step.resource_id)
     instances = ctx.clients.hybrid.provisioned_cluster_instances
     current = ctx.settled(step, lambda: _read(lambda: instances.get(uri(connected)), f"reading cluster {step.name}"))
     reason = ""

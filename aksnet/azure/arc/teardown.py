@@ -14,7 +14,7 @@ from typing import Any
 from aksnet.arc.plan import ArcIds
 from aksnet.arc.spec import ArcSpec
 from aksnet.arc.teardown import ArcObserved, connected_target, decide_arc, group_target_arc
-from aksnet.arm import ARM_TYPES, ResourceId, key
+from aksnet.arm import ARM_TYPES, ResourceId, connected_cluster_of, key
 from aksnet.azure.arc.clients import ArcClients
 from aksnet.azure.arc.preflight import read_arc_facts, uri
 from aksnet.azure.arm import arm_dict, get_or_none
@@ -156,9 +156,9 @@ def _delete(teardown: ArcTeardown, target: Target, options: DownOptions) -> None
 
     doing = f"deleting {target.kind.replace('_', ' ')} {target.name}"
     try:
-        with azure_call(doing):
+        with azure_call(doing):  # the poller's wait re-raises what its thread met: translated here too
             poller = DELETERS[target.kind](teardown.clients, target.resource_id)
-        wait_for(poller, doing=doing, stop=options.stop, report=_reporter(teardown, target, options))
+            wait_for(poller, doing=doing, stop=options.stop, report=_reporter(teardown, target, options))
     except Interrupted:
         raise
     except AksnetError as exc:
@@ -179,7 +179,7 @@ def _in_group(resource_id: str) -> tuple[str, str]:
 
 DELETERS: dict[str, Callable[[ArcClients, str], Any]] = {
     "provisioned_cluster": lambda c, i: c.hybrid.provisioned_cluster_instances.begin_delete(
-        uri(i.rsplit("/providers/", 1)[0])
+        uri(connected_cluster_of(i))
     ),
     "connected_cluster": lambda c, i: c.kubernetes.connected_cluster.begin_delete(*_in_group(i)),
     "logical_network": lambda c, i: c.stack_hci.logical_networks.begin_delete(*_in_group(i)),
