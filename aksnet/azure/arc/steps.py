@@ -117,7 +117,7 @@ def ensure_connected(ctx: ArcRunContext, step: Step) -> ResourceResult:
         step,
         "connected cluster",
         lambda: clusters.get(rid.resource_group, rid.name),
-        lambda: clusters.begin_create_or_replace(rid.resource_group, rid.name, _connected_model(body)),
+        lambda: clusters.begin_create_or_replace(rid.resource_group, rid.name, connected_model(body)),
     )
 
 
@@ -165,7 +165,7 @@ def ensure_instance(ctx: ArcRunContext, step: Step) -> ResourceResult:
     body = dict(step.body or {})
     doing = f"creating or updating cluster {step.name}"
     ctx.cluster = arm_dict(
-        ctx.run(step, doing, lambda: instances.begin_create_or_update(uri(connected), _instance_model(body)))
+        ctx.run(step, doing, lambda: instances.begin_create_or_update(uri(connected), instance_model(body)))
     )
     return outcome(step, "created" if current is None else "updated", reason)
 
@@ -190,13 +190,15 @@ def _refuse_changes(ctx: ArcRunContext, step: Step, changes: list[Difference]) -
         )
 
 
-def _connected_model(body: dict[str, Any]) -> Any:
+def connected_model(body: dict[str, Any]) -> Any:
+    """The plan's body as hybridkubernetes' model, which sends the dict as it is."""
     from azure.mgmt.hybridkubernetes.models import ConnectedCluster
 
     return ConnectedCluster(body)  # a typespec model wraps the dict as it is
 
 
-def _instance_model(body: dict[str, Any]) -> Any:
+def instance_model(body: dict[str, Any]) -> Any:
+    """The plan's body as hybridcontainerservice's model; its serializer sends the model's fields."""
     from azure.mgmt.hybridcontainerservice.models import ProvisionedCluster
 
     return ProvisionedCluster.from_dict(body)
