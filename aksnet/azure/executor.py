@@ -5,12 +5,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Protocol
 
 from aksnet.arm import ARM_TYPES
 from aksnet.azure.context import RunContext
 from aksnet.azure.steps import HANDLERS
+from aksnet.clock import Clock
 from aksnet.errors import AksnetError, AzureOperationError, Interrupted
 from aksnet.plan import Step
+from aksnet.progress import Progress
 from aksnet.result import Action, ResourceResult, RunResult
 
 MAX_PARALLEL_STEPS = 8
@@ -30,10 +33,31 @@ def execute(ctx: RunContext) -> RunResult:
 
 
 def _run_step(ctx: RunContext, step: Step) -> ResourceResult:
+    return timed_step(ctx, step, lambda: HANDLERS[step.kind](ctx, step))
+
+
+class StepRun(Protocol):
+    """What a run reports a step's progress and time through."""
+
+    @property
+    def deployment(self) -> str: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def progress(self) -> Progress: ...
+
+    @property
+    def step_seconds(self) -> dict[str, float]: ...
+
+
+def timed_step(ctx: StepRun, step: Step, handle: Callable[[], ResourceResult]) -> ResourceResult:
+    """Run one step's handler, reporting its start, its end or failure, and its time."""
     started = ctx.clock.now()
     ctx.progress.started(ctx.deployment, step.id, f"{step.action} {step.name}")
     try:
-        outcome = HANDLERS[step.kind](ctx, step)
+        outcome = handle()
     except AksnetError as exc:
         ctx.progress.failed(ctx.deployment, step.id, exc.message)
         raise

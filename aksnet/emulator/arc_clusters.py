@@ -13,7 +13,7 @@ import copy
 import re
 from typing import Any
 
-from aksnet.emulator import arc_common, cascade, ids, locks, lro
+from aksnet.emulator import arc_common, ids, locks, lro
 from aksnet.emulator.context import Ctx, new_guid
 from aksnet.emulator.errors import ArmError, bad_request
 from aksnet.emulator.router import Response, Route, route
@@ -74,20 +74,10 @@ def put_connected(ctx: Ctx, params: dict[str, str]) -> Response:
     if existing is not None and body.get("kind") != existing.body.get("kind"):
         raise bad_request("PropertyChangeNotAllowed", "Changing property 'kind' is not allowed.")
     row = store_connected(ctx.tx, rid, body, existing, now=ctx.now, state="Accepted")
-    op = lro.start(
-        ctx, row.id, "connected_provisioned", arc_common.CONNECTED_CREATE, payload={"location": body["location"]}
-    )
+    op = lro.start(ctx, row.id, "arc_provisioned", arc_common.CONNECTED_CREATE, payload={"location": body["location"]})
     row.meta["op"] = op["id"]
     ctx.tx.put(row)
     return Response(200 if existing else 201, row.body, lro.headers(op))
-
-
-@lro.completion("connected_provisioned")
-def _provisioned(tx: Tx, op: dict[str, Any], ok: bool) -> None:
-    row = lro.current(tx, op)
-    if row is not None:
-        row.body["properties"]["provisioningState"] = "Succeeded" if ok else "Failed"
-        tx.put(row)
 
 
 def get_connected(ctx: Ctx, params: dict[str, str]) -> Response:
@@ -114,45 +104,14 @@ def delete_connected(ctx: Ctx, params: dict[str, str]) -> Response:
         return Response(204)
     locks.check_delete(ctx, row.id)
     running = lro.running(ctx.tx, row.id)
-    if running is not None and running["completion"] != "connected_deleted":
+    if running is not None and running["completion"] != "arc_deleted":
         raise ArmError(
             409,
             "ConnectedClusterOperationInProgress",
             f"Another operation is in progress on connected cluster {row.body['name']}.",
         )
-    if running is None:
-        running = lro.start(
-            ctx, row.id, "connected_deleted", arc_common.CONNECTED_DELETE, payload={"location": row.body["location"]}
-        )
-        row.body["properties"]["provisioningState"] = "Deleting"
-        row.meta["op"] = running["id"]
-        ctx.tx.put(row)
+    running = arc_common.start_delete(ctx, row, "arc_deleted", arc_common.CONNECTED_DELETE)
     return Response(202, None, lro.headers(running, location=True))
-
-
-@lro.completion("connected_deleted")
-def _deleted(tx: Tx, op: dict[str, Any], ok: bool) -> None:
-    cascade.settle_delete(tx, lro.current(tx, op), ok, _back_in_service)
-
-
-def _back_in_service(row: Row) -> None:
-    row.body["properties"]["provisioningState"] = "Succeeded"
-
-
-def list_in_rg(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.CONNECTED_CLUSTER)
-    scope = ctx.require_rg(params["sub"], params["rg"]).id
-    return Response(
-        200, {"value": [r.body for r in ctx.tx.of_type(ids.CONNECTED_CLUSTER) if ids.is_within(r.id, scope)]}
-    )
-
-
-def list_in_subscription(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.CONNECTED_CLUSTER)
-    scope = ids.subscription_id(params["sub"])
-    return Response(
-        200, {"value": [r.body for r in ctx.tx.of_type(ids.CONNECTED_CLUSTER) if ids.is_within(r.id, scope)]}
-    )
 
 
 _COLLECTION = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Kubernetes/connectedClusters"
@@ -162,11 +121,5 @@ ROUTES: list[Route] = [
     route("GET", CONNECTED, get_connected, ids.CONNECTED_CLUSTER),
     route("PATCH", CONNECTED, patch_connected, ids.CONNECTED_CLUSTER),
     route("DELETE", CONNECTED, delete_connected, ids.CONNECTED_CLUSTER),
-    route("GET", _COLLECTION, list_in_rg, ids.CONNECTED_CLUSTER),
-    route(
-        "GET",
-        "/subscriptions/{sub}/providers/Microsoft.Kubernetes/connectedClusters",
-        list_in_subscription,
-        ids.CONNECTED_CLUSTER,
-    ),
+    *arc_common.list_routes(ids.CONNECTED_CLUSTER),
 ]

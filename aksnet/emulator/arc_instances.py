@@ -340,14 +340,10 @@ def _deleted(tx: Tx, op: dict[str, Any], ok: bool) -> None:
     """The RP removes the connected cluster with the cluster ([DELVIS]: 'often' it stays: arc_orphan_cc)."""
     row = lro.current(tx, op)
     if row is None or not ok or op["payload"].get("keep_parent"):
-        cascade.settle_delete(tx, row, ok, _back_in_service)
+        cascade.settle_delete(tx, row, ok, arc_common.back_in_service)
         return
     parent = tx.get(str(row.meta.get("parent", "")))
-    cascade.settle_delete(tx, parent or row, ok, _back_in_service)
-
-
-def _back_in_service(row: Row) -> None:
-    row.body["properties"]["provisioningState"] = "Succeeded"
+    cascade.settle_delete(tx, parent or row, ok, arc_common.back_in_service)
 
 
 @cascade.before_delete(ids.PROVISIONED_CLUSTER)

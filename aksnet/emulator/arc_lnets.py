@@ -14,7 +14,7 @@ import copy
 from ipaddress import IPv4Address, IPv4Network, ip_address, ip_network
 from typing import Any
 
-from aksnet.emulator import arc_common, cascade, ids, locks, lro
+from aksnet.emulator import arc_common, ids, locks, lro
 from aksnet.emulator.context import Ctx
 from aksnet.emulator.errors import ArmError, bad_request, conflict
 from aksnet.emulator.router import Response, Route, route
@@ -235,20 +235,10 @@ def put_lnet(ctx: Ctx, params: dict[str, str]) -> Response:
     row = store_lnet(ctx.tx, rid, body, existing, now=ctx.now, state="Accepted" if existing is None else "Succeeded")
     if existing is not None:
         return Response(200, row.body)
-    op = lro.start(ctx, row.id, "lnet_provisioned", arc_common.LNET_CREATE, payload={"location": body["location"]})
+    op = lro.start(ctx, row.id, "arc_provisioned", arc_common.LNET_CREATE, payload={"location": body["location"]})
     row.meta["op"] = op["id"]
     ctx.tx.put(row)
     return Response(201, row.body, lro.headers(op))
-
-
-@lro.completion("lnet_provisioned")
-def _provisioned(tx: Tx, op: dict[str, Any], ok: bool) -> None:
-    row = lro.current(tx, op)
-    if row is not None:
-        state = "Succeeded" if ok else "Failed"
-        row.body["properties"]["provisioningState"] = state
-        row.body["properties"]["status"] = {"provisioningStatus": {"status": state}}
-        tx.put(row)
 
 
 def get_lnet(ctx: Ctx, params: dict[str, str]) -> Response:
@@ -279,36 +269,8 @@ def delete_lnet(ctx: Ctx, params: dict[str, str]) -> Response:
             "LogicalNetworkInUse",
             f"Logical network {row.body['name']} cannot be deleted: it is in use by {', '.join(in_use)}.",
         )
-    running = lro.running(ctx.tx, row.id)
-    if running is None or running["completion"] != "lnet_deleted":
-        running = lro.start(
-            ctx, row.id, "lnet_deleted", arc_common.LNET_DELETE, payload={"location": row.body["location"]}
-        )
-        row.body["properties"]["provisioningState"] = "Deleting"
-        row.meta["op"] = running["id"]
-        ctx.tx.put(row)
+    running = arc_common.start_delete(ctx, row, "arc_deleted", arc_common.LNET_DELETE)
     return Response(202, None, lro.headers(running, location=True))
-
-
-@lro.completion("lnet_deleted")
-def _deleted(tx: Tx, op: dict[str, Any], ok: bool) -> None:
-    cascade.settle_delete(tx, lro.current(tx, op), ok, _back_in_service)
-
-
-def _back_in_service(row: Row) -> None:
-    row.body["properties"]["provisioningState"] = "Succeeded"
-
-
-def list_in_rg(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.LOGICAL_NETWORK)
-    scope = ctx.require_rg(params["sub"], params["rg"]).id
-    return Response(200, {"value": [r.body for r in ctx.tx.of_type(ids.LOGICAL_NETWORK) if ids.is_within(r.id, scope)]})
-
-
-def list_in_subscription(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.LOGICAL_NETWORK)
-    scope = ids.subscription_id(params["sub"])
-    return Response(200, {"value": [r.body for r in ctx.tx.of_type(ids.LOGICAL_NETWORK) if ids.is_within(r.id, scope)]})
 
 
 _COLLECTION = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.AzureStackHCI/logicalNetworks"
@@ -318,11 +280,5 @@ ROUTES: list[Route] = [
     route("GET", _LNET, get_lnet, ids.LOGICAL_NETWORK),
     route("PATCH", _LNET, patch_lnet, ids.LOGICAL_NETWORK),
     route("DELETE", _LNET, delete_lnet, ids.LOGICAL_NETWORK),
-    route("GET", _COLLECTION, list_in_rg, ids.LOGICAL_NETWORK),
-    route(
-        "GET",
-        "/subscriptions/{sub}/providers/Microsoft.AzureStackHCI/logicalNetworks",
-        list_in_subscription,
-        ids.LOGICAL_NETWORK,
-    ),
+    *arc_common.list_routes(ids.LOGICAL_NETWORK),
 ]

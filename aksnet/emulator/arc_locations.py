@@ -92,20 +92,12 @@ def put_list(kind: str) -> Any:
             return Response(200, existing.body)
         row = make_list(ctx.tx, location, kind, state="Accepted", now=ctx.now)
         payload = {"location": location.body["location"]}
-        op = lro.start(ctx, row.id, "arc_list_made", arc_common.LISTS_CREATE, payload=payload)
+        op = lro.start(ctx, row.id, "arc_provisioned", arc_common.LISTS_CREATE, payload=payload)
         row.meta["op"] = op["id"]
         ctx.tx.put(row)
         return Response(201, row.body, lro.headers(op))
 
     return handler
-
-
-@lro.completion("arc_list_made")
-def _made(tx: Tx, op: dict[str, Any], ok: bool) -> None:
-    row = lro.current(tx, op)
-    if row is not None:
-        row.body["properties"]["provisioningState"] = "Succeeded" if ok else "Failed"
-        tx.put(row)
 
 
 def versions(tx: Tx, custom_location: str) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from aksnet.arc.spec import ArcSpec
 from aksnet.azure.arc.clients import ArcClients
 from aksnet.azure.arc.preflight import arc_preflight
 from aksnet.azure.arc.steps import HANDLERS, ArcRunContext
-from aksnet.azure.executor import not_run, run_graph
+from aksnet.azure.executor import not_run, run_graph, timed_step
 from aksnet.azure.provision import UpOptions, cluster_update_allowed
 from aksnet.azure.session import Session
 from aksnet.errors import AksnetError
@@ -70,13 +70,4 @@ def execute_arc(ctx: ArcRunContext) -> RunResult:
 
 
 def _run_step(ctx: ArcRunContext, step: Step) -> ResourceResult:
-    started = ctx.clock.now()
-    ctx.progress.started(ctx.deployment, step.id, f"{step.action} {step.name}")
-    try:
-        outcome = HANDLERS[step.kind](ctx, step)
-    except AksnetError as exc:
-        ctx.progress.failed(ctx.deployment, step.id, exc.message)
-        raise
-    ctx.step_seconds[step.id] = ctx.clock.now() - started
-    ctx.progress.finished(ctx.deployment, step.id, outcome.action, ctx.step_seconds[step.id])
-    return outcome
+    return timed_step(ctx, step, lambda: HANDLERS[step.kind](ctx, step))
