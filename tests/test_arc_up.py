@@ -252,3 +252,33 @@ def test_down_keeps_a_network_another_cluster_still_uses(tmp_path: Any) -> None:
     kept = next(r for r in done.resources if r.type.endswith("logicalNetworks"))
     assert kept.action == "kept" and "arc-shared" in kept.reason
     assert actions(done)["resourceGroups"] == "kept"  # it still holds the network and the other cluster's
+
+
+def test_the_commands_on_the_emulator_plan_live_up_status_down(tmp_path: Any) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from aksnet.cli.main import app
+    from aksnet.scenarios import SCENARIO_DIR
+
+    path = str(SCENARIO_DIR / "azure-local-shared-network.yaml")
+    env = {"AKSNET_EMULATOR_DB": str(tmp_path / "emulator.db")}
+
+    def run(*args: str) -> Any:
+        result = CliRunner().invoke(app, ["--emulator", *args, "-o", "json"], env=env)
+        assert "Traceback" not in result.output
+        return result
+
+    live = run("plan", path, "--live")
+    assert live.exit_code == 0, live.output
+    capacity = json.loads(live.output)["capacity"]
+    # this cluster (1 + 4 at the autoscaler's max + 1 upgrade, explicit CP IP) and arc-existing (1 + 2 + 1 + 1)
+    assert [c["name"] for c in capacity["by_cluster"]] == ["arc-shared", "arc-existing"]
+    assert (capacity["pool_needed"], capacity["pool_available"]) == (11, 36)
+    assert run("up", path).exit_code == 0
+    status = json.loads(run("status", "-g", "rg-arc-shared", "-n", "arc-shared", "--platform", "azure-local").output)
+    assert status["cluster"]["logical_networks"][0]["ip_pools"][0]["used"] == 7
+    assert run("down", path).exit_code == 2  # no terminal and no --yes: nothing deleted
+    done = run("down", path, "--yes")
+    assert done.exit_code == 0 and '"ok": true' in done.output  # progress lines go to stderr, mixed in here
