@@ -19,6 +19,9 @@ TAG_DEPLOYMENT = "aksnet-deployment"
 TAG_MANAGED_BY = "managed-by"
 MANAGED_BY = "aksnet"
 LEDGER_TAG = "aksnet-created-subnet"
+# On a connected cluster: the provisioned cluster instance under it (a proxy resource, without tags of
+# its own) is this deployment's. Written with the connected cluster, before the instance exists.
+INSTANCE_TAG = "aksnet-created-instance"
 
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 ROLE_ASSIGNMENTS = "/providers/Microsoft.Authorization/roleAssignments/"
@@ -35,6 +38,11 @@ ARM_TYPES: Mapping[str, str] = {
     "identity": "Microsoft.ManagedIdentity/userAssignedIdentities",
     "role_assignment": "Microsoft.Authorization/roleAssignments",
     "managed_cluster": "Microsoft.ContainerService/managedClusters",
+    # AKS on Azure Local (platform: azure-local)
+    "custom_location": "Microsoft.ExtendedLocation/customLocations",
+    "logical_network": "Microsoft.AzureStackHCI/logicalNetworks",
+    "connected_cluster": "Microsoft.Kubernetes/connectedClusters",
+    "provisioned_cluster": "Microsoft.HybridContainerService/provisionedClusterInstances",
 }
 CLUSTER_TYPE = ARM_TYPES["managed_cluster"]
 
@@ -111,6 +119,16 @@ def provider_id(sub: str, rg: str, provider_type: str, name: str) -> str:
 
 def cluster_id(sub: str, rg: str, name: str) -> str:
     return provider_id(sub, rg, CLUSTER_TYPE, name)
+
+
+def instance_id(connected_cluster_id: str) -> str:
+    """The AKS Arc cluster: the provisioned cluster instance (always `default`) under a connected cluster."""
+    return f"{connected_cluster_id}/providers/{ARM_TYPES['provisioned_cluster']}/default"
+
+
+def connected_cluster_of(instance: str) -> str:
+    """The connected cluster a provisioned cluster instance sits under."""
+    return instance.rsplit("/providers/", 1)[0]
 
 
 # --- role assignments ----------------------------------------------------------------------------

@@ -58,6 +58,8 @@ def _convert_value(tp: Any, data: Any, errors: list[FieldError], path: str) -> A
         return _convert_tuple(get_args(tp)[0], data, errors, path)
     if origin in (dict, Mapping):
         return _convert_str_map(data, errors, path)
+    if hasattr(tp, "from_text"):
+        return _parse_text(tp, data, errors, path)
     if dataclasses.is_dataclass(tp):
         return _convert_dataclass(tp, data, errors, path)
     return _convert_scalar(tp, data, errors, path)
@@ -137,9 +139,22 @@ def _convert_scalar(tp: Any, data: Any, errors: list[FieldError], path: str) -> 
         return float(data)
     if tp is bool and isinstance(data, bool):
         return data
-    word = _TYPE_WORDS.get(tp, getattr(tp, "__name__", str(tp)))
+    word = _TYPE_WORDS.get(tp, getattr(tp, "DESCRIPTION", getattr(tp, "__name__", str(tp))))
     errors.append(FieldError(path, f"expected {word}, got {_describe(data)}", f"set {path} to {word}"))
     return None
+
+
+def _parse_text(tp: Any, data: Any, errors: list[FieldError], path: str) -> Any:
+    """A type written as text that parses itself (`from_text`, raising ValueError with the reason)."""
+    how = f"write it as {getattr(tp, 'DESCRIPTION', tp.__name__)}"
+    if not isinstance(data, str):
+        errors.append(FieldError(path, f"expected text, got {_describe(data)}", how))
+        return None
+    try:
+        return tp.from_text(data)
+    except ValueError as exc:
+        errors.append(FieldError(path, str(exc), how))
+        return None
 
 
 def _parse_network(data: Any, errors: list[FieldError], path: str) -> ipaddress.IPv4Network | None:

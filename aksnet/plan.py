@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from aksnet.arc.kinds import ArcKind
+from aksnet.arc.spec import ArcSpec
 from aksnet.arm import (
     ZERO_SUBSCRIPTION,
     assignment_id,
@@ -50,7 +52,7 @@ class Step:
     """One resource the deployment creates, verifies or grants on."""
 
     id: str
-    kind: StepKind
+    kind: StepKind | ArcKind
     action: StepAction
     name: str
     resource_id: str
@@ -68,17 +70,10 @@ class Step:
         }
 
 
-@dataclass(frozen=True)
-class Plan(Outcome):
-    """Findings, capacity and the ordered steps for one spec; its error says why `up` would refuse it."""
+class StepList:
+    """What every plan shares: its ordered steps, found by id, their bodies, and the waves they run in."""
 
-    spec: Spec
-    subscription_id: str
     steps: tuple[Step, ...]
-    findings: tuple[Finding, ...] = ()
-    capacity: Capacity | None = None
-    notes: tuple[str, ...] = field(default=())
-    error: AksnetError | None = field(default=None, compare=False)
 
     @property
     def requests(self) -> dict[str, Mapping[str, Any]]:
@@ -99,6 +94,19 @@ class Plan(Outcome):
         for s in self.steps:  # steps are in dependency order
             level[s.id] = 1 + max((level[d] for d in s.depends_on), default=-1)
         return [[s for s in self.steps if level[s.id] == n] for n in range(max(level.values(), default=-1) + 1)]
+
+
+@dataclass(frozen=True)
+class Plan(StepList, Outcome):
+    """Findings, capacity and the ordered steps for one spec; its error says why `up` would refuse it."""
+
+    spec: Spec
+    subscription_id: str
+    steps: tuple[Step, ...]
+    findings: tuple[Finding, ...] = ()
+    capacity: Capacity | None = None
+    notes: tuple[str, ...] = field(default=())
+    error: AksnetError | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -161,7 +169,7 @@ def build_plan(
     return Plan(spec, sub, tuple(steps), tuple(findings), cluster_capacity(spec), error=refusal(spec, findings))
 
 
-def refusal(spec: Spec, findings: Sequence[Finding]) -> InvalidRequest | None:
+def refusal(spec: Spec | ArcSpec, findings: Sequence[Finding]) -> InvalidRequest | None:
     """Why `up` writes nothing for these findings, if any is an error."""
     if not has_errors(findings):
         return None

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from aksnet.arc.capacity import ArcCapacity
 from aksnet.errors import AksnetError
 from aksnet.findings import Finding
 from aksnet.netcalc import Capacity
@@ -129,7 +130,7 @@ class StatusResult(Outcome):
 class CapacityResult(Outcome):
     """`capacity`: the arithmetic, and an error when the plan it was given does not fit."""
 
-    capacity: Capacity
+    capacity: Capacity | ArcCapacity
     error: AksnetError | None = None
 
     def as_dict(self) -> dict[str, Any]:

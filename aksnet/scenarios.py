@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ class Scenario:
     name: str
     path: Path
     description: str
+    platform: str = "azure"  # or azure-local: the scenario's `platform:` key
 
 
 def bundled(folder: Path = SCENARIO_DIR) -> list[Scenario]:
@@ -22,6 +24,8 @@ def bundled(folder: Path = SCENARIO_DIR) -> list[Scenario]:
 
 
 def _describe(path: Path) -> Scenario:
-    first = path.read_text(encoding="utf-8").splitlines()[:1]
+    text = path.read_text(encoding="utf-8")
+    first = text.splitlines()[:1]
     description = first[0].lstrip("# ").strip() if first and first[0].startswith("#") else ""
-    return Scenario(path.stem, path, description)
+    platform = re.search(r"^platform:\s*([\w-]+)", text, re.MULTILINE)
+    return Scenario(path.stem, path, description, platform.group(1) if platform else "azure")

@@ -11,6 +11,8 @@ from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
 from typing import Any, Literal
 
+from aksnet.arc.spec import PLATFORM as ARC_PLATFORM
+from aksnet.arc.spec import ArcSpec, convert_arc, mixed_keys
 from aksnet.convert import FieldError, convert
 from aksnet.errors import SpecInvalid
 from aksnet.findings import Finding, error
@@ -190,20 +192,36 @@ class Spec:
         return self.vnet.existing if self.vnet.subnet.existing is None else self.vnet.subnet.existing
 
 
-def load_spec(path: str | Path, overrides: Sequence[str] = ()) -> Spec:
+def load_spec(path: str | Path, overrides: Sequence[str] = ()) -> Spec | ArcSpec:
     """Read, override and type a scenario file; raise SpecInvalid with every problem found."""
     data = read_yaml(Path(path))
     return parse_spec(data, overrides, source=str(path))
 
 
-def parse_spec(data: Any, overrides: Sequence[str] = (), *, source: str = "spec") -> Spec:
+def parse_spec(data: Any, overrides: Sequence[str] = (), *, source: str = "spec") -> Spec | ArcSpec:
+    """The model of the scenario's `platform`: `Spec` for azure (the default), `ArcSpec` for azure-local."""
     errors: list[FieldError] = []
     for override in overrides:
         data = apply_override(data, override, errors)
-    spec = convert(Spec, data, errors) if not errors else None
+    platform, data = _platform(data, errors)
+    spec: Spec | ArcSpec | None = None
+    if not errors:
+        spec = convert_arc(data, errors) if platform == ARC_PLATFORM else convert(Spec, data, errors)
     if spec is None or errors:
         raise SpecInvalid(f"{source} is not a valid scenario", findings=[_finding(e) for e in errors])
-    return resolve_defaults(spec)
+    return resolve_defaults(spec) if isinstance(spec, Spec) else spec
+
+
+def _platform(data: Any, errors: list[FieldError]) -> tuple[str, Any]:
+    """The scenario's platform (default azure), the data without the key, and keys of the other platform."""
+    if not isinstance(data, dict):
+        return "azure", data
+    platform = data.get("platform", "azure")
+    if platform not in ("azure", ARC_PLATFORM):
+        errors.append(FieldError("platform", f"{platform!r} is not one of: azure, {ARC_PLATFORM}", "e.g. azure"))
+        return "azure", data
+    errors.extend(mixed_keys(data, platform))
+    return platform, {k: v for k, v in data.items() if k != "platform"}
 
 
 def read_yaml(path: Path) -> Any:

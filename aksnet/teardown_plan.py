@@ -26,6 +26,11 @@ TargetKind = Literal[
     "route_table",
     "virtual_network",
     "resource_group",
+    # AKS on Azure Local (aksnet.arc.teardown)
+    "provisioned_cluster",
+    "connected_cluster",
+    "logical_network",
+    "custom_location",
 ]
 # delete: this deployment's, goes; detach: a kept subnet loses the route table association aksnet made;
 # with_cluster: AKS deletes it with the cluster; keep: stays, with the reason; skip: not there.

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from aksnet.arc.spec import ArcSpec
 from aksnet.azure.session import Session
 from aksnet.findings import Finding
 from aksnet.rules import check
@@ -104,3 +105,40 @@ def scenario(name: str, *overrides: str) -> Spec:
     from aksnet.spec import load_spec
 
     return load_spec(SCENARIO_DIR / f"{name}.yaml", overrides)
+
+
+# AKS on Azure Local: a clean `platform: azure-local` scenario on the emulator's seeded custom location.
+CL = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-azlocal"
+    "/providers/Microsoft.ExtendedLocation/customLocations/cl-azlocal"
+)
+ARC_BASE: dict[str, Any] = {
+    "deployment": "arc-test",
+    "platform": "azure-local",
+    "resource_group": "rg-arc",
+    "arc": {
+        "custom_location_id": CL,
+        "logical_network": {
+            "name": "aks-lnet",
+            "vm_switch_name": "ConvergedSwitch(management_compute_storage)",
+            "address_prefix": "10.220.32.0/24",
+            "gateway": "10.220.32.1",
+            "dns_servers": ["10.220.32.10"],
+            "vlan": 32,
+            "ip_pools": [{"start": "10.220.32.18", "end": "10.220.32.37"}],
+        },
+        "reserved": ["10.220.32.2-10.220.32.10"],
+        "cluster": {
+            "name": "arc1",
+            "load_balancer_ips": ["10.220.32.47-10.220.32.49"],
+            "node_pools": [{"name": "nodepool1", "count": 3}],
+        },
+    },
+}
+
+
+def arc_spec(*overrides: str) -> ArcSpec:
+    """The base Azure Local scenario with `PATH=VALUE` overrides."""
+    spec = parse_spec(copy.deepcopy(ARC_BASE), overrides)
+    assert isinstance(spec, ArcSpec)
+    return spec

@@ -6,12 +6,15 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Protocol
 
 from aksnet.arm import ARM_TYPES
 from aksnet.azure.context import RunContext
 from aksnet.azure.steps import HANDLERS
+from aksnet.clock import Clock
 from aksnet.errors import AksnetError, AzureOperationError, Interrupted
 from aksnet.plan import Step
+from aksnet.progress import Progress
 from aksnet.result import Action, ResourceResult, RunResult
 
 MAX_PARALLEL_STEPS = 8
@@ -22,7 +25,7 @@ def execute(ctx: RunContext) -> RunResult:
     """Run every step; on the first failure start nothing new, let running steps finish, report all."""
     result = RunResult(ctx.plan.spec.deployment)
     done = run_graph(ctx.plan.steps, lambda step: _run_step(ctx, step), stop=ctx.stop, result=result)
-    result.resources = [done[s.id] if s.id in done else _not_run(s, result) for s in ctx.plan.steps]
+    result.resources = [done[s.id] if s.id in done else not_run(s, result) for s in ctx.plan.steps]
     result.step_seconds.update(ctx.step_seconds)
     result.grant_readable.update(ctx.grant_readable)
     result.waited_for_grant = ctx.waited_for_grant
@@ -32,10 +35,31 @@ def execute(ctx: RunContext) -> RunResult:
 
 
 def _run_step(ctx: RunContext, step: Step) -> ResourceResult:
+    return timed_step(ctx, step, lambda: HANDLERS[step.kind](ctx, step))
+
+
+class StepRun(Protocol):
+    """What a run reports a step's progress and time through."""
+
+    @property
+    def deployment(self) -> str: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def progress(self) -> Progress: ...
+
+    @property
+    def step_seconds(self) -> dict[str, float]: ...
+
+
+def timed_step(ctx: StepRun, step: Step, handle: Callable[[], ResourceResult]) -> ResourceResult:
+    """Run one step's handler, reporting its start, its end or failure, and its time."""
     started = ctx.clock.now()
     ctx.progress.started(ctx.deployment, step.id, f"{step.action} {step.name}")
     try:
-        outcome = HANDLERS[step.kind](ctx, step)
+        outcome = handle()
     except AksnetError as exc:
         ctx.progress.failed(ctx.deployment, step.id, exc.message)
         raise
@@ -46,7 +70,8 @@ def _run_step(ctx: RunContext, step: Step) -> ResourceResult:
     return outcome
 
 
-def _not_run(step: Step, result: RunResult) -> ResourceResult:
+def not_run(step: Step, result: RunResult) -> ResourceResult:
+    """A step that never started, and why."""
     why = "not started: an earlier step failed" if result.error else "not started"
     if isinstance(result.error, Interrupted):
         why = "not started: interrupted"

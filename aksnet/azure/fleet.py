@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from aksnet.arc.spec import ArcSpec
 from aksnet.azure.provision import UpOptions, provision
 from aksnet.azure.session import Session
 from aksnet.errors import AzureOperationError, Interrupted
@@ -14,7 +15,7 @@ from aksnet.spec import Spec
 
 
 def run_fleet(
-    loaded: Sequence[Spec | RunResult],
+    loaded: Sequence[Spec | ArcSpec | RunResult],
     session: Session,
     options: Callable[[], UpOptions],
     *,
@@ -25,7 +26,7 @@ def run_fleet(
 
     `options` makes each deployment's UpOptions; they share the stop event of the first one.
     """
-    specs = [item for item in loaded if isinstance(item, Spec)]
+    specs = [item for item in loaded if not isinstance(item, RunResult)]
     if len(specs) == 1:
         done = {id(specs[0]): provision(specs[0], session, options(), env)}
     elif specs:
@@ -36,7 +37,7 @@ def run_fleet(
 
 
 def _concurrently(
-    specs: list[Spec],
+    specs: list[Spec | ArcSpec],
     *,
     session: Session,
     make: Callable[[], UpOptions],
@@ -71,7 +72,7 @@ def _concurrently(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _outcome(spec: Spec, future: Future[RunResult]) -> RunResult:
+def _outcome(spec: Spec | ArcSpec, future: Future[RunResult]) -> RunResult:
     """The deployment's result; an unexpected exception fails that deployment alone, never the fleet."""
     try:
         return future.result()

@@ -89,7 +89,7 @@ def in_parallel(calls: Mapping[str, Callable[[], T]]) -> dict[str, T]:
 def read_facts(clients: Clients, spec: Spec) -> LiveFacts:
     """Everything the spec names or touches, as it is now; nothing in an unregistered namespace."""
     ids = Ids.of(spec, clients.subscription_id)
-    providers = in_parallel({ns: _registration(clients, ns) for ns in REQUIRED_PROVIDERS})
+    providers = in_parallel({ns: registration(clients, ns) for ns in REQUIRED_PROVIDERS})
     registered = {ns for ns, state in providers.items() if state.lower() == "registered"}
     reads: dict[str, Callable[[], Any]] = {
         f"group:{rg.lower()}": _group(clients, rg)
@@ -145,7 +145,9 @@ def _unread(registered: set[str], clusters: tuple[ClusterFacts, ...] | None) -> 
 # --- one read each -------------------------------------------------------------------------------
 
 
-def _registration(clients: Clients, namespace: str) -> Callable[[], str]:
+def registration(clients: Clients, namespace: str) -> Callable[[], str]:
+    """A read of a resource provider's registration state in the subscription."""
+
     def read() -> str:
         with azure_call(f"reading the registration of resource provider {namespace}"):
             return str(clients.resource.providers.get(namespace).registration_state or "NotRegistered")

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from aksnet.arc.spec import ArcSpec
 from aksnet.azure.clients import Clients
 from aksnet.azure.context import RunContext
 from aksnet.azure.executor import execute
@@ -44,8 +45,12 @@ class UpOptions:
     confirm: Confirm | None = None  # asks the person at a terminal; None refuses a change without --yes
 
 
-def provision(spec: Spec, session: Session, options: UpOptions, env: Mapping[str, str]) -> RunResult:
+def provision(spec: Spec | ArcSpec, session: Session, options: UpOptions, env: Mapping[str, str]) -> RunResult:
     """Create or converge everything `spec` describes; the result carries any error instead of raising."""
+    if isinstance(spec, ArcSpec):
+        from aksnet.azure.arc.provision import provision_arc
+
+        return provision_arc(spec, session, options, env)
     findings: Sequence[Finding] = ()
     preflight_seconds: dict[str, float] = {}
     try:
@@ -71,7 +76,7 @@ def provision(spec: Spec, session: Session, options: UpOptions, env: Mapping[str
                 stop=options.stop,
                 bounds=options.bounds,
                 windows_password=windows_admin_password(env),
-                allow_cluster_update=_cluster_update_allowed(spec, checked.cluster_changes, options),
+                allow_cluster_update=cluster_update_allowed(spec, checked.cluster_changes, options),
             )
         )
     except AksnetError as exc:
@@ -106,7 +111,7 @@ def _preflight(
     return checked, elapsed
 
 
-def _cluster_update_allowed(spec: Spec, changes: Sequence[Difference], options: UpOptions) -> bool:
+def cluster_update_allowed(spec: Spec | ArcSpec, changes: Sequence[Difference], options: UpOptions) -> bool:
     """Whether the existing cluster may change: --yes, or the person at the terminal said so."""
     if options.allow_cluster_update or not changes:
         return options.allow_cluster_update

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -12,29 +13,82 @@ from aksnet.cli.common import Output, OutputOption, finish
 from aksnet.errors import InvalidRequest
 
 if TYPE_CHECKING:
+    from aksnet.netcalc import CapacityModel
     from aksnet.result import CapacityResult
 
 
 class PluginChoice(StrEnum):
-    """The capacity models: kubenet, flat Azure CNI, Azure CNI Overlay, your own CNI."""
+    """The capacity models: kubenet, flat Azure CNI, Azure CNI Overlay, your own CNI; AKS on Azure Local."""
 
     kubenet = "kubenet"
     azure = "azure"
     overlay = "overlay"
     none = "none"
+    arc = "arc"
 
 
 def command(
-    plugin: Annotated[PluginChoice, typer.Option("--plugin", help="kubenet, azure (flat), overlay or none.")],
-    subnet: Annotated[str, typer.Option("--subnet", help="The node subnet, e.g. 10.240.0.0/24.")],
+    plugin: Annotated[
+        PluginChoice, typer.Option("--plugin", help="kubenet, azure (flat), overlay or none; arc: AKS on Azure Local.")
+    ],
+    subnet: Annotated[str, typer.Option("--subnet", help="The node subnet (arc: the logical network's prefix).")],
     max_pods: Annotated[int | None, typer.Option("--max-pods", help="Pods per node (AKS default per plugin).")] = None,
-    nodes: Annotated[int, typer.Option("--nodes", help="Nodes you plan to run.")] = 0,
+    nodes: Annotated[int, typer.Option("--nodes", help="Nodes you plan to run (arc: worker nodes per cluster).")] = 0,
     surge: Annotated[str, typer.Option("--surge", help="Upgrade surge: a node count or a percentage.")] = "10%",
     pod_cidr: Annotated[str | None, typer.Option("--pod-cidr", help="Pod range (kubenet/overlay).")] = None,
+    ip_pool: Annotated[
+        list[str] | None, typer.Option("--ip-pool", metavar="START-END", help="arc: an IP pool of the logical network.")
+    ] = None,
+    control_plane: Annotated[int, typer.Option("--control-plane", min=1, help="arc: control-plane nodes.")] = 1,
+    clusters: Annotated[int, typer.Option("--clusters", min=1, help="arc: clusters like this one on the network.")] = 1,
+    max_nodes: Annotated[
+        int | None, typer.Option("--max-nodes", help="arc: the autoscaler's max worker nodes per cluster.")
+    ] = None,
+    lb_ips: Annotated[int, typer.Option("--lb-ips", min=0, help="arc: load-balancer IPs per cluster.")] = 0,
+    explicit_cp_ip: Annotated[
+        bool, typer.Option("--explicit-cp-ip", help="arc: the control-plane IP is given (outside the pool).")
+    ] = False,
     output: OutputOption = Output.table,
 ) -> None:
     """How many nodes and pods a subnet (and pod range) hold, and whether your plan fits."""
+    if plugin is PluginChoice.arc:
+        shape = ArcShape(control_plane, max(nodes, max_nodes or 0), clusters, lb_ips, explicit_cp_ip)
+        finish(output, lambda: arc_capacity(subnet, ip_pool or [], shape))
     finish(output, lambda: capacity(plugin, subnet, max_pods, nodes, surge, pod_cidr))
+
+
+@dataclass(frozen=True)
+class ArcShape:
+    """`--plugin arc`: the clusters on the logical network, all alike."""
+
+    control_plane: int
+    workers: int
+    clusters: int
+    lb_ips: int
+    explicit_cp_ip: bool
+
+
+def arc_capacity(subnet: str, pools: list[str], shape: ArcShape) -> CapacityResult:
+    """The documented IP plan of AKS on Azure Local for `shape.clusters` clusters alike."""
+    from aksnet.arc.addresses import AddressRange
+    from aksnet.arc.capacity import ClusterDemand
+    from aksnet.arc.capacity import arc_capacity as plan_ips
+    from aksnet.result import CapacityResult
+
+    if not pools:
+        raise InvalidRequest("--plugin arc needs --ip-pool START-END (one per pool)", code="BAD_ARGUMENT")
+    try:
+        ranges = [AddressRange.from_text(p) for p in pools]
+    except ValueError as exc:
+        raise InvalidRequest(f"--ip-pool {exc}", code="BAD_ARGUMENT") from None
+    demand = [
+        ClusterDemand(f"cluster-{n}", shape.control_plane, shape.workers, shape.explicit_cp_ip, lb_ips=shape.lb_ips)
+        for n in range(1, shape.clusters + 1)
+    ]
+    result = plan_ips(_network("--subnet", subnet), ranges, demand)
+    if result.fits:
+        return CapacityResult(result)
+    return CapacityResult(result, InvalidRequest("the planned clusters do not fit", code="CAPACITY_EXCEEDED"))
 
 
 def capacity(
@@ -57,7 +111,7 @@ def capacity(
     if not low <= pods <= high:
         raise InvalidRequest(f"--max-pods {pods} is outside {low}-{high}", code="MAX_PODS_OUT_OF_RANGE")
     result = capacity(
-        plugin.value,
+        cast("CapacityModel", plugin.value),
         subnet_net,
         pods,
         planned_nodes=nodes,

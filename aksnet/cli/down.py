@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -11,7 +11,9 @@ from aksnet.cli.common import AppContext, Output, OutputOption, SetOption, Subsc
 from aksnet.errors import InvalidRequest
 
 if TYPE_CHECKING:
+    from aksnet.arc.spec import ArcSpec
     from aksnet.result import RunResult
+    from aksnet.spec import Spec
 
 
 def command(
@@ -42,16 +44,17 @@ def down(
     subscription: str | None,
 ) -> RunResult:
     """Read, decide, then (confirmed, unless a dry run) delete; a refusal reports the preview with its error."""
-    from aksnet.azure.teardown import DownOptions, preview, read_teardown, tear_down
+    from aksnet.azure.teardown import DownOptions
     from aksnet.cli.confirm import TerminalConfirm
     from aksnet.render.teardown import render_pending
     from aksnet.spec import load_spec
 
     loaded = load_spec(path, overrides)
+    read, preview, tear_down = _teardown_of(loaded)
     session = app.session()
     progress = app.progress()
     try:
-        teardown = read_teardown(loaded, session, app.env, subscription)
+        teardown = read(loaded, session, app.env, subscription)
         if dry_run:
             return preview(teardown)
         if teardown.plan.writes:
@@ -71,3 +74,18 @@ def down(
     finally:
         progress.close()
         session.close()
+
+
+def _teardown_of(
+    spec: Spec | ArcSpec,
+) -> tuple[Callable[..., Any], Callable[[Any], RunResult], Callable[..., RunResult]]:
+    """The platform's read, preview and run of a teardown."""
+    from aksnet.arc.spec import ArcSpec
+
+    if isinstance(spec, ArcSpec):
+        from aksnet.azure.arc import teardown as arc
+
+        return arc.read_arc_teardown, arc.preview_arc, arc.tear_down_arc
+    from aksnet.azure import teardown as cloud
+
+    return cloud.read_teardown, cloud.preview, cloud.tear_down

@@ -10,6 +10,8 @@ import typer
 from aksnet.cli.common import Output, OutputOption, SetOption, SubscriptionOption, app_context, finish
 
 if TYPE_CHECKING:
+    from aksnet.arc.plan import ArcPlan
+    from aksnet.arc.spec import ArcSpec
     from aksnet.cli.common import AppContext
     from aksnet.plan import Plan
 
@@ -33,12 +35,17 @@ def command(
     finish(output, lambda: plan(app, spec, set_ or (), live=live, subscription=subscription), shape=FAILED_PLAN)
 
 
-def plan(app: AppContext, path: str, overrides: Sequence[str], *, live: bool, subscription: str | None) -> Plan:
+def plan(
+    app: AppContext, path: str, overrides: Sequence[str], *, live: bool, subscription: str | None
+) -> Plan | ArcPlan:
+    from aksnet.arc.spec import ArcSpec
     from aksnet.plan import build_plan
     from aksnet.rules import check
     from aksnet.spec import load_spec
 
     loaded = load_spec(path, overrides)
+    if isinstance(loaded, ArcSpec):
+        return arc_plan(app, loaded, live=live, subscription=subscription)
     if not live:
         return build_plan(loaded, check(loaded))
     from aksnet.azure.preflight import live_plan
@@ -46,5 +53,20 @@ def plan(app: AppContext, path: str, overrides: Sequence[str], *, live: bool, su
     session = app.session()
     try:
         return live_plan(loaded, check(loaded), session, subscription=subscription, env=app.env)
+    finally:
+        session.close()
+
+
+def arc_plan(app: AppContext, spec: ArcSpec, *, live: bool, subscription: str | None) -> ArcPlan:
+    """An Azure Local plan: offline, or checked against what exists (`--live`)."""
+    from aksnet.arc.plan import offline_plan
+
+    if not live:
+        return offline_plan(spec)
+    from aksnet.azure.arc.preflight import live_arc_plan
+
+    session = app.session()
+    try:
+        return live_arc_plan(spec, session, subscription=subscription, env=app.env)
     finally:
         session.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -12,10 +13,20 @@ if TYPE_CHECKING:
     from aksnet.result import StatusResult
 
 
+class Platform(StrEnum):
+    """Where the cluster runs: AKS in Azure, or AKS on Azure Local."""
+
+    azure = "azure"
+    azure_local = "azure-local"
+
+
 def command(
     ctx: typer.Context,
     resource_group: Annotated[str, typer.Option("--resource-group", "-g", help="The cluster's resource group.")],
     name: Annotated[str, typer.Option("--name", "-n", help="The cluster's name.")],
+    platform: Annotated[
+        Platform, typer.Option("--platform", help="azure (AKS) or azure-local (AKS on Azure Local).")
+    ] = Platform.azure,
     subscription: SubscriptionOption = None,
     output: OutputOption = Output.table,
 ) -> None:
@@ -29,6 +40,11 @@ def command(
         session = app.session()
         try:
             sub, _ = session.subscription(subscription, None, app.env)
+            if platform is Platform.azure_local:
+                from aksnet.azure.arc.clients import ArcClients
+                from aksnet.azure.arc.status import arc_status
+
+                return StatusResult(arc_status(ArcClients(session.clients(sub)), resource_group, name))
             return StatusResult(cluster_status(session.clients(sub), resource_group, name))
         finally:
             session.close()

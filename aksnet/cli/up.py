@@ -11,6 +11,7 @@ from aksnet.cli.common import AppContext, Output, OutputOption, SetOption, Subsc
 from aksnet.errors import AksnetError, InvalidRequest
 
 if TYPE_CHECKING:
+    from aksnet.arc.spec import ArcSpec
     from aksnet.result import FleetResult, RunResult
     from aksnet.spec import Spec
 
@@ -37,7 +38,7 @@ def command(
 
 
 def up(
-    app: AppContext, loaded: Sequence[Spec | RunResult], *, yes: bool, parallel: int, subscription: str | None
+    app: AppContext, loaded: Sequence[Spec | ArcSpec | RunResult], *, yes: bool, parallel: int, subscription: str | None
 ) -> RunResult | FleetResult:
     """Provision every loaded spec (a file that failed to load keeps its failed result)."""
     from aksnet.azure.fleet import run_fleet
@@ -67,12 +68,12 @@ def up(
     return results[0] if len(results) == 1 else FleetResult(results)
 
 
-def load_fleet(paths: Sequence[str], overrides: Sequence[str]) -> list[Spec | RunResult]:
+def load_fleet(paths: Sequence[str], overrides: Sequence[str]) -> list[Spec | ArcSpec | RunResult]:
     """Each spec, or a failed result naming the file; a bad file never stops the good ones."""
     from aksnet.result import RunResult
     from aksnet.spec import load_spec
 
-    loaded: list[Spec | RunResult] = []
+    loaded: list[Spec | ArcSpec | RunResult] = []
     seen: dict[tuple[str, ...], str] = {}
     for path in paths:
         try:
@@ -85,7 +86,7 @@ def load_fleet(paths: Sequence[str], overrides: Sequence[str]) -> list[Spec | Ru
     return loaded
 
 
-def _refuse_overlap(spec: Spec, path: str, seen: dict[tuple[str, ...], str]) -> None:
+def _refuse_overlap(spec: Spec | ArcSpec, path: str, seen: dict[tuple[str, ...], str]) -> None:
     """Deployments run independently only if no two claim the same name or the same cluster."""
     claims = {
         ("deployment", spec.deployment): f"deployment {spec.deployment}",

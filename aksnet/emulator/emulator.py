@@ -12,6 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from aksnet.clock import Clock, SystemClock
 from aksnet.emulator import (
+    arc_clusters,
+    arc_fixture,
+    arc_instances,
+    arc_lnets,
+    arc_locations,
     attachments,
     authorization,
     containerservice,
@@ -50,6 +55,7 @@ ROUTES: list[Route] = [
     *attachments.ROUTES,
     *identity.ROUTES,
     *containerservice.ROUTES,
+    *arc_fixture.seeded([*arc_locations.ROUTES, *arc_lnets.ROUTES, *arc_instances.ROUTES, *arc_clusters.ROUTES]),
 ]
 
 

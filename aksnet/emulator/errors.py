@@ -57,6 +57,22 @@ EMULATED_CODES = frozenset(
         "InvalidMaxSurge",
         "InvalidWindowsAdminUsername",
         "InvalidResourceGroupName",
+        # AKS on Azure Local (Microsoft.AzureStackHCI, .Kubernetes, .HybridContainerService): rules from the
+        # docs and Az.AksArc whose error codes are not published.
+        "InvalidLogicalNetwork",
+        "LogicalNetworkPropertyNotUpdatable",
+        "IPPoolOverlap",
+        "LogicalNetworkInUse",
+        "InvalidExtendedLocation",
+        "CustomLocationNotFound",
+        "InvalidIdentity",
+        "InvalidAgentPublicKeyCertificate",
+        "ConnectedClusterOperationInProgress",
+        "InvalidProvisionedClusterProperties",
+        "InsufficientIPAddresses",
+        "ProvisionedClusterOperationInProgress",
+        "ListNotCreated",
+        "WebhookCallFailed",
     }
 )
 

@@ -9,6 +9,11 @@ from dataclasses import dataclass, fields
 _FLOATS = ("throttle", "server_error", "propagation", "rbac_delay")
 _LISTS = ("lro_fail", "unregistered", "no_rbac_write_in")
 _FLAGS = ("no_rbac_write",)
+# AKS on Azure Local's field failures, each on (`=1`, or the bare name) or off (`=0`):
+# arc_dns: the cluster's DNS cannot resolve the Azure Local cluster name (every cluster create fails);
+# arc_webhook: the next cluster PUT is accepted, then its admission webhook fails (a half-created cluster);
+# arc_orphan_cc: deleting a cluster leaves its connected cluster behind.
+_SWITCHES = ("arc_dns", "arc_webhook", "arc_orphan_cc")
 
 # azure-core retries a status at most 3 times (4 attempts, arm-facts §1.4). The fake never
 # faults one client request more often in a row than that budget absorbs: the faults stay
@@ -28,6 +33,9 @@ class Faults:
     unregistered: tuple[str, ...] = ()
     no_rbac_write: bool = False
     no_rbac_write_in: tuple[str, ...] = ()  # resource groups where the caller cannot assign roles
+    arc_dns: bool = False
+    arc_webhook: bool = False
+    arc_orphan_cc: bool = False
     seed: int | None = None
 
     @classmethod
@@ -47,6 +55,10 @@ class Faults:
         """Whether the caller lacks roleAssignments/write in `resource_group` ('' for the subscription)."""
         return self.no_rbac_write or resource_group.lower() in {g.lower() for g in self.no_rbac_write_in}
 
+    def arc(self, name: str) -> bool:
+        """Whether the Azure Local fault `name` (arc_dns, arc_webhook, arc_orphan_cc) is on."""
+        return bool(getattr(self, name))
+
     def is_unregistered(self, namespace: str) -> bool:
         return namespace.lower() in {n.lower() for n in self.unregistered}
 
@@ -64,6 +76,10 @@ class Faults:
 def _value(name: str, raw: str) -> object:
     if name in _FLAGS:
         return True
+    if name in _SWITCHES:
+        if raw not in ("", "0", "1"):
+            raise ValueError(f"AKSNET_EMULATOR_FAULTS: {name}={raw!r} is neither 1 nor 0")
+        return raw != "0"
     if name in _LISTS:
         return tuple(part.strip() for part in raw.split("|") if part.strip())
     try:
@@ -73,7 +89,7 @@ def _value(name: str, raw: str) -> object:
             return _non_negative(name, float(raw))
     except ValueError:
         raise ValueError(f"AKSNET_EMULATOR_FAULTS: {name}={raw!r} is not a number") from None
-    known = ", ".join((*_FLOATS, *_LISTS, *_FLAGS, "seed"))
+    known = ", ".join((*_FLOATS, *_LISTS, *_FLAGS, *_SWITCHES, "seed"))
     raise ValueError(f"AKSNET_EMULATOR_FAULTS: unknown fault {name!r} (known: {known})")
 
 

@@ -15,9 +15,24 @@ IDENTITY = "Microsoft.ManagedIdentity/userAssignedIdentities"
 ROLE_ASSIGNMENT = "Microsoft.Authorization/roleAssignments"
 LOCK = "Microsoft.Authorization/locks"
 MANAGED_CLUSTER = "Microsoft.ContainerService/managedClusters"
+CUSTOM_LOCATION = "Microsoft.ExtendedLocation/customLocations"
+LOGICAL_NETWORK = "Microsoft.AzureStackHCI/logicalNetworks"
+CONNECTED_CLUSTER = "Microsoft.Kubernetes/connectedClusters"
+PROVISIONED_CLUSTER = "Microsoft.HybridContainerService/provisionedClusterInstances"
 
 # Top-level (tracked) resource types: what `GET .../resources` lists.
-TRACKED_TYPES = (VNET, ROUTE_TABLE, NSG, NAT_GATEWAY, NIC, IDENTITY, MANAGED_CLUSTER)
+TRACKED_TYPES = (
+    VNET,
+    ROUTE_TABLE,
+    NSG,
+    NAT_GATEWAY,
+    NIC,
+    IDENTITY,
+    MANAGED_CLUSTER,
+    CUSTOM_LOCATION,
+    LOGICAL_NETWORK,
+    CONNECTED_CLUSTER,
+)
 
 
 def key(resource_id: str) -> str:

@@ -17,6 +17,10 @@ KNOWN_NAMESPACES = (
     "Microsoft.ManagedIdentity",
     "Microsoft.Authorization",
     "Microsoft.Resources",
+    "Microsoft.ExtendedLocation",
+    "Microsoft.AzureStackHCI",
+    "Microsoft.Kubernetes",
+    "Microsoft.HybridContainerService",
 )
 
 

@@ -149,6 +149,14 @@ def live_refusal(deployment: str, findings: Sequence[Finding], facts: LiveFacts)
             code=ROLE_ASSIGNMENT_DENIED,
             hint=GRANT_RIGHTS_HINT.format(scope=", ".join(dict.fromkeys(a.checked_at for a in denied))),
         )
+    return findings_refusal(deployment, findings)
+
+
+def findings_refusal(deployment: str, findings: Sequence[Finding]) -> InvalidRequest | None:
+    """Exit 2 for the error findings of a live check: their code when they share one, else PREFLIGHT_FAILED."""
+    errors = [f for f in findings if f.severity == "error"]
+    if not errors:
+        return None
     codes = list(dict.fromkeys(f.code for f in errors))
     return InvalidRequest(
         f"{deployment}: {len(errors)} error(s) found against what exists in Azure ({', '.join(codes)}); "

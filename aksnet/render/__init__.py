@@ -10,6 +10,8 @@ from typing import Any
 
 def text_of(result: Any) -> str:
     """The table (or text) a person reads for `result`; '' when the error report alone says it all."""
+    from aksnet.arc.plan import ArcPlan
+    from aksnet.netcalc import Capacity
     from aksnet.plan import Plan
     from aksnet.policy_migration.result import MigrationRun
     from aksnet.result import CapacityResult, Failure, FleetResult, RunResult, ScenarioList, StatusResult
@@ -20,6 +22,10 @@ def text_of(result: Any) -> str:
         from aksnet.render.plan import render_plan
 
         return render_plan(result)
+    if isinstance(result, ArcPlan):
+        from aksnet.render.arc import render_arc_plan
+
+        return render_arc_plan(result)
     if isinstance(result, RunResult):
         if result.dry_run is not None:
             from aksnet.render.teardown import render_teardown
@@ -33,6 +39,10 @@ def text_of(result: Any) -> str:
 
         return render_fleet(result.results)
     if isinstance(result, StatusResult):
+        if result.cluster.get("platform") == "azure-local":
+            from aksnet.render.arc import render_arc_status
+
+            return render_arc_status(result.cluster)
         from aksnet.render.status import render_status
 
         return render_status(result.cluster)
@@ -43,6 +53,10 @@ def text_of(result: Any) -> str:
     if isinstance(result, CapacityResult):
         from aksnet.render.capacity import render_capacity
 
+        if not isinstance(result.capacity, Capacity):
+            from aksnet.render.arc import render_arc_capacity
+
+            return render_arc_capacity(result.capacity)
         return render_capacity(result.capacity)
     if isinstance(result, ScenarioList):
         from aksnet.render.scenarios import render_scenarios

@@ -45,6 +45,13 @@ def render_propagation(result: RunResult) -> str | None:
 
 def render_cluster_line(cluster: dict[str, Any]) -> str:
     properties = cluster.get("properties", {})
+    if "controlPlane" in properties:  # AKS on Azure Local
+        plane, network = properties["controlPlane"], properties.get("networkProfile", {})
+        return (
+            f"cluster: {properties.get('provisioningState')}, API server "
+            f"{(plane.get('controlPlaneEndpoint') or {}).get('hostIP')}, policy {network.get('networkPolicy')}, "
+            f"pods {network.get('podCidr')}, services 10.96.0.0/12"
+        )
     network = properties.get("networkProfile", {})
     model = network.get("networkPlugin", "?") + ("/overlay" if network.get("networkPluginMode") else "")
     return (

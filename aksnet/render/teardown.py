@@ -49,4 +49,6 @@ def display_name(resource: ResourceResult) -> str:
     parts = resource.id.rstrip("/").split("/")
     if resource.type.endswith("/roleAssignments"):
         return f"on {parts[-5]} ({parts[-1][:8]})"
+    if resource.type.endswith("/provisionedClusterInstances"):
+        return f"{parts[-5]}/{parts[-1]}"  # the AKS Arc cluster: its connected cluster's name
     return parts[-1]

@@ -14,6 +14,9 @@ from aksnet.clock import FakeClock
 from aksnet.emulator import Emulator, Faults
 
 SUB = "00000000-0000-0000-0000-000000000000"
+CUSTOM_LOCATION = (
+    f"/subscriptions/{SUB}/resourceGroups/rg-azlocal/providers/Microsoft.ExtendedLocation/customLocations/cl-azlocal"
+)
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 NETWORK_API = "2026-03-01"
 AKS_API = "2026-08-01"
@@ -167,3 +170,142 @@ def clients(emu: Emulator) -> Clients:
 @pytest.fixture
 def arm(emu: Emulator) -> Arm:
     return Arm(emu)
+
+
+# AKS on Azure Local through the emulator's wire: request bodies as the SDKs send them.
+RG_API = "2025-04-01"
+LNET_API = "2024-01-01"
+CC_API = "2026-05-01"
+HCS_API = "2024-01-01"
+DEFAULT_DNS = ["10.1.0.2"]
+
+
+def lnet_body(
+    *,
+    prefix: str = "10.1.0.0/24",
+    gateway: str | None = "10.1.0.1",
+    dns: list[str] | None = DEFAULT_DNS,
+    vlan: int = 10,
+    pool: tuple[str, str] | None = ("10.1.0.10", "10.1.0.29"),
+    switch: str = "ConvergedSwitch(management_compute_storage)",
+    custom_location: str = CUSTOM_LOCATION,
+    addressPrefixes: list[str] | None = None,
+) -> dict[str, Any]:
+    """A logical network's PUT body (a pool of 20 by default)."""
+    subnet: dict[str, Any] = {"addressPrefix": prefix, "ipAllocationMethod": "Static", "vlan": vlan}
+    if addressPrefixes:
+        subnet["addressPrefixes"] = addressPrefixes
+    if pool:
+        subnet["ipPools"] = [{"start": pool[0], "end": pool[1]}]
+    if gateway:
+        route = {"name": "default", "properties": {"addressPrefix": "0.0.0.0/0", "nextHopIpAddress": gateway}}
+        subnet["routeTable"] = {"properties": {"routes": [route]}}
+    properties: dict[str, Any] = {"vmSwitchName": switch, "subnets": [{"name": "lnet", "properties": subnet}]}
+    if dns is not None:
+        properties["dhcpOptions"] = {"dnsServers": dns}
+    return {
+        "location": "eastus",
+        "extendedLocation": {"type": "CustomLocation", "name": custom_location},
+        "properties": properties,
+    }
+
+
+def instance_body(lnet_id: str, *, host_ip: str | None = None, workers: int = 3) -> dict[str, Any]:
+    """A provisioned cluster instance's PUT body as hybridcontainerservice sends it."""
+    plane: dict[str, Any] = {"count": 1, "vmSize": "Standard_A4_v2"}
+    if host_ip:
+        plane["controlPlaneEndpoint"] = {"hostIP": host_ip}
+    pool = {"name": "nodepool1", "count": workers, "vmSize": "Standard_A4_v2", "osType": "Linux", "osSKU": "CBLMariner"}
+    return {
+        "extendedLocation": {"type": "CustomLocation", "name": CUSTOM_LOCATION},
+        "properties": {
+            "controlPlane": plane,
+            "networkProfile": {
+                "loadBalancerProfile": {"count": 0},
+                "networkPolicy": "calico",
+                "podCidr": "10.244.0.0/16",
+            },
+            "agentPoolProfiles": [{**pool, "enableAutoScaling": False}],
+            "cloudProviderProfile": {"infraNetworkProfile": {"vnetSubnetIds": [lnet_id]}},
+        },
+    }
+
+
+class ArcArm:
+    """Short-hands for Azure Local requests through `Emulator.request`."""
+
+    def __init__(self, emu: Any) -> None:
+        self.emu = emu
+
+    def call(self, method: str, path: str, body: Any = None, api: str = LNET_API) -> tuple[int, Any]:
+        status, _, payload = self.emu.request(method, f"https://management.azure.com{path}?api-version={api}", body)
+        return status, payload
+
+    def ok(self, method: str, path: str, body: Any = None, api: str = LNET_API) -> Any:
+        status, payload = self.call(method, path, body, api)
+        assert status < 300, payload
+        return payload
+
+    def put_raw(self, path: str, body: Any, api: str = HCS_API) -> tuple[int, Any, dict[str, str]]:
+        status, headers, payload = self.emu.request(
+            "PUT", f"https://management.azure.com{path}?api-version={api}", body
+        )
+        return status, payload, headers
+
+    def follow(self, url: str) -> Any:
+        return self.emu.request("GET", url)[2]
+
+    @staticmethod
+    def lnet_id(name: str, rg: str = "rg1") -> str:
+        return f"/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.AzureStackHCI/logicalNetworks/{name}"
+
+    @staticmethod
+    def connected_id(name: str, rg: str = "rg1") -> str:
+        return f"/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.Kubernetes/connectedClusters/{name}"
+
+    def instance_id(self, name: str, rg: str = "rg1") -> str:
+        instances = "providers/Microsoft.HybridContainerService/provisionedClusterInstances"
+        return f"{self.connected_id(name, rg)}/{instances}/default"
+
+    @staticmethod
+    def connected_body() -> dict[str, Any]:
+        identity = {"type": "SystemAssigned"}
+        return {
+            "location": "eastus",
+            "kind": "ProvisionedCluster",
+            "identity": identity,
+            "properties": {"agentPublicKeyCertificate": ""},
+        }
+
+    @staticmethod
+    def pool_info(lnet: dict[str, Any]) -> dict[str, str]:
+        return dict(lnet["properties"]["subnets"][0]["properties"]["ipPools"][0]["info"])
+
+    def network(self) -> None:
+        self.ok("PUT", self.lnet_id("lnet1"), lnet_body(), LNET_API)
+
+    def network_and_cluster(self) -> Any:
+        self.network()
+        self.ok("PUT", self.connected_id("arc1"), self.connected_body(), CC_API)
+        return self.ok("PUT", self.instance_id("arc1"), instance_body(self.lnet_id("lnet1")), HCS_API)
+
+
+ArcArm.lnet_body = staticmethod(lnet_body)  # type: ignore[attr-defined]
+ArcArm.instance_body = staticmethod(instance_body)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def make_arc(make_emu: Any) -> Any:
+    """Azure Local requests on an emulator of the given latency and faults, with resource group rg1."""
+
+    def make(latency: float = 0.0, faults: str = "") -> ArcArm:
+        site = ArcArm(make_emu(latency=latency, faults=faults))
+        site.call("PUT", f"/subscriptions/{SUB}/resourceGroups/rg1", {"location": "eastus"}, RG_API)
+        return site
+
+    return make
+
+
+@pytest.fixture
+def arc(make_arc: Any) -> ArcArm:
+    return make_arc()  # type: ignore[no-any-return]

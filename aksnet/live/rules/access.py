@@ -4,7 +4,7 @@ to create the cluster identity's role assignments."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from aksnet.arm import key
 from aksnet.findings import Finding, error, warning
@@ -21,9 +21,13 @@ GRANT_RIGHTS_HINT = (
 
 
 def providers_registered(inp: LiveInput) -> Iterator[Finding]:
-    sub = inp.facts.subscription_id
-    for namespace in REQUIRED_PROVIDERS:
-        state = inp.facts.providers.get(namespace)
+    yield from unregistered(REQUIRED_PROVIDERS, inp.facts.providers, inp.facts.subscription_id)
+
+
+def unregistered(namespaces: Iterable[str], states: Mapping[str, str], sub: str) -> Iterator[Finding]:
+    """PROVIDER_NOT_REGISTERED for each of `namespaces` read as not registered."""
+    for namespace in namespaces:
+        state = states.get(namespace)
         if state is not None and state.lower() != "registered":
             yield error(
                 "PROVIDER_NOT_REGISTERED",

@@ -1,0 +1,1 @@
+"""AKS on Azure Local through the official SDKs: preflight reads, the steps, teardown and status."""
