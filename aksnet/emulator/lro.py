@@ -13,10 +13,8 @@ from typing import Any
 from aksnet.emulator import ids
 from aksnet.emulator.context import Ctx, iso, new_guid
 from aksnet.emulator.errors import ArmError
-from aksnet.emulator.router import Response, Route, route
+from aksnet.emulator.router import ARM, Response, Route, route
 from aksnet.emulator.store import Row, Tx
-
-ARM = "https://management.azure.com"
 
 Completion = Callable[[Tx, dict[str, Any], bool], None]
 COMPLETIONS: dict[str, Completion] = {}
@@ -68,6 +66,7 @@ def start(
         "http_status": error.status if error else 400,
         "retry_ms": round(retry_base * ctx.settings.latency * 1000),
         "api_version": ctx.req.query.get("api-version", ""),
+        "base": ctx.req.base,  # status URLs name the host the client called, as ARM's do
         "payload": payload or {},
     }
     ctx.tx.op_put(op)
@@ -117,18 +116,29 @@ def headers(op: dict[str, Any], *, location: bool = False, async_header: bool = 
 
 
 def retry_after(op: dict[str, Any]) -> dict[str, str]:
-    return {"retry-after-ms": str(op["retry_ms"])} if op["retry_ms"] > 0 else {}
+    """ARM's Retry-After in seconds beside the scaled retry-after-ms.
+
+    Python's azure-core reads Retry-After first and Go, Java and .NET read retry-after-ms first, so
+    both carry the same scaled time: under a second it is fractional ("0.1"), which Python parses,
+    rather than rounded up to 1 s, which would slow every poll at small latencies tenfold.
+    """
+    ms = op["retry_ms"]
+    return {"retry-after-ms": str(ms), "Retry-After": f"{ms / 1000:g}"} if ms > 0 else {}
 
 
 def _namespace(op: dict[str, Any]) -> str:
     return ids.type_of(op["resource"]).split("/", 1)[0]
 
 
+def _base(op: dict[str, Any]) -> str:
+    return str(op.get("base") or ARM)
+
+
 def status_url(op: dict[str, Any]) -> str:
     sub = ids.subscription_of(op["resource"])
     loc = op["payload"].get("location", "eastus")
     return (
-        f"{ARM}/subscriptions/{sub}/providers/{_namespace(op)}/locations/{loc}/operations/{op['id']}"
+        f"{_base(op)}/subscriptions/{sub}/providers/{_namespace(op)}/locations/{loc}/operations/{op['id']}"
         f"?api-version={op['api_version']}"
     )
 
@@ -136,10 +146,10 @@ def status_url(op: dict[str, Any]) -> str:
 def result_url(op: dict[str, Any]) -> str:
     sub = ids.subscription_of(op["resource"])
     if _namespace(op) == "Microsoft.Resources":
-        return f"{ARM}/subscriptions/{sub}/operationresults/{op['id']}?api-version={op['api_version']}"
+        return f"{_base(op)}/subscriptions/{sub}/operationresults/{op['id']}?api-version={op['api_version']}"
     loc = op["payload"].get("location", "eastus")
     return (
-        f"{ARM}/subscriptions/{sub}/providers/{_namespace(op)}/locations/{loc}/operationresults/{op['id']}"
+        f"{_base(op)}/subscriptions/{sub}/providers/{_namespace(op)}/locations/{loc}/operationresults/{op['id']}"
         f"?api-version={op['api_version']}"
     )
 

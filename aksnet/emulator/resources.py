@@ -20,18 +20,6 @@ KNOWN_NAMESPACES = (
 )
 
 
-def get_subscription(ctx: Ctx, params: dict[str, str]) -> Response:
-    sub = params["sub"]
-    body = {
-        "id": ids.subscription_id(sub),
-        "subscriptionId": sub,
-        "tenantId": ctx.settings.tenant_id,
-        "displayName": "aksnet emulator",
-        "state": "Enabled",
-    }
-    return Response(200, body)
-
-
 def _rg_body(rg_id: str, location: str, tags: Any, managed_by: Any, state: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": rg_id,
@@ -243,7 +231,6 @@ def check_registered(ctx: Ctx, arm_type: str) -> None:
 
 _RG = "/subscriptions/{sub}/resourcegroups/{rg}"
 ROUTES: list[Route] = [
-    route("GET", "/subscriptions/{sub}", get_subscription, "Microsoft.Resources/subscriptions"),
     route("GET", "/subscriptions/{sub}/resourcegroups", list_rgs, ids.RESOURCE_GROUP),
     route("PUT", _RG, put_rg, ids.RESOURCE_GROUP),
     route("GET", _RG, get_rg, ids.RESOURCE_GROUP),
