@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from aksnet.clock import Clock, SystemClock
 from aksnet.emulator import (
+    aks_actions,
+    aks_pools,
     attachments,
     authorization,
     containerservice,
@@ -55,6 +57,8 @@ ROUTES: list[Route] = [
     *attachments.ROUTES,
     *identity.ROUTES,
     *containerservice.ROUTES,
+    *aks_pools.ROUTES,
+    *aks_actions.ROUTES,
 ]
 
 

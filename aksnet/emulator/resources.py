@@ -163,6 +163,8 @@ def _matches(row: Row, filter_text: str) -> bool:
     tags = row.body.get("tags") or {}
     if "resourcetype" in terms and row.body.get("type", "").lower() != terms["resourcetype"].lower():
         return False
+    if "resourcegroup" in terms and ids.rg_of(row.id).lower() != terms["resourcegroup"].lower():
+        return False
     if "tagname" in terms and terms["tagname"] not in tags:
         return False
     return "tagvalue" not in terms or tags.get(terms.get("tagname", "")) == terms["tagvalue"]

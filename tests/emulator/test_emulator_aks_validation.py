@@ -223,12 +223,6 @@ CASES: dict[str, tuple[dict[str, Any], Setup | None, str, str | None]] = {
         "CustomRouteTableWithUnsupportedMSIType",
         None,
     ),
-    "system_identity_with_own_subnet": (
-        _overlay(),
-        lambda arm, n: {"identity": {"type": "SystemAssigned"}},
-        "UserAssignedIdentityRequired",
-        None,
-    ),
     "missing_identity": (
         {},
         lambda arm, n: {
@@ -351,3 +345,14 @@ def test_a_second_cluster_cannot_use_another_clusters_route_table(arm: Any) -> N
     body = arm.cluster_body(net | {"subnet": other}, podCidr="10.245.0.0/16")
     status, error = _put(arm, body, name="aks2")
     assert (status, error["code"]) == (400, "RouteTableUsedByAnotherCluster")
+
+
+def test_a_system_assigned_identity_in_your_own_subnet_is_accepted_as_azure_does(arm: Any) -> None:
+    """Azure accepts it (az grants the identity Network Contributor after the create); preferring a
+    user-assigned identity is aksnet's planner's choice (tests/test_plan.py), not the emulator's."""
+    net = arm.network_for_cluster(route_table=False, grant=False)
+    body = _body(arm, net, _overlay(), {"identity": {"type": "SystemAssigned"}})
+    status, cluster = _put(arm, body)
+    assert status == 201, cluster
+    assert cluster["identity"]["type"] == "SystemAssigned"
+    assert cluster["identity"]["principalId"]
