@@ -102,6 +102,10 @@ class Emulator:
         faults = Faults.parse(env.get("AKSNET_EMULATOR_FAULTS"))
         return cls(env.get("AKSNET_EMULATOR_DB") or DEFAULT_DB, scale, faults, clock, page_size=page_size)
 
+    @property
+    def db_path(self) -> Path:
+        return self._store.path
+
     def transport(self) -> HttpTransport[Any, Any]:
         """One azure-core transport into this emulator, shared by every client and thread."""
         from aksnet.emulator.transport import EmulatorTransport

@@ -7,6 +7,7 @@ process or in a later one sharing the database.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -116,14 +117,17 @@ def headers(op: dict[str, Any], *, location: bool = False, async_header: bool = 
 
 
 def retry_after(op: dict[str, Any]) -> dict[str, str]:
-    """ARM's Retry-After in seconds beside the scaled retry-after-ms.
+    """The scaled retry-after-ms and, from one second up, ARM's Retry-After in whole seconds (rounded up).
 
-    Python's azure-core reads Retry-After first and Go, Java and .NET read retry-after-ms first, so
-    both carry the same scaled time: under a second it is fractional ("0.1"), which Python parses,
-    rather than rounded up to 1 s, which would slow every poll at small latencies tenfold.
+    The SDKs read Retry-After as an integer (azure-mgmt-network deserialises it with int()), and
+    Python's azure-core prefers it to retry-after-ms; so a wait under a second (small latencies)
+    is sent in milliseconds only, rather than rounded up to 1 s, which would slow every poll tenfold.
     """
     ms = op["retry_ms"]
-    return {"retry-after-ms": str(ms), "Retry-After": f"{ms / 1000:g}"} if ms > 0 else {}
+    if ms <= 0:
+        return {}
+    whole = {"Retry-After": str(math.ceil(ms / 1000))} if ms >= 1000 else {}
+    return {"retry-after-ms": str(ms)} | whole
 
 
 def _namespace(op: dict[str, Any]) -> str:

@@ -138,3 +138,17 @@ CLIENT_VERSIONS = [
 def test_the_versions_clients_send_are_served(arm_type: str, version: str) -> None:
     versions = supported(arm_type)
     assert versions is not None and version in versions
+
+
+@pytest.mark.parametrize(
+    ("latency", "expected"), [(1.0, {"retry-after-ms": "5000", "Retry-After": "5"}), (0.02, {"retry-after-ms": "100"})]
+)
+def test_operations_carry_retry_after_in_whole_seconds_from_one_second_up(
+    make_emu: Any, latency: float, expected: dict[str, str]
+) -> None:
+    from conftest import Arm
+
+    arm = Arm(make_emu(latency=latency))
+    net = arm.network_for_cluster()
+    _, headers, _ = arm.emu.request("PUT", arm.url(arm.cluster_path(), "2026-08-01"), arm.cluster_body(net))
+    assert {k: v for k, v in headers.items() if k.lower() in ("retry-after", "retry-after-ms")} == expected
