@@ -59,3 +59,29 @@ def test_subscription_precedence_is_flag_then_spec_then_environment_then_cli(tmp
 def test_unreadable_cli_profile_counts_as_no_subscription(tmp_path: Path) -> None:
     (tmp_path / "azureProfile.json").write_text("not json")
     assert cli_default_subscription(tmp_path / "azureProfile.json") is None
+
+
+def _aksnet_imports(path: Path) -> set[str]:
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name == "aksnet" or name.startswith("aksnet.")}
+
+
+EMULATOR = Path("aksnet/emulator")
+
+
+@pytest.mark.parametrize("path", sorted(EMULATOR.rglob("*.py")), ids=str)
+def test_the_emulator_and_its_serving_layer_import_nothing_of_aksnet_but_the_clock(path: Path) -> None:
+    allowed = ("aksnet.clock", "aksnet.emulator")
+    assert all(name == "aksnet.emulator" or name.startswith(allowed) for name in _aksnet_imports(path))
+
+
+@pytest.mark.parametrize("path", sorted(p for p in EMULATOR.glob("*.py")), ids=str)
+def test_the_emulator_core_never_imports_its_serving_layer(path: Path) -> None:
+    assert not any(name.startswith("aksnet.emulator.serve") for name in _aksnet_imports(path))

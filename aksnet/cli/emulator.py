@@ -8,8 +8,10 @@ cluster. Ctrl-C or SIGTERM stops it (exit 0): the signal handling is this comman
 from __future__ import annotations
 
 import signal
+import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -61,16 +63,19 @@ def serve(
 ) -> None:
     """Serve the emulator over HTTPS on 127.0.0.1 until Ctrl-C or SIGTERM."""
     env = _settings(app_context(ctx).env, db=db, latency=latency, faults=faults, page_size=page_size)
-    try:
-        server = _bind(port)
-        emulator, cert = _open(env, server)
-    except InvalidRequest as error:
-        _fail(error)
-    server.serve(emulator, cert, Path(record) if record else None)
-    if not quiet:
-        _log_requests()
-    print_text(client_guide(server.base, cert.cert, emulator))
-    _wait_for_stop()
+    with _stop_signals() as stop:  # caught from the start: a signal during start-up stops cleanly too
+        try:
+            server = _bind(port)
+            emulator, cert = _open(env, server)
+        except InvalidRequest as error:
+            _fail(error)
+        server.serve(emulator, cert, Path(record) if record else None)
+        if not quiet:
+            _log_requests()
+        print_text(client_guide(server.base, cert.cert, emulator))
+        sys.stdout.flush()
+        while not stop.wait(0.5):
+            pass
     server.shutdown()
     server.server_close()
     emulator.close()
@@ -151,13 +156,13 @@ def _log_requests() -> None:
     served.propagate = False
 
 
-def _wait_for_stop() -> None:
-    """Block until Ctrl-C or SIGTERM; the previous handlers are restored afterwards."""
+@contextmanager
+def _stop_signals() -> Iterator[threading.Event]:
+    """An event Ctrl-C or SIGTERM sets (instead of ending the process); the previous handlers come back after."""
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        while not stop.wait(0.5):
-            pass
+        yield stop
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
