@@ -93,18 +93,8 @@ def _power(ctx: Ctx, params: dict[str, str], code: str) -> Response:
     """Stop or start: 202 with Azure-AsyncOperation and Location; the power state changes at the end."""
     cluster = ctx.require(containerservice.cluster_id(params))
     containerservice.check_idle(ctx, cluster)
-    payload = {"location": cluster.body["location"], "power": code}
-    op = lro.start(
-        ctx,
-        cluster.id,
-        "cluster_power",
-        latency.CLUSTER_STOP_START,
-        retry_base=latency.CLUSTER_RETRY_AFTER,
-        payload=payload,
-    )
-    aks_model.set_state(cluster.body, "Stopping" if code == "Stopped" else "Starting")
-    cluster.meta["op"] = op["id"]
-    ctx.tx.put(cluster)
+    state = "Stopping" if code == "Stopped" else "Starting"
+    op = containerservice.start_operation(ctx, cluster, "cluster_power", latency.CLUSTER_STOP_START, state, power=code)
     return Response(202, None, lro.headers(op, location=True))
 
 

@@ -162,19 +162,18 @@ def delete_cluster(ctx: Ctx, params: dict[str, str]) -> Response:
     if running is not None and running["completion"] != "cluster_deleted":
         raise _busy(running)
     if running is None:
-        payload = {"location": row.body["location"]}
-        running = lro.start(
-            ctx,
-            row.id,
-            "cluster_deleted",
-            latency.CLUSTER_DELETE,
-            retry_base=latency.CLUSTER_RETRY_AFTER,
-            payload=payload,
-        )
-        row.body["properties"]["provisioningState"] = "Deleting"
-        row.meta["op"] = running["id"]
-        ctx.tx.put(row)
+        running = start_operation(ctx, row, "cluster_deleted", latency.CLUSTER_DELETE, "Deleting")
     return Response(202, None, lro.headers(running, location=True))
+
+
+def start_operation(ctx: Ctx, row: Row, done: str, seconds: float, state: str, **payload: str) -> dict[str, Any]:
+    """Start an operation on the stored cluster `row` that ends with `done`; the cluster shows `state`."""
+    payload = {"location": row.body["location"], **payload}
+    op = lro.start(ctx, row.id, done, seconds, retry_base=latency.CLUSTER_RETRY_AFTER, payload=payload)
+    aks_model.set_state(row.body, state)
+    row.meta["op"] = op["id"]
+    ctx.tx.put(row)
+    return op
 
 
 @lro.completion("cluster_deleted")
