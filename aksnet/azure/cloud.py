@@ -18,8 +18,10 @@ def discover(arm_endpoint: str) -> Cloud:
     try:
         reply = requests.get(url, timeout=TIMEOUT)
         reply.raise_for_status()
-        auth = reply.json()["authentication"]
+        document = reply.json()
+        auth = document["authentication"]
         authority, audience = str(auth["loginEndpoint"]).rstrip("/"), str(auth["audiences"][0])
+        name = str(document.get("name") or "custom")
     except (requests.RequestException, ValueError, KeyError, IndexError, TypeError) as exc:
         raise AuthError(
             f"cannot read the cloud's endpoints from {url}: {type(exc).__name__}",
@@ -27,4 +29,4 @@ def discover(arm_endpoint: str) -> Cloud:
             hint="check --arm-endpoint (or AKSNET_ARM_ENDPOINT); for a self-signed certificate, point "
             "REQUESTS_CA_BUNDLE at its CA bundle (aksnet emulator serve prints it)",
         ) from None
-    return Cloud(base, base, authority, scope_of(audience), known=False)
+    return Cloud(name, base, authority, scope_of(audience), known=False)
