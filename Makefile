@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DB := .aksnet/demo.db
 
-.PHONY: install test lint demo bench clean
+.PHONY: install test lint demo bench conformance clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-CODE := aksnet tests $(wildcard bench)
+CODE := aksnet tests $(wildcard bench) $(wildcard conformance)
 
 lint: install
 	$(BIN)/ruff check $(CODE)
@@ -37,6 +37,11 @@ demo: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# The real Azure CLI (azure-cli pinned in bench/azcli.py, installed once into .bench/azcli from PyPI)
+# against `aksnet emulator serve`: the docs' flows, every command's outcome asserted.
+conformance: install
+	$(BIN)/python conformance/run.py
 
 clean:
 	rm -rf $(VENV) .aksnet .bench build *.egg-info

@@ -1,4 +1,8 @@
-"""The Azure CLI to compare start-up with: the one on PATH, else one in a scratch venv (never a dependency)."""
+"""The Azure CLI: a pinned azure-cli in a scratch venv (.bench/azcli), installed once from PyPI, never a dependency.
+
+One place for both users: `make bench` compares start-up with it (an az on PATH will do there) and
+`make conformance` (conformance/run.py) drives the served emulator with exactly AZURE_CLI_VERSION.
+"""
 
 from __future__ import annotations
 
@@ -25,21 +29,27 @@ class AzCli:
         return self.path is not None
 
 
-def find_or_install(bench_dir: Path) -> AzCli:
+AZURE_CLI_VERSION = "2.91.0"
+
+
+def find_or_install(bench_dir: Path, *, pinned: bool = False) -> AzCli:
+    """The az to use: one on PATH (unless `pinned`), else the pinned one in .bench/azcli, installed now if needed."""
     on_path = shutil.which("az")
-    if on_path:
+    if on_path and not pinned:
         return AzCli(on_path, "PATH", _version(on_path, bench_dir))
     venv = bench_dir / "azcli"
     az = venv / "bin" / "az"
-    if az.exists() and _version(str(az), bench_dir) != "?":
-        return AzCli(str(az), "scratch venv .bench/azcli (reused)", _version(str(az), bench_dir))
+    if az.exists() and _version(str(az), bench_dir) == AZURE_CLI_VERSION:
+        return AzCli(str(az), "scratch venv .bench/azcli (reused)", AZURE_CLI_VERSION)
     log = bench_dir / "azcli-install.log"
-    print(f"az not on PATH: installing azure-cli into {venv} (one time; log: {log}) ...", file=sys.stderr, flush=True)
+    print(
+        f"installing azure-cli {AZURE_CLI_VERSION} into {venv} (one time; log: {log}) ...", file=sys.stderr, flush=True
+    )
     started = time.perf_counter()
     with log.open("w") as out:
         steps = [
             [sys.executable, "-m", "venv", "--clear", str(venv)],
-            [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "azure-cli"],
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", f"azure-cli=={AZURE_CLI_VERSION}"],
         ]
         for command in steps:
             try:

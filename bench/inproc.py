@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from aksnet.arm import ZERO_SUBSCRIPTION
 from aksnet.azure.fleet import run_fleet
 from aksnet.azure.provision import UpOptions
 from aksnet.azure.session import Session
@@ -61,7 +62,9 @@ def notice(spec: str, db: str) -> dict[str, Any]:
     for i, scale in enumerate(NOTICE_SCALES):
         emu = WithoutRetryAfter(f"{db}.{i}", scale, clock=FakeClock())
         # Session's default polling intervals are the ones `connect()` uses against Azure.
-        session = Session(emu.credential(), emu.transport(), emu.clock)
+        session = Session(
+            emu.credential(), emu.transport(), emu.clock, default_subscription=(ZERO_SUBSCRIPTION, "the emulator")
+        )
         results = _up(spec, session)
         if not results[0].ok:
             return {"ok": False, "error": str(results[0].error)}

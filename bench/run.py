@@ -4,7 +4,8 @@ Every figure is a median over repeated runs of the real `aksnet` command on this
 run; the comparison sits beside it. Sections: start-up (against `az aks create --help`), `up` on
 the emulator at latency 0.02 (against the service-time critical path of the plan's DAG and the
 sequential sum of the same steps; plus one run at latency 0.1), a 20-deployment fleet (against
-one `up`), a 50-pool `plan`, and when a finished cluster operation is noticed. Options: --runs N
+one `up`), a 50-pool `plan`, when a finished cluster operation is noticed, and the docs' az
+sequence beside `aksnet up`/`down` on one served emulator (bench/sidebyside.py). Options: --runs N
 (start-up runs; `up` and the fleet use fewer), --quick (fewer runs everywhere), or BENCH_RUNS=N.
 """
 
@@ -27,6 +28,7 @@ import azcli
 import critical
 import importtime
 import measure
+import sidebyside
 import specs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +104,14 @@ def main(argv: Sequence[str]) -> int:
 
     _say("noticing a finished cluster operation (simulated Azure) ...")
     rows.append(_notice_row(env))
+
+    if az.ok and az.path:
+        _say(f"the docs' az sequence beside aksnet up/down, one served emulator at latency {LATENCY} ...")
+        rows += _side_by_side_rows(
+            sidebyside.measure(az.path, AKSNET, specs.UP_SCENARIO, work=BENCH, latency=LATENCY, cwd=ROOT)
+        )
+    else:
+        rows.append(Row("az vs aksnet on a served emulator", "not measured", "az unavailable", note=az.origin))
 
     _print(rows, notes, options, time.perf_counter() - started)
     return 0
@@ -391,6 +401,35 @@ def _inproc(args: list[str]) -> dict[str, object]:
         return result
     except (ValueError, IndexError):
         return {"ok": False, "error": done.stderr[-300:]}
+
+
+# --- az and aksnet side by side on a served emulator ------------------------------------------
+
+
+def _side_by_side_rows(found: sidebyside.SideBySide) -> list[Row]:
+    create, teardown = found.aksnet_up / found.az_create, found.aksnet_down / found.az_teardown
+    where = f"aksnet emulator serve, latency {LATENCY}, one run"
+    return [
+        Row(f"az: the docs' {found.commands} create commands", _s(found.az_create), where, "reference"),
+        Row(
+            "aksnet up, same scenario and server",
+            _s(found.aksnet_up),
+            f"{create:.2f}x az",
+            "<= 0.40x az (#17)",
+            create <= 0.40,
+            note="both over HTTPS to one `aksnet emulator serve` with tokens from its fake authority: az "
+            "logged in first (untimed), ran the docs' commands with the scenario's values, deleted everything, "
+            "then `aksnet --arm-endpoint` ran up and down of scenarios/kubenet-byo-route-table.yaml",
+        ),
+        Row(f"az: {found.teardown_commands} deletes", _s(found.az_teardown), where, "reference"),
+        Row(
+            "aksnet down, same scenario and server",
+            _s(found.aksnet_down),
+            f"{teardown:.2f}x az",
+            "<= 0.50x az (#17)",
+            teardown <= 0.50,
+        ),
+    ]
 
 
 # --- output ---------------------------------------------------------------------------------

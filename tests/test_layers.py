@@ -68,6 +68,9 @@ def test_each_module_imports_only_what_its_layer_may(path: Path) -> None:
     if here == "emulator":
         own = [n for n in imports(path) if within(n, "aksnet") and not any(within(n, ok) for ok in EMULATOR_MAY_USE)]
         assert not own, f"{module}: the emulator imports nothing of aksnet but the clock, not {own}"
+        if not within(module, "aksnet.emulator.serve"):
+            serving = [n for n in imports(path) if within(n, "aksnet.emulator.serve")]
+            assert not serving, f"{module}: the emulator core never imports its serving layer, not {serving}"
 
 
 def _prints(path: Path) -> Iterator[str]:

@@ -191,3 +191,26 @@ def test_live_grant_scopes_are_added_after_the_subnet() -> None:
     plan = build_plan(make_spec(), extra_grant_scopes=[("network_security_group", nsg)])
     assert plan.step("role_assignment.network_security_group").resource_id.startswith(nsg)
     assert "role_assignment.network_security_group" in plan.step("managed_cluster").depends_on
+
+
+def _needs(plan: object, step_id: str) -> set[str]:
+    """Every step `step_id` waits for, directly or through others."""
+    todo, seen = [step_id], set()
+    while todo:
+        for dep in plan.step(todo.pop()).depends_on:  # type: ignore[attr-defined]
+            if dep not in seen:
+                seen.add(dep)
+                todo.append(dep)
+    return seen
+
+
+@pytest.mark.parametrize("overrides", [(), KUBENET_RT, ("vnet.existing=true",)], ids=["overlay", "kubenet", "brought"])
+def test_a_cluster_in_your_own_subnet_gets_a_user_assigned_identity_granted_on_it_first(
+    overrides: tuple[str, ...],
+) -> None:
+    """aksnet's choice, not Azure's rule: Azure accepts SystemAssigned here too (the emulator does)."""
+    plan = build_plan(make_spec(*overrides))
+    assert plan.requests["managed_cluster"]["identity"]["type"] == "UserAssigned"
+    subnet = plan.step("subnet").resource_id
+    grants = [s.id for s in plan.steps if s.kind == "role_assignment" and s.resource_id.startswith(subnet + "/")]
+    assert grants and set(grants) <= _needs(plan, "managed_cluster")

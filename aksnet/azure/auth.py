@@ -7,30 +7,46 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from aksnet.clouds import CLOUDS, DEFAULT_CLOUD, Cloud
 from aksnet.errors import AuthError
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
 
-ARM_SCOPE = "https://management.azure.com/.default"
 LOGIN_HELP = (
     "log in with `az login`, or set AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET (or a federated token "
     "for workload identity), or run where a managed identity is available"
 )
 
 
-def default_credential() -> TokenCredential:
-    """The credential chain behind one shared token, fetched now so a missing login fails fast with exit 4."""
-    from azure.core.exceptions import ClientAuthenticationError
-    from azure.identity import DefaultAzureCredential
+def default_credential(cloud: Cloud | None = None) -> TokenCredential:
+    """The credential chain behind one shared token, fetched now so a missing login fails fast with exit 4.
 
-    credential = SharedToken(DefaultAzureCredential(exclude_interactive_browser_credential=True))
+    A named cloud uses DefaultAzureCredential with its authority; a custom endpoint's authority (Azure
+    Stack Hub, a served emulator) is unknown to Microsoft's instance discovery, so there the chain is the
+    environment's service principal (AZURE_CLIENT_ID/SECRET/TENANT_ID) without it, then the Azure CLI.
+    """
+    from azure.core.exceptions import ClientAuthenticationError
+
+    target = cloud or CLOUDS[DEFAULT_CLOUD]
+    credential = SharedToken(_chain(target))
     try:
-        credential.get_token_info(ARM_SCOPE)  # the call azure-core's bearer policy makes: it is cached for it
+        credential.get_token_info(target.scope)  # the call azure-core's bearer policy makes: it is cached for it
     except ClientAuthenticationError:
         # The chain's own text lists each source it tried; it holds no secret, but it is long.
-        raise AuthError("no usable Azure credential", code="NO_CREDENTIAL", hint=LOGIN_HELP) from None
+        raise AuthError(
+            f"no usable Azure credential for {target.describe()}", code="NO_CREDENTIAL", hint=LOGIN_HELP
+        ) from None
     return credential
+
+
+def _chain(cloud: Cloud) -> Any:
+    from azure.identity import AzureCliCredential, ChainedTokenCredential, DefaultAzureCredential, EnvironmentCredential
+
+    if cloud.known:
+        return DefaultAzureCredential(authority=cloud.authority, exclude_interactive_browser_credential=True)
+    environment = EnvironmentCredential(authority=cloud.authority, disable_instance_discovery=True)
+    return ChainedTokenCredential(environment, AzureCliCredential())
 
 
 # A cached token is renewed this long before it expires (azure-core's own policies use 300 s too).

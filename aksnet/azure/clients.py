@@ -35,6 +35,7 @@ SDK_IMPORTS: dict[str, tuple[str, ...]] = {
 }
 
 ARM_ENDPOINT = "https://management.azure.com"
+ARM_SCOPE = "https://management.azure.com/.default"
 USER_AGENT = "aksnet/0.1.0"
 # Cluster operations take minutes; a 5 s poll notices the end promptly without crowding the
 # AKS operation-status throttle (200 tokens, 2/s per subscription). Azure's Retry-After wins.
@@ -120,12 +121,14 @@ class Clients:
         *,
         transport: HttpTransport[Any, Any] | None = None,
         base_url: str = ARM_ENDPOINT,
+        credential_scopes: tuple[str, ...] = (ARM_SCOPE,),
         polling_interval: float = NETWORK_POLL_SECONDS,
         cluster_polling_interval: float = CLUSTER_POLL_SECONDS,
     ) -> None:
         self.credential = credential
         self.subscription_id = subscription_id
         self.base_url = base_url
+        self.credential_scopes = credential_scopes
         self.polling_interval = polling_interval
         self.cluster_polling_interval = cluster_polling_interval
         self._transport = transport
@@ -141,6 +144,7 @@ class Clients:
     def _kwargs(self, polling_interval: float) -> dict[str, Any]:
         return {
             "base_url": self.base_url,
+            "credential_scopes": list(self.credential_scopes),
             "transport": self.transport,
             "polling_interval": polling_interval,
             "user_agent": USER_AGENT,

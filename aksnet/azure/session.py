@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from aksnet.azure.clients import ARM_ENDPOINT, CLUSTER_POLL_SECONDS, NETWORK_POLL_SECONDS, Clients
+from aksnet.azure.clients import ARM_ENDPOINT, ARM_SCOPE, CLUSTER_POLL_SECONDS, NETWORK_POLL_SECONDS, Clients
 from aksnet.clock import Clock
 from aksnet.subscription import resolve_subscription
 
@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
     from azure.core.pipeline.transport import HttpTransport
+
+
+log = logging.getLogger(__name__)
 
 
 def _nothing() -> None:
@@ -36,6 +39,8 @@ class Session:
     transport: HttpTransport[Any, Any] | None
     clock: Clock
     base_url: str = ARM_ENDPOINT
+    credential_scopes: tuple[str, ...] = (ARM_SCOPE,)
+    cloud: str = "AzureCloud"
     polling_interval: float = NETWORK_POLL_SECONDS
     cluster_polling_interval: float = CLUSTER_POLL_SECONDS
     default_subscription: tuple[str, str] | None = None
@@ -55,6 +60,7 @@ class Session:
                     subscription_id,
                     transport=self.transport,
                     base_url=self.base_url,
+                    credential_scopes=self.credential_scopes,
                     polling_interval=self.polling_interval,
                     cluster_polling_interval=self.cluster_polling_interval,
                 )
@@ -65,6 +71,6 @@ class Session:
 
     def subscription(self, flag: str | None, spec_value: str | None, env: Mapping[str, str]) -> tuple[str, str]:
         """The subscription and its source: flag > spec > environment > the session's default > the CLI's."""
-        chosen, source = resolve_subscription(flag, spec_value, env, default=self.default_subscription)
-        log.info("subscription %s (from %s); ARM endpoint %s", chosen, source, self.base_url)
-        return chosen, source
+        subscription, source = resolve_subscription(flag, spec_value, env, default=self.default_subscription)
+        log.info("subscription %s (from %s) in cloud %s at %s", subscription, source, self.cloud, self.base_url)
+        return subscription, source

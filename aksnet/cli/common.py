@@ -64,11 +64,13 @@ class AppContext:
 
     emulator: bool = False
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    cloud: str = "AzureCloud"
+    arm_endpoint: str | None = None
 
     def session(self) -> Session:
         from aksnet.cli.connect import connect
 
-        return connect(emulator=self.emulator, env=self.env)
+        return connect(emulator=self.emulator, env=self.env, cloud=self.cloud, arm_endpoint=self.arm_endpoint)
 
     @staticmethod
     def progress(*, fleet: bool = False) -> TerminalProgress:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from aksnet.arm import ZERO_SUBSCRIPTION
 from aksnet.azure.session import Session
 from aksnet.clock import Clock, SystemClock
+from aksnet.clouds import ARM_ENDPOINT_ENV, CLOUDS, DEFAULT_CLOUD, Cloud
+from aksnet.errors import InvalidRequest
 
 if TYPE_CHECKING:
     from azure.core.pipeline.transport import HttpTransport
@@ -23,21 +25,57 @@ EMULATOR_NETWORK_POLL = 1.0  # the emulator's own Retry-After bases, scaled by i
 EMULATOR_CLUSTER_POLL = 5.0
 
 
-def connect(*, emulator: bool, env: Mapping[str, str], clock: Clock | None = None) -> Session:
-    """The session a command runs on: the emulator (from AKSNET_EMULATOR_* settings) or Azure."""
+def connect(
+    *,
+    emulator: bool,
+    env: Mapping[str, str],
+    clock: Clock | None = None,
+    cloud: str = DEFAULT_CLOUD,
+    arm_endpoint: str | None = None,
+) -> Session:
+    """The session a command runs on: the emulator (from AKSNET_EMULATOR_* settings), a named cloud, or
+    any ARM endpoint (Azure Stack Hub, a served emulator) with the authority its metadata names."""
+    if emulator and arm_endpoint:
+        raise InvalidRequest(
+            "--emulator and --arm-endpoint name two different places to talk to",
+            code="BAD_ARGUMENT",
+            hint="drop --emulator (and AKSNET_EMULATOR) to use the endpoint, or drop --arm-endpoint "
+            f"(and {ARM_ENDPOINT_ENV}) for the in-process emulator",
+        )
     if emulator:
         return emulator_session(open_emulator(env, clock))
     from aksnet.azure.auth import default_credential
     from aksnet.azure.clients import sdk_ready
 
+    target = _cloud(cloud, arm_endpoint)
     sdk_ready("core")
-    return Session(default_credential(), None, clock or SystemClock())
+    return Session(
+        default_credential(target),
+        None,
+        clock or SystemClock(),
+        base_url=target.arm_endpoint,
+        credential_scopes=(target.scope,),
+        cloud=target.name,
+    )
+
+
+def _cloud(name: str, arm_endpoint: str | None) -> Cloud:
+    if arm_endpoint:
+        if not arm_endpoint.startswith("https://"):
+            raise InvalidRequest(
+                f"--arm-endpoint {arm_endpoint!r} is not an https:// URL",
+                code="BAD_ARGUMENT",
+                hint="Azure's SDKs send tokens over HTTPS only, e.g. --arm-endpoint https://127.0.0.1:8443",
+            )
+        from aksnet.azure.cloud import discover
+
+        return discover(arm_endpoint)
+    return CLOUDS[name]
 
 
 def open_emulator(env: Mapping[str, str], clock: Clock | None = None) -> Emulator:
     """The emulator the AKSNET_EMULATOR_DB / _LATENCY / _FAULTS settings describe."""
     from aksnet.emulator import Emulator
-    from aksnet.errors import InvalidRequest
 
     try:
         return Emulator.from_env(env, clock=clock)

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from aksnet.cli import capacity, down, migrate, plan, scenarios, status, up
+from aksnet.cli import capacity, down, emulator, migrate, plan, scenarios, status, up
 from aksnet.cli.common import AppContext, leave
 from aksnet.cli.fast_options import FastGroup
+from aksnet.clouds import ARM_ENDPOINT_ENV
+
+
+class CloudName(StrEnum):
+    """The clouds `--cloud` knows (aksnet.clouds.CLOUDS)."""
+
+    AzureCloud = "AzureCloud"
+    AzureChinaCloud = "AzureChinaCloud"
+    AzureUSGovernment = "AzureUSGovernment"
+
 
 app = typer.Typer(
     name="aksnet",
@@ -31,6 +42,18 @@ def main(
             "--emulator", envvar="AKSNET_EMULATOR", help="Talk to the built-in ARM emulator instead of Azure."
         ),
     ] = False,
+    cloud: Annotated[
+        CloudName, typer.Option("--cloud", help="The Azure cloud: its ARM endpoint, authority and token scope.")
+    ] = CloudName.AzureCloud,
+    arm_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--arm-endpoint",
+            envvar=ARM_ENDPOINT_ENV,
+            help="Any ARM endpoint instead (Azure Stack Hub, `aksnet emulator serve`); its /metadata/endpoints "
+            "names the authority.",
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Log what aksnet decides and why (stderr).")] = False,
     debug: Annotated[
         bool,
@@ -45,7 +68,7 @@ def main(
     from aksnet.cli.logs import configure
 
     configure(verbose=verbose, debug=debug)
-    ctx.obj = AppContext(emulator=emulator, env=os.environ)
+    ctx.obj = AppContext(emulator=emulator, env=os.environ, cloud=cloud.value, arm_endpoint=arm_endpoint or None)
 
 
 app.command("plan")(plan.command)
@@ -55,6 +78,7 @@ app.command("status")(status.command)
 app.command("migrate-policy")(migrate.command)
 app.command("capacity")(capacity.command)
 app.command("scenarios")(scenarios.command)
+app.add_typer(emulator.app, name="emulator")
 
 
 def run() -> None:

@@ -35,6 +35,8 @@ def check_identity(ctx: Ctx, subject: Subject, subnets: list[Row]) -> None:
         return
     tables = [t for t in (_route_table(s) for s in subnets) if t] if net.plugin == "kubenet" else []
     if found is None:
+        # Azure accepts a system-assigned identity in your own subnet (az grants it Network Contributor
+        # after the create); only kubenet with your own route table needs a user-assigned one.
         if tables:
             raise aks_bad_request(
                 "CustomRouteTableWithUnsupportedMSIType",
@@ -42,12 +44,7 @@ def check_identity(ctx: Ctx, subject: Subject, subnets: list[Row]) -> None:
                 "table. "
                 "Please see https://aka.ms/aks/customrt for more information",
             )
-        raise aks_bad_request(
-            "UserAssignedIdentityRequired",
-            "A cluster in your own subnet must use a user-assigned control-plane identity that holds Network "
-            "Contributor on the subnet before the cluster is created.",
-            "identity",
-        )
+        return
     for subnet in subnets:
         _require_role(ctx, subject, found, subnet.id, "Microsoft.Network/virtualNetworks/subnets/join/action")
     for table in tables:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,9 @@ DEFAULT_DNS_SERVICE_IP = "10.0.0.10"
 DEFAULT_POD_CIDR_V6 = "fd11:1234::/64"
 DEFAULT_SERVICE_CIDR_V6 = "fd00:1234::/108"
 LINUX_IMAGE = "AKSUbuntu-2204gen2containerd-202610.01.0"
+DEFAULT_VM_SIZE = "Standard_D2s_v5"
+# arm-facts §3.2: "If not specified, the default is 10%"; maxUnavailable defaults to 0.
+DEFAULT_UPGRADE_SETTINGS = {"maxSurge": "10%", "maxUnavailable": "0"}
 WINDOWS_IMAGE = "AKSWindows-2022-containerd-20348.4294.261010"
 
 _READ_ONLY = (
@@ -27,7 +31,7 @@ _READ_ONLY = (
     "currentKubernetesVersion",
     "maxAgentPools",
 )
-_POOL_READ_ONLY = ("provisioningState", "powerState", "currentOrchestratorVersion", "nodeImageVersion")
+_POOL_READ_ONLY = ("eTag", "provisioningState", "powerState", "currentOrchestratorVersion", "nodeImageVersion")
 _REPLACED = ("tags", "userAssignedIdentities")
 
 
@@ -41,6 +45,7 @@ def short_hash(text: str) -> str:
 
 def strip_read_only(request: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(request)
+    out.pop("eTag", None)
     props = out.get("properties") or {}
     for key in _READ_ONLY:
         props.pop(key, None)
@@ -167,7 +172,9 @@ def _fill_pools(props: dict[str, Any], version: str) -> None:
     overlay = np.get("networkPluginMode") == "overlay"
     for index, pool in enumerate(props.get("agentPoolProfiles") or []):
         pool.setdefault("count", 1)
-        pool.setdefault("vmSize", "Standard_D2s_v5")
+        # az sends "" for what it leaves to the service: vmSize and orchestratorVersion (az-vs-emulator D6).
+        pool["vmSize"] = pool.get("vmSize") or DEFAULT_VM_SIZE
+        pool["upgradeSettings"] = DEFAULT_UPGRADE_SETTINGS | (pool.get("upgradeSettings") or {})
         pool.setdefault("osType", "Linux")
         pool.setdefault("type", "VirtualMachineScaleSets")
         pool.setdefault("mode", "System" if index == 0 else "User")
@@ -180,7 +187,7 @@ def _fill_pools(props: dict[str, Any], version: str) -> None:
         pool.setdefault("osSKU", "Windows2022" if windows else "Ubuntu")
         pool.setdefault("osDiskSizeGB", 128)
         pool.setdefault("enableNodePublicIP", False)
-        pool["powerState"] = {"code": "Running"}
+        pool.setdefault("powerState", {"code": "Running"})
 
 
 def _fill_identity(mc: dict[str, Any]) -> None:
@@ -189,7 +196,19 @@ def _fill_identity(mc: dict[str, Any]) -> None:
         mc["identity"] = {"type": "SystemAssigned"}
     if mc.get("identity") is not None:
         props.setdefault("servicePrincipalProfile", {"clientId": "msi"})
-    props["powerState"] = {"code": "Running"}
+    props.setdefault("powerState", {"code": "Running"})
+
+
+def stamp(mc: dict[str, Any], *pools: str) -> None:
+    """A new eTag for the cluster and for `pools` (every pool when none is named): it changed."""
+    mc["eTag"] = new_etag()
+    for pool in mc["properties"].get("agentPoolProfiles") or []:
+        if not pools or pool.get("name") in pools:
+            pool["eTag"] = new_etag()
+
+
+def new_etag() -> str:
+    return str(uuid.uuid4())
 
 
 def set_state(mc: dict[str, Any], state: str) -> None:

@@ -64,7 +64,6 @@ def store_connected(tx: Tx, rid: str, request: dict[str, Any], existing: Row | N
 
 
 def put_connected(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.CONNECTED_CLUSTER)
     rid = connected_id(params)
     ctx.require_rg(params["sub"], params["rg"], writing=True)
     locks.check_write(ctx, rid)
@@ -81,12 +80,10 @@ def put_connected(ctx: Ctx, params: dict[str, str]) -> Response:
 
 
 def get_connected(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.CONNECTED_CLUSTER)
     return Response(200, ctx.require(connected_id(params)).body)
 
 
 def patch_connected(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.CONNECTED_CLUSTER)
     row = ctx.require(connected_id(params))
     locks.check_write(ctx, row.id)
     body = ctx.body()
@@ -97,7 +94,6 @@ def patch_connected(ctx: Ctx, params: dict[str, str]) -> Response:
 
 
 def delete_connected(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.CONNECTED_CLUSTER)
     ctx.require_rg(params["sub"], params["rg"])
     row = ctx.tx.get(connected_id(params))
     if row is None:

@@ -195,7 +195,6 @@ def _check_room(rid: str, lnet: Row, roles: dict[str, int]) -> None:
 
 
 def put_instance(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.PROVISIONED_CLUSTER)
     parent = _parent(ctx, params)
     rid = instance_of(parent.id)
     if parent.body.get("kind") != PROVISIONED:
@@ -297,18 +296,15 @@ def _provisioned(tx: Tx, op: dict[str, Any], ok: bool) -> None:
 
 
 def get_instance(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.PROVISIONED_CLUSTER)
     return Response(200, ctx.require(instance_of(_parent(ctx, params).id)).body)
 
 
 def list_instances(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.PROVISIONED_CLUSTER)
     row = ctx.tx.get(instance_of(_parent(ctx, params).id))
     return Response(200, {"value": [row.body] if row else []})
 
 
 def delete_instance(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.PROVISIONED_CLUSTER)
     row = ctx.tx.get(instance_of(_parent(ctx, params).id))
     if row is None:
         return Response(204)

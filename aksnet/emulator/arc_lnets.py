@@ -225,7 +225,6 @@ def store_lnet(tx: Tx, rid: str, request: dict[str, Any], existing: Row | None, 
 
 
 def put_lnet(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.LOGICAL_NETWORK)
     rid = lnet_id(params)
     ctx.require_rg(params["sub"], params["rg"], writing=True)
     locks.check_write(ctx, rid)
@@ -242,13 +241,11 @@ def put_lnet(ctx: Ctx, params: dict[str, str]) -> Response:
 
 
 def get_lnet(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.LOGICAL_NETWORK)
     return Response(200, ctx.require(lnet_id(params)).body)
 
 
 def patch_lnet(ctx: Ctx, params: dict[str, str]) -> Response:
     """The PATCH body carries only tags [SPEC-LNET]; the SDK polls it as a long-running operation."""
-    arc_common.check_api_version(ctx, ids.LOGICAL_NETWORK)
     row = ctx.require(lnet_id(params))
     locks.check_write(ctx, row.id)
     row.body["tags"] = ctx.body().get("tags") or {}
@@ -257,7 +254,6 @@ def patch_lnet(ctx: Ctx, params: dict[str, str]) -> Response:
 
 
 def delete_lnet(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.LOGICAL_NETWORK)
     ctx.require_rg(params["sub"], params["rg"])
     row = ctx.tx.get(lnet_id(params))
     if row is None:

@@ -23,12 +23,10 @@ def custom_location_id(params: dict[str, str]) -> str:
 
 
 def get_custom_location(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.CUSTOM_LOCATION)
     return Response(200, ctx.require(custom_location_id(params)).body)
 
 
 def list_custom_locations(ctx: Ctx, params: dict[str, str]) -> Response:
-    arc_common.check_api_version(ctx, ids.CUSTOM_LOCATION)
     scope = ids.subscription_id(params["sub"])
     return Response(200, {"value": [r.body for r in ctx.tx.of_type(ids.CUSTOM_LOCATION) if ids.is_within(r.id, scope)]})
 
@@ -47,7 +45,6 @@ def _list_id(params: dict[str, str], kind: str) -> str:
 
 def get_list(kind: str) -> Any:
     def handler(ctx: Ctx, params: dict[str, str]) -> Response:
-        arc_common.check_api_version(ctx, LISTS[kind])
         ctx.require(custom_location_id(params))
         row = ctx.tx.get(_list_id(params, kind))
         if row is None or row.body["properties"].get("provisioningState") != "Succeeded":
@@ -59,7 +56,6 @@ def get_list(kind: str) -> Any:
 
 def list_lists(kind: str) -> Any:
     def handler(ctx: Ctx, params: dict[str, str]) -> Response:
-        arc_common.check_api_version(ctx, LISTS[kind])
         ctx.require(custom_location_id(params))
         row = ctx.tx.get(_list_id(params, kind))
         ready = row is not None and row.body["properties"].get("provisioningState") == "Succeeded"
@@ -85,7 +81,6 @@ def make_list(tx: Tx, location: Row, kind: str, *, state: str, now: float) -> Ro
 
 def put_list(kind: str) -> Any:
     def handler(ctx: Ctx, params: dict[str, str]) -> Response:
-        arc_common.check_api_version(ctx, LISTS[kind])
         location = ctx.require(custom_location_id(params))
         existing = ctx.tx.get(_list_id(params, kind))
         if existing is not None:

@@ -7,52 +7,26 @@ import uuid
 from typing import Any
 
 from aksnet.emulator import identity, ids, latency
+from aksnet.emulator.builtin_roles import (
+    BY_GUID,
+    CONTRIBUTOR,
+    CONTRIBUTOR_NOT_ACTIONS,
+    NETWORK_CONTRIBUTOR,
+    OWNER,
+    Role,
+)
 from aksnet.emulator.context import Ctx
 from aksnet.emulator.errors import ArmError, bad_request
 from aksnet.emulator.router import Response, Route, route
 from aksnet.emulator.store import Row, Tx
 
-OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
-CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
-READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
-NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 NETWORK_WRITERS = (NETWORK_CONTRIBUTOR, CONTRIBUTOR, OWNER)
 
-_CONTRIBUTOR_NOT_ACTIONS = [
-    "Microsoft.Authorization/*/Delete",
-    "Microsoft.Authorization/*/Write",
-    "Microsoft.Authorization/elevateAccess/Action",
-    "Microsoft.Blueprint/blueprintAssignments/write",
-    "Microsoft.Blueprint/blueprintAssignments/delete",
-    "Microsoft.Compute/galleries/share/action",
-    "Microsoft.Purview/consents/write",
-    "Microsoft.Purview/consents/delete",
-    "Microsoft.Resources/deploymentStacks/manageDenySetting/action",
-    "Microsoft.Subscription/cancel/action",
-    "Microsoft.Subscription/enable/action",
-]
-ROLES: dict[str, tuple[str, list[str], list[str]]] = {
-    OWNER: ("Owner", ["*"], []),
-    CONTRIBUTOR: ("Contributor", ["*"], _CONTRIBUTOR_NOT_ACTIONS),
-    READER: ("Reader", ["*/read"], []),
-    NETWORK_CONTRIBUTOR: (
-        "Network Contributor",
-        [
-            "Microsoft.Authorization/*/read",
-            "Microsoft.Insights/alertRules/*",
-            "Microsoft.Network/*",
-            "Microsoft.ResourceHealth/availabilityStatuses/read",
-            "Microsoft.Resources/deployments/*",
-            "Microsoft.Resources/subscriptions/resourceGroups/read",
-            "Microsoft.Support/*",
-        ],
-        [],
-    ),
-}
 
-
-def _permission(actions: list[str], not_actions: list[str]) -> dict[str, Any]:
-    return {"actions": actions, "notActions": not_actions, "dataActions": [], "notDataActions": []}
+def _permission(
+    actions: tuple[str, ...], not_actions: tuple[str, ...] = (), data: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    return {"actions": list(actions), "notActions": list(not_actions), "dataActions": list(data), "notDataActions": []}
 
 
 def role_guid(role_definition_id: str) -> str:
@@ -62,32 +36,40 @@ def role_guid(role_definition_id: str) -> str:
 # --- role definitions -----------------------------------------------------------------------
 
 
-def _definition(scope: str, guid: str) -> dict[str, Any]:
-    name, actions, not_actions = ROLES[guid]
+def definition_id(scope: str, guid: str) -> str:
+    """A built-in role's id as ARM returns it for `scope`: subscription-level at or below a subscription
+    (whatever scope it was read at), tenant-level above one."""
+    sub = ids.subscription_of(scope)
+    prefix = ids.subscription_id(sub) if sub else ""
+    return f"{prefix}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
+
+
+def _definition(scope: str, role: Role) -> dict[str, Any]:
     return {
-        "id": f"{scope}/providers/Microsoft.Authorization/roleDefinitions/{guid}",
-        "name": guid,
+        "id": definition_id(scope, role.guid),
+        "name": role.guid,
         "type": "Microsoft.Authorization/roleDefinitions",
         "properties": {
-            "roleName": name,
+            "roleName": role.name,
             "type": "BuiltInRole",
-            "description": f"Built-in role {name}.",
+            "description": role.description,
             "assignableScopes": ["/"],
-            "permissions": [_permission(actions, not_actions)],
+            "permissions": [_permission(role.actions, role.not_actions, role.data_actions)],
         },
     }
 
 
 def get_definition(ctx: Ctx, params: dict[str, str]) -> Response:
-    guid = params["name"].lower()
-    if guid not in ROLES:
-        raise _no_such_role(guid)
-    return Response(200, _definition("/" + params["scope"], guid))
+    role = BY_GUID.get(params["name"].lower())
+    if role is None:
+        raise _no_such_role(params["name"])
+    return Response(200, _definition("/" + params["scope"], role))
 
 
 def list_definitions(ctx: Ctx, params: dict[str, str]) -> Response:
-    wanted = re.findall(r"roleName\s+eq\s+'([^']*)'", ctx.req.query.get("$filter", ""), re.IGNORECASE)
-    found = [_definition("/" + params["scope"], g) for g, r in ROLES.items() if not wanted or r[0] in wanted]
+    text = ctx.req.query.get("$filter", "")
+    wanted = {n.lower() for n in re.findall(r"roleName\s+eq\s+'([^']*)'", text, re.IGNORECASE)}
+    found = [_definition("/" + params["scope"], r) for r in BY_GUID.values() if not wanted or r.name.lower() in wanted]
     return Response(200, {"value": found})
 
 
@@ -103,8 +85,8 @@ def get_permissions(ctx: Ctx, params: dict[str, str]) -> Response:
     `no_rbac_write_in` naming the scope's resource group)."""
     scope = "/" + params["scope"]
     ctx.require_scope(scope)
-    not_actions = _CONTRIBUTOR_NOT_ACTIONS if _denies_role_writes(ctx, scope) else []
-    return Response(200, {"value": [_permission(["*"], not_actions)]})
+    not_actions = CONTRIBUTOR_NOT_ACTIONS if _denies_role_writes(ctx, scope) else ()
+    return Response(200, {"value": [_permission(("*",), not_actions)]})
 
 
 # --- role assignments -----------------------------------------------------------------------
@@ -163,7 +145,7 @@ def _assignment_properties(ctx: Ctx) -> dict[str, Any]:
     role_id, principal = props.get("roleDefinitionId"), props.get("principalId")
     if not isinstance(role_id, str) or not isinstance(principal, str):
         raise bad_request("InvalidRoleAssignmentRequest", "roleDefinitionId and principalId are required.")
-    if role_guid(role_id) not in ROLES:
+    if role_guid(role_id) not in BY_GUID:
         raise _no_such_role(role_guid(role_id))
     return dict(props)
 

@@ -11,6 +11,7 @@ from aksnet.emulator import (
     aks_update,
     aks_validation,
     cascade,
+    etags,
     ids,
     latency,
     locks,
@@ -24,7 +25,7 @@ from aksnet.emulator.store import Row, Tx
 _ACTIONS = {"cluster_provisioned": "update", "cluster_deleted": "delete"}
 
 
-def _cluster_id(params: dict[str, str]) -> str:
+def cluster_id(params: dict[str, str]) -> str:
     return ids.provider_id(params["sub"], params["rg"], ids.MANAGED_CLUSTER, params["name"])
 
 
@@ -53,32 +54,41 @@ def _take_secrets(request: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
 
 
 def put_cluster(ctx: Ctx, params: dict[str, str]) -> Response:
-    cluster_id = _cluster_id(params)
+    rid = cluster_id(params)
     ctx.require_rg(params["sub"], params["rg"], writing=True)
-    locks.check_write(ctx, cluster_id)
+    locks.check_write(ctx, rid)
     request, password = _take_secrets(ctx.body())
-    existing = ctx.tx.get(cluster_id)
+    existing = ctx.tx.get(rid)
+    etags.check_aks(ctx, existing.body.get("eTag") if existing else None)
     if existing is None and not request.get("location"):
         raise bad_request("LocationRequired", "The location property is required for this definition.")
-    if existing is not None and (running := lro.running(ctx.tx, existing.id)) is not None:
-        raise _busy(running)
+    if existing is not None:
+        check_idle(ctx, existing)
     request = aks_model.strip_read_only(request)
     merged = aks_model.merge(existing.body, request) if existing else request
-    mc = aks_model.fill(merged, existing.id if existing else cluster_id)
+    mc = aks_model.fill(merged, existing.id if existing else rid)
+    aks_model.stamp(mc)
     meta = copy.deepcopy(existing.meta) if existing else {}
-    network_change = _check_update(existing, mc, request)
-    _validate(ctx, mc, password, meta)
+    network_change = check_update(existing, mc, request)
+    validate(ctx, mc, password, meta)
     return _provision(ctx, existing, mc, meta, network_change)
 
 
-def _check_update(existing: Row | None, mc: dict[str, Any], request: dict[str, Any]) -> bool:
+def check_idle(ctx: Ctx, cluster: Row) -> None:
+    """409 OperationNotAllowed while another operation on the cluster (or one of its pools) runs."""
+    running = lro.running(ctx.tx, cluster.id)
+    if running is not None:
+        raise _busy(running)
+
+
+def check_update(existing: Row | None, mc: dict[str, Any], request: dict[str, Any]) -> bool:
     if existing is None:
         return False
     requested_np = (request.get("properties") or {}).get("networkProfile") or {}
     return aks_update.check(existing.body, mc, requested_np)
 
 
-def _validate(ctx: Ctx, mc: dict[str, Any], password: str | None, meta: dict[str, Any]) -> None:
+def validate(ctx: Ctx, mc: dict[str, Any], password: str | None, meta: dict[str, Any]) -> None:
     _attach_identities(ctx, mc)
     subject = aks_validation.Subject(mc["id"], mc, aks_model.view(mc), password, bool(meta.get("windows_password")))
     aks_validation.validate(ctx, subject)
@@ -137,13 +147,14 @@ def _provisioned(tx: Tx, op: dict[str, Any], ok: bool) -> None:
 
 
 def get_cluster(ctx: Ctx, params: dict[str, str]) -> Response:
-    return Response(200, ctx.require(_cluster_id(params)).body)
+    return Response(200, ctx.require(cluster_id(params)).body)
 
 
 def delete_cluster(ctx: Ctx, params: dict[str, str]) -> Response:
     """202 with Azure-AsyncOperation and Location, or 204 when absent; never 200 (arm-facts §1.1)."""
     ctx.require_rg(params["sub"], params["rg"])
-    row = ctx.tx.get(_cluster_id(params))
+    row = ctx.tx.get(cluster_id(params))
+    etags.check_aks(ctx, row.body.get("eTag") if row else None)
     if row is None:
         return Response(204)
     locks.check_delete(ctx, row.id)
@@ -151,19 +162,18 @@ def delete_cluster(ctx: Ctx, params: dict[str, str]) -> Response:
     if running is not None and running["completion"] != "cluster_deleted":
         raise _busy(running)
     if running is None:
-        payload = {"location": row.body["location"]}
-        running = lro.start(
-            ctx,
-            row.id,
-            "cluster_deleted",
-            latency.CLUSTER_DELETE,
-            retry_base=latency.CLUSTER_RETRY_AFTER,
-            payload=payload,
-        )
-        row.body["properties"]["provisioningState"] = "Deleting"
-        row.meta["op"] = running["id"]
-        ctx.tx.put(row)
+        running = start_operation(ctx, row, "cluster_deleted", latency.CLUSTER_DELETE, "Deleting")
     return Response(202, None, lro.headers(running, location=True))
+
+
+def start_operation(ctx: Ctx, row: Row, done: str, seconds: float, state: str, **payload: str) -> dict[str, Any]:
+    """Start an operation on the stored cluster `row` that ends with `done`; the cluster shows `state`."""
+    payload = {"location": row.body["location"], **payload}
+    op = lro.start(ctx, row.id, done, seconds, retry_base=latency.CLUSTER_RETRY_AFTER, payload=payload)
+    aks_model.set_state(row.body, state)
+    row.meta["op"] = op["id"]
+    ctx.tx.put(row)
+    return op
 
 
 @lro.completion("cluster_deleted")
@@ -172,9 +182,10 @@ def _deleted(tx: Tx, op: dict[str, Any], ok: bool) -> None:
 
 
 def patch_tags(ctx: Ctx, params: dict[str, str]) -> Response:
-    row = ctx.require(_cluster_id(params))
+    row = ctx.require(cluster_id(params))
     locks.check_write(ctx, row.id)
     row.body["tags"] = ctx.body().get("tags") or {}
+    row.body["eTag"] = aks_model.new_etag()
     ctx.tx.put(row)
     return Response(200, row.body)
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from aksnet.clock import Clock, SystemClock
 from aksnet.emulator import (
+    aks_actions,
+    aks_pools,
     arc_clusters,
     arc_fixture,
     arc_instances,
@@ -21,13 +23,17 @@ from aksnet.emulator import (
     authorization,
     containerservice,
     identity,
+    ids,
     latency,
     locks,
     lro,
+    paging,
     resources,
     route_tables,
+    subscriptions,
     vnets,
 )
+from aksnet.emulator.api_versions import check as check_api_version
 from aksnet.emulator.context import Ctx, Settings, new_guid
 from aksnet.emulator.errors import ArmError, invalid_body
 from aksnet.emulator.faults import Dice, Faults
@@ -41,6 +47,8 @@ if TYPE_CHECKING:
 DEFAULT_DB = ".aksnet/emulator.db"
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 TENANT_ID = "00000000-0000-0000-0000-000000000000"
+# ARM's token buckets hold 250 reads and 200 writes per subscription (arm-facts §1.4); the emulator never drains them.
+RATE_LIMIT_REMAINING = {"reads": "249", "writes": "199"}
 CALLER_OBJECT_ID = "00000000-0000-0000-0000-00000000c0de"
 
 # Scope-shaped routes (`/{scope}/providers/Microsoft.Authorization/...`) come first: they end in
@@ -49,6 +57,7 @@ ROUTES: list[Route] = [
     *locks.ROUTES,
     *authorization.ROUTES,
     *lro.ROUTES,
+    *subscriptions.ROUTES,
     *resources.ROUTES,
     *vnets.ROUTES,
     *route_tables.ROUTES,
@@ -56,6 +65,8 @@ ROUTES: list[Route] = [
     *identity.ROUTES,
     *containerservice.ROUTES,
     *arc_fixture.seeded([*arc_locations.ROUTES, *arc_lnets.ROUTES, *arc_instances.ROUTES, *arc_clusters.ROUTES]),
+    *aks_pools.ROUTES,
+    *aks_actions.ROUTES,
 ]
 
 
@@ -71,9 +82,14 @@ class Emulator:
         latency: float = 0.0,
         faults: Faults | None = None,
         clock: Clock | None = None,
+        *,
+        page_size: int = 0,
     ) -> None:
         if latency < 0:
             raise ValueError(f"emulator latency must be >= 0, not {latency}")
+        if page_size < 0:
+            raise ValueError(f"emulator page size must be >= 0, not {page_size}")
+        self.page_size = page_size
         self.clock: Clock = clock or SystemClock()
         self.faults = faults or Faults()
         self.latency = latency
@@ -88,14 +104,15 @@ class Emulator:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], clock: Clock | None = None) -> Emulator:
-        """AKSNET_EMULATOR_DB (default .aksnet/emulator.db), _LATENCY (default 0), _FAULTS."""
-        raw_latency = env.get("AKSNET_EMULATOR_LATENCY", "").strip() or "0"
-        try:
-            scale = float(raw_latency)
-        except ValueError:
-            raise ValueError(f"AKSNET_EMULATOR_LATENCY={raw_latency!r} is not a number") from None
+        """AKSNET_EMULATOR_DB (default .aksnet/emulator.db), _LATENCY (default 0), _FAULTS, _PAGE_SIZE (0: off)."""
+        scale = _number(env, "AKSNET_EMULATOR_LATENCY", float)
+        page_size = _number(env, "AKSNET_EMULATOR_PAGE_SIZE", int)
         faults = Faults.parse(env.get("AKSNET_EMULATOR_FAULTS"))
-        return cls(env.get("AKSNET_EMULATOR_DB") or DEFAULT_DB, scale, faults, clock)
+        return cls(env.get("AKSNET_EMULATOR_DB") or DEFAULT_DB, scale, faults, clock, page_size=page_size)
+
+    @property
+    def db_path(self) -> Path:
+        return self._store.path
 
     def transport(self) -> HttpTransport[Any, Any]:
         """One azure-core transport into this emulator, shared by every client and thread."""
@@ -134,8 +151,9 @@ class Emulator:
     def handle_http(
         self, method: str, url: str, headers: Mapping[str, str], content: bytes | None
     ) -> tuple[int, dict[str, str], bytes]:
-        """What the transport calls: authenticate, parse JSON, dispatch, serialise."""
-        response = self._authenticate(headers)
+        """What the transport calls: authenticate, parse JSON, dispatch, serialise, with ARM's headers."""
+        req = Request.parse(method, url, dict(headers), None)
+        response = None if req.path.lower() == subscriptions.METADATA else _authenticate(req)
         if response is None:
             try:
                 body = json.loads(content) if content else None
@@ -145,22 +163,12 @@ class Emulator:
             else:
                 response = self.dispatch(method, url, dict(headers), body)
         payload = b"" if response.body is None or method.upper() == "HEAD" else json.dumps(response.body).encode()
-        out = {"Content-Type": "application/json; charset=utf-8", "x-ms-request-id": new_guid()}
-        return response.status, out | response.headers, payload
-
-    @staticmethod
-    def _authenticate(headers: Mapping[str, str]) -> Response | None:
-        value = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
-        if value.startswith("Bearer ") and value[7:].strip():
-            return None
-        problem = "is missing" if not value else "is provided in an invalid format"
-        error = ArmError(401, "AuthenticationFailed", f"Authentication failed. The 'Authorization' header {problem}.")
-        return Response(401, error.body())
+        return response.status, _arm_headers(req) | response.headers, payload
 
     def dispatch(self, method: str, url: str, headers: dict[str, str], body: Any) -> Response:
         req = Request.parse(method, url, headers, body)
         try:
-            response = self._answer(req)
+            response = paging.page(req, self._answer(req), self.page_size)
         except ArmError as error:
             response = Response(error.status, error.body(), dict(error.headers))
         if response.delay > 0:
@@ -169,7 +177,7 @@ class Emulator:
         return response
 
     def _answer(self, req: Request) -> Response:
-        if "api-version" not in req.query:
+        if "api-version" not in req.query and req.path.lower() != subscriptions.METADATA:
             self._count(req.method, "unknown")
             raise ArmError(
                 400,
@@ -193,6 +201,7 @@ class Emulator:
             lro.settle_due(tx, self.clock.now())
         with self._store.transaction() as tx:
             ctx = Ctx(tx, self.clock.now(), self._settings, req)
+            check_api_version(found.arm_type, req.query.get("api-version", ""), _location(ctx, params))
             resources.check_registered(ctx, found.arm_type)
             return found.handler(ctx, params)
 
@@ -224,6 +233,48 @@ def _check_subscription(path: str) -> None:
         raise ArmError(
             400, "InvalidSubscriptionId", f"The provided subscription identifier '{parts[1]}' is malformed or invalid."
         )
+
+
+def _number(env: Mapping[str, str], name: str, kind: type[float] | type[int]) -> Any:
+    raw = env.get(name, "").strip() or "0"
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not {'a whole number' if kind is int else 'a number'}") from None
+
+
+def _authenticate(req: Request) -> Response | None:
+    """Any non-empty bearer token passes; otherwise ARM's 401 with its WWW-Authenticate challenge."""
+    value = req.headers.get("authorization", "")
+    if value.startswith("Bearer ") and value[7:].strip():
+        return None
+    problem = "is missing" if not value else "is provided in an invalid format"
+    message = f"Authentication failed. The 'Authorization' header {problem}."
+    challenge = (
+        f'Bearer authorization_uri="{subscriptions.authority_of(req.base)}/{TENANT_ID}", '
+        f'error="invalid_token", error_description="{message}"'
+    )
+    return Response(401, ArmError(401, "AuthenticationFailed", message).body(), {"WWW-Authenticate": challenge})
+
+
+def _arm_headers(req: Request) -> dict[str, str]:
+    """What ARM puts on every answer: ids to quote to support, and the remaining request budget."""
+    kind = "reads" if req.method in ("GET", "HEAD") else "writes"
+    return {
+        "Content-Type": "application/json; charset=utf-8",
+        "x-ms-request-id": new_guid(),
+        "x-ms-correlation-request-id": req.headers.get("x-ms-correlation-request-id") or new_guid(),
+        f"x-ms-ratelimit-remaining-subscription-{kind}": RATE_LIMIT_REMAINING[kind],
+    }
+
+
+def _location(ctx: Ctx, params: dict[str, str]) -> str:
+    """The location ARM names in a provider's api-version error: the body's, else the group's."""
+    body = ctx.req.body if isinstance(ctx.req.body, dict) else {}
+    if isinstance(body.get("location"), str):
+        return str(body["location"])
+    group = ctx.tx.get(ids.rg_id(params["sub"], params["rg"])) if "sub" in params and "rg" in params else None
+    return str(group.body["location"]) if group is not None else "global"
 
 
 def _throttled(arm_type: str, wait: float) -> ArmError:

@@ -28,7 +28,6 @@ EMULATED_CODES = frozenset(
         "NetworkPolicyRequiresNetworkPlugin",
         "KubenetNodeLimitExceeded",
         "VnetSubnetNotFound",
-        "UserAssignedIdentityRequired",
         "UserAssignedIdentityNotFound",
         "OverlayMigrationRequiresUserAssignedIdentity",
         "IpamAndDataplaneChangeNotAllowed",

@@ -35,3 +35,9 @@ THROTTLE_RETRY_AFTER = 2.0
 
 def write_seconds(type_segment: str) -> float:
     return WRITE_SECONDS.get(type_segment.lower(), DEFAULT_WRITE)
+
+
+# Not in the contract: adding or changing a pool provisions its nodes; stop and start take about as long.
+AGENT_POOL_WRITE = 300.0
+AGENT_POOL_DELETE = 300.0
+CLUSTER_STOP_START = 300.0

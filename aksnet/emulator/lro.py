@@ -7,16 +7,15 @@ process or in a later one sharing the database.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 from aksnet.emulator import ids
 from aksnet.emulator.context import Ctx, iso, new_guid
 from aksnet.emulator.errors import ArmError
-from aksnet.emulator.router import Response, Route, route
+from aksnet.emulator.router import ARM, Response, Route, route
 from aksnet.emulator.store import Row, Tx
-
-ARM = "https://management.azure.com"
 
 Completion = Callable[[Tx, dict[str, Any], bool], None]
 COMPLETIONS: dict[str, Completion] = {}
@@ -68,6 +67,7 @@ def start(
         "http_status": error.status if error else 400,
         "retry_ms": round(retry_base * ctx.settings.latency * 1000),
         "api_version": ctx.req.query.get("api-version", ""),
+        "base": ctx.req.base,  # status URLs name the host the client called, as ARM's do
         "payload": payload or {},
     }
     ctx.tx.op_put(op)
@@ -117,18 +117,32 @@ def headers(op: dict[str, Any], *, location: bool = False, async_header: bool = 
 
 
 def retry_after(op: dict[str, Any]) -> dict[str, str]:
-    return {"retry-after-ms": str(op["retry_ms"])} if op["retry_ms"] > 0 else {}
+    """The scaled retry-after-ms and, from one second up, ARM's Retry-After in whole seconds (rounded up).
+
+    The SDKs read Retry-After as an integer (azure-mgmt-network deserialises it with int()), and
+    Python's azure-core prefers it to retry-after-ms; so a wait under a second (small latencies)
+    is sent in milliseconds only, rather than rounded up to 1 s, which would slow every poll tenfold.
+    """
+    ms = op["retry_ms"]
+    if ms <= 0:
+        return {}
+    whole = {"Retry-After": str(math.ceil(ms / 1000))} if ms >= 1000 else {}
+    return {"retry-after-ms": str(ms)} | whole
 
 
 def _namespace(op: dict[str, Any]) -> str:
     return ids.type_of(op["resource"]).split("/", 1)[0]
 
 
+def _base(op: dict[str, Any]) -> str:
+    return str(op.get("base") or ARM)
+
+
 def status_url(op: dict[str, Any]) -> str:
     sub = ids.subscription_of(op["resource"])
     loc = op["payload"].get("location", "eastus")
     return (
-        f"{ARM}/subscriptions/{sub}/providers/{_namespace(op)}/locations/{loc}/operations/{op['id']}"
+        f"{_base(op)}/subscriptions/{sub}/providers/{_namespace(op)}/locations/{loc}/operations/{op['id']}"
         f"?api-version={op['api_version']}"
     )
 
@@ -136,10 +150,10 @@ def status_url(op: dict[str, Any]) -> str:
 def result_url(op: dict[str, Any]) -> str:
     sub = ids.subscription_of(op["resource"])
     if _namespace(op) == "Microsoft.Resources":
-        return f"{ARM}/subscriptions/{sub}/operationresults/{op['id']}?api-version={op['api_version']}"
+        return f"{_base(op)}/subscriptions/{sub}/operationresults/{op['id']}?api-version={op['api_version']}"
     loc = op["payload"].get("location", "eastus")
     return (
-        f"{ARM}/subscriptions/{sub}/providers/{_namespace(op)}/locations/{loc}/operationresults/{op['id']}"
+        f"{_base(op)}/subscriptions/{sub}/providers/{_namespace(op)}/locations/{loc}/operationresults/{op['id']}"
         f"?api-version={op['api_version']}"
     )
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aksnet.emulator import cascade, ids, latency, locks, lro
+from aksnet.emulator import cascade, etags, ids, latency, locks, lro
 from aksnet.emulator.context import Ctx, new_guid
 from aksnet.emulator.errors import ArmError, bad_request
 from aksnet.emulator.router import Handler, Response, Route, route
@@ -127,6 +127,7 @@ def put_handler(kind: Kind) -> Handler:
         ctx.require_rg(params["sub"], params["rg"], writing=True)
         locks.check_write(ctx, rid)
         existing = ctx.tx.get(rid)
+        etags.check_network(ctx, rid, existing.body.get("etag") if existing else None)
         row = kind.build(ctx, existing.id if existing else rid, existing, ctx.body())
         row.created = existing.created if existing else ctx.now
         return provision(ctx, kind, row, existing is not None)
@@ -147,6 +148,7 @@ def delete_handler(kind: Kind) -> Handler:
     def delete(ctx: Ctx, params: dict[str, str]) -> Response:
         ctx.require_rg(params["sub"], params["rg"])
         row = ctx.tx.get(resource_id(kind, params))
+        etags.check_network(ctx, resource_id(kind, params), row.body.get("etag") if row else None)
         if row is None:
             return Response(204)
         locks.check_delete(ctx, row.id)

@@ -24,18 +24,6 @@ KNOWN_NAMESPACES = (
 )
 
 
-def get_subscription(ctx: Ctx, params: dict[str, str]) -> Response:
-    sub = params["sub"]
-    body = {
-        "id": ids.subscription_id(sub),
-        "subscriptionId": sub,
-        "tenantId": ctx.settings.tenant_id,
-        "displayName": "aksnet emulator",
-        "state": "Enabled",
-    }
-    return Response(200, body)
-
-
 def _rg_body(rg_id: str, location: str, tags: Any, managed_by: Any, state: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": rg_id,
@@ -191,6 +179,8 @@ def _matches(row: Row, filter_text: str) -> bool:
     tags = row.body.get("tags") or {}
     if "resourcetype" in terms and row.body.get("type", "").lower() != terms["resourcetype"].lower():
         return False
+    if "resourcegroup" in terms and ids.rg_of(row.id).lower() != terms["resourcegroup"].lower():
+        return False
     if "tagname" in terms and terms["tagname"] not in tags:
         return False
     return "tagvalue" not in terms or tags.get(terms.get("tagname", "")) == terms["tagvalue"]
@@ -259,7 +249,6 @@ def check_registered(ctx: Ctx, arm_type: str) -> None:
 
 _RG = "/subscriptions/{sub}/resourcegroups/{rg}"
 ROUTES: list[Route] = [
-    route("GET", "/subscriptions/{sub}", get_subscription, "Microsoft.Resources/subscriptions"),
     route("GET", "/subscriptions/{sub}/resourcegroups", list_rgs, ids.RESOURCE_GROUP),
     route("PUT", _RG, put_rg, ids.RESOURCE_GROUP),
     route("GET", _RG, get_rg, ids.RESOURCE_GROUP),

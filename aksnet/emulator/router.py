@@ -6,23 +6,33 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from aksnet.emulator.errors import ArmError
 
 if TYPE_CHECKING:
     from aksnet.emulator.context import Ctx
 
+# The host the in-process transport addresses; a served emulator answers on its own host instead.
+ARM = "https://management.azure.com"
+_QUERY_SAFE = "$/()',:"
+
 
 @dataclass
 class Request:
-    """One ARM request, its path URL-decoded and its header names lower-cased."""
+    """One ARM request, its path URL-decoded and its header names lower-cased; `base` is its scheme and host."""
 
     method: str
     path: str
     query: dict[str, str]
     headers: dict[str, str]
     body: Any = None
+    base: str = ARM
+
+    def url(self, **query: str) -> str:
+        """This request's own URL (on the host it came to) with `query` added or replaced."""
+        merged = {k: v for k, v in self.query.items() if k not in query} | query
+        return f"{self.base}{quote(self.path)}?{urlencode(merged, safe=_QUERY_SAFE, quote_via=quote)}"
 
     @classmethod
     def parse(cls, method: str, url: str, headers: dict[str, str], body: Any) -> Request:
@@ -31,7 +41,8 @@ class Request:
         lowered = {k.lower(): v for k, v in headers.items()}
         # ARM tolerates an empty segment (the SDK's empty parentResourcePath yields `//`).
         path = re.sub("/{2,}", "/", unquote(parts.path)).rstrip("/") or "/"
-        return cls(method.upper(), path, query, lowered, body)
+        base = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ARM
+        return cls(method.upper(), path, query, lowered, body, base)
 
 
 @dataclass

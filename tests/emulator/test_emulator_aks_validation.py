@@ -223,12 +223,6 @@ CASES: dict[str, tuple[dict[str, Any], Setup | None, str, str | None]] = {
         "CustomRouteTableWithUnsupportedMSIType",
         None,
     ),
-    "system_identity_with_own_subnet": (
-        _overlay(),
-        lambda arm, n: {"identity": {"type": "SystemAssigned"}},
-        "UserAssignedIdentityRequired",
-        None,
-    ),
     "missing_identity": (
         {},
         lambda arm, n: {
@@ -429,3 +423,14 @@ def test_a_valid_pool_set_passes_every_pool_check(arm: Any) -> None:
         _pool(net, name="user1", mode="User", count=0, enableAutoScaling=True, minCount=0, maxCount=5),
     ]
     assert _put(arm, arm.cluster_body(net, pools=pools))[0] == 201
+
+
+def test_a_system_assigned_identity_in_your_own_subnet_is_accepted_as_azure_does(arm: Any) -> None:
+    """Azure accepts it (az grants the identity Network Contributor after the create); preferring a
+    user-assigned identity is aksnet's planner's choice (tests/test_plan.py), not the emulator's."""
+    net = arm.network_for_cluster(route_table=False, grant=False)
+    body = _body(arm, net, _overlay(), {"identity": {"type": "SystemAssigned"}})
+    status, cluster = _put(arm, body)
+    assert status == 201, cluster
+    assert cluster["identity"]["type"] == "SystemAssigned"
+    assert cluster["identity"]["principalId"]

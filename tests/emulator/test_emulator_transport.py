@@ -64,7 +64,9 @@ def test_an_unknown_route_is_a_clear_400_and_not_a_silent_success(emu: Emulator)
 
 def test_paths_match_whatever_the_case_of_their_fixed_segments(arm: Any) -> None:
     arm.rg("MyGroup")
-    status, body = arm.call("GET", "/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/mygroup")
+    status, body = arm.call(
+        "GET", "/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/mygroup", api="2025-04-01"
+    )
     assert status == 200
     assert body["id"].endswith("/resourceGroups/MyGroup")
 
