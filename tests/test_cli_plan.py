@@ -56,6 +56,21 @@ CAPACITY_KEYS = {
     "required_pod_blocks",
     "limited_by",
 }
+# Added with pod subnets and dual-stack (additive): the contract's `subnets` list and the pod-subnet keys.
+CAPACITY_KEYS_ADDED = {
+    "subnets",
+    "pod_subnet_prefix",
+    "pod_ip_allocation_mode",
+    "pod_subnet_usable_ips",
+    "pod_subnet_ips_per_node",
+    "pod_subnet_max_nodes",
+    "blocks_per_node",
+    "block_waste_per_node",
+    "required_pod_subnet_ips",
+    "pod_cidr_ipv6",
+    "pod_cidr_ipv6_blocks",
+}
+SUBNET_CAPACITY_KEYS = {"name", "prefix", "usable", "needed", "free", "pools"}
 
 
 @pytest.mark.parametrize("scenario", bundled(), ids=lambda s: s.name)
@@ -70,7 +85,8 @@ def test_plan_json_keys_are_the_contract(tmp_path: Path) -> None:
     document = json_of(invoke("plan", write(tmp_path, BASE), "-o", "json", "--set", "cluster.node_pools.0.max_pods=9"))
     assert set(document) == PLAN_KEYS
     assert set(document["findings"][0]) == FINDING_KEYS
-    assert set(document["capacity"]) == CAPACITY_KEYS
+    assert set(document["capacity"]) == CAPACITY_KEYS | CAPACITY_KEYS_ADDED
+    assert all(SUBNET_CAPACITY_KEYS <= set(subnet) for subnet in document["capacity"]["subnets"])
     assert all(set(step) == STEP_KEYS for step in document["steps"])
     assert set(document["requests"]) == {s["id"] for s in document["steps"] if s["action"] != "use"}
     assert document["requests"]["managed_cluster"]["properties"]["networkProfile"]["networkPlugin"] == "azure"
