@@ -46,7 +46,7 @@ def usable_ips(subnet: Network) -> int:
 
 def overlaps(a: Network, b: Network) -> bool:
     """Whether two ranges share an address; ranges of different IP versions never do."""
-    return a.version == b.version and a.overlaps(b)  # type: ignore[arg-type]
+    return a.version == b.version and a.overlaps(b)
 
 
 def within(inner: Network, outer: Network) -> bool:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
-from ipaddress import IPv4Network
+from ipaddress import IPv4Network, IPv6Network
 from typing import Any
 
 import pytest
@@ -33,6 +34,12 @@ OURS = {"aksnet-deployment": "test", "managed-by": "aksnet"}
 THEIRS = {"aksnet-deployment": "other", "managed-by": "aksnet"}
 CONTRIBUTOR_NOT_ACTIONS = ("Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write")
 BRING_NETWORK = ("vnet.existing=true", "vnet.address_prefixes=[]", "vnet.subnet.existing=true")
+KUBENET = (
+    "cluster.network_plugin=kubenet",
+    "cluster.network_plugin_mode=null",
+    "cluster.network_dataplane=null",
+    "cluster.network_policy=null",
+)
 
 
 def ids(spec: Spec) -> Ids:
@@ -178,23 +185,35 @@ def test_outbound_type_none_cannot_be_left() -> None:
 
 
 def brought(*attached_to_nodes: Any, **extra: Any) -> tuple[Spec, VNetFacts]:
-    spec = make_spec(*BRING_NETWORK)
+    spec = make_spec(*BRING_NETWORK, *extra.pop("overrides", ()))
     return spec, vnet(spec, subnet(spec, "nodes", "10.20.0.0/24", **dict(attached_to_nodes)), **extra)
 
 
-def test_a_subnet_used_by_another_cluster_is_in_use_naming_the_cluster() -> None:
-    spec, network = brought()
+def test_a_kubenet_cluster_cannot_share_its_subnet_and_the_finding_names_the_other_cluster() -> None:
+    spec, network = brought(overrides=KUBENET)
     finding = only(
         live(spec, vnet=network, clusters=(other_cluster("other-aks", network.subnets[0].id),)), "SUBNET_IN_USE"
     )
     assert "cluster other-aks (resource group rg-other, aksnet deployment other)" in finding.message
+    assert "kubenet" in finding.message
+
+
+def test_azure_cni_clusters_share_a_subnet_unless_the_other_one_is_kubenet() -> None:
+    spec, network = brought()
+    sharing = other_cluster("other-aks", network.subnets[0].id)
+    assert "SUBNET_IN_USE" not in codes(live(spec, vnet=network, clusters=(sharing,)))
+    kubenet = dataclasses.replace(sharing, plugin="kubenet")
+    assert "SUBNET_IN_USE" in codes(live(spec, vnet=network, clusters=(kubenet,)))
 
 
 def test_another_clusters_nodes_in_the_subnet_reveal_it_through_its_node_resource_group() -> None:
     node_nic = (
         "/subscriptions/0/resourceGroups/MC_rg-other_x_eastus/providers/Microsoft.Compute/virtualMachineScaleSets/v"
     )
-    spec, network = brought(("ip_configurations", (node_nic + "/ipConfigurations/ipconfig1",)))
+    nic = ("ip_configurations", (node_nic + "/ipConfigurations/ipconfig1",))
+    overlay, shared = brought(nic)
+    assert "SUBNET_IN_USE" not in codes(live(overlay, vnet=shared, unread=frozenset({"clusters"})))
+    spec, network = brought(nic, overrides=KUBENET)
     with_list = only(live(spec, vnet=network, clusters=(other_cluster("x"),)), "SUBNET_IN_USE")
     assert "cluster x " in with_list.message
     unlisted = only(live(spec, vnet=network, unread=frozenset({"clusters"})), "SUBNET_IN_USE")
@@ -448,7 +467,8 @@ def test_facts_are_read_from_arm_json_as_azure_returns_it() -> None:
         },
     }
     parsed = SubnetFacts.from_arm(subnet_json)
-    assert parsed.prefixes == (IPv4Network("10.1.0.0/24"),) and parsed.network_security_group == "nsg1"
+    assert (parsed.prefix, parsed.prefix_ipv6) == (IPv4Network("10.1.0.0/24"), IPv6Network("fd00::/64"))
+    assert parsed.network_security_group == "nsg1"
     assert (parsed.delegations, parsed.service_links, parsed.ip_configurations) == (
         ("Microsoft.Web/serverFarms",),
         ("Microsoft.Web/serverfarms",),
