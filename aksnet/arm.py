@@ -8,6 +8,7 @@ tag on the deployment's identity for subnets (which carry no tags) created in a 
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -153,3 +154,23 @@ def deployment_of(tags: Mapping[str, str] | None) -> str | None:
 
 def owned_by(tags: Mapping[str, str] | None, deployment: str) -> bool:
     return deployment_of(tags) == deployment
+
+
+# --- the ledger of subnets created in a VNet the deployment does not own -------------------------
+
+
+def subnet_record(vnet: str, subnet: str) -> dict[str, str]:
+    """The identity tag that records one subnet (`<vnet>/<subnet>`) this deployment created in a VNet it does
+    not own: one tag per subnet, `aksnet-created-subnet-<8 hex of the name>`, so several subnets coexist."""
+    ref = f"{vnet}/{subnet}"
+    digest = hashlib.sha256(ref.lower().encode()).hexdigest()[:8]
+    return {f"{LEDGER_TAG}-{digest}": ref}
+
+
+def recorded_subnets(tags: Mapping[str, str] | None) -> frozenset[str]:
+    """Every `<vnet>/<subnet>` (lower case) the identity's tags record, the single-tag form of earlier runs too."""
+    return frozenset(
+        str(value).lower()
+        for name, value in (tags or {}).items()
+        if name == LEDGER_TAG or name.startswith(f"{LEDGER_TAG}-")
+    )
