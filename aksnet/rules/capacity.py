@@ -22,8 +22,9 @@ def smallest_subnet_for(addresses: int) -> int:
     return 0
 
 
-def smallest_pod_range_for(blocks: int) -> int:
-    return POD_BLOCK_PREFIX - max(blocks - 1, 0).bit_length()
+def smallest_pod_range_for(blocks: int, per_node: int = POD_BLOCK_PREFIX) -> int:
+    """The longest pod range prefix that holds `blocks` per-node blocks of /`per_node`."""
+    return per_node - max(blocks - 1, 0).bit_length()
 
 
 def subnet_size(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
@@ -46,26 +47,24 @@ def subnet_size(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def pod_range_size(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """Each pod range gives every node a block: a /24 of the IPv4 one, a /80 of a dual-stack IPv6 one."""
     cap = sizing.cluster_capacity(spec)
     if cap is None or cap.required_pod_blocks is None:
         return
+    ranges = (
+        ("cluster.pod_cidr", "pod range", cap.pod_cidr, cap.pod_cidr_blocks, POD_BLOCK_PREFIX),
+        ("cluster.pod_cidrs.1", "IPv6 pod range", cap.pod_cidr_ipv6, cap.pod_cidr_ipv6_blocks, POD_BLOCK_PREFIX_IPV6),
+    )
     needed = cap.required_pod_blocks
-    if cap.pod_cidr_blocks is not None and needed > cap.pod_cidr_blocks:
-        yield error(
-            "POD_CIDR_TOO_SMALL",
-            "cluster.pod_cidr",
-            f"pod range {cap.pod_cidr} holds {cap.pod_cidr_blocks} /24 blocks; {cap.planned_nodes} nodes + "
-            f"{cap.surge_nodes} surge need one /24 each: {needed}",
-            f"use a /{smallest_pod_range_for(needed)} or larger pod range",
-        )
-    if cap.pod_cidr_ipv6_blocks is not None and needed > cap.pod_cidr_ipv6_blocks:
-        yield error(
-            "POD_CIDR_TOO_SMALL",
-            "cluster.pod_cidrs.1",
-            f"IPv6 pod range {cap.pod_cidr_ipv6} holds {cap.pod_cidr_ipv6_blocks} /80 blocks; {cap.planned_nodes} "
-            f"nodes + {cap.surge_nodes} surge need one /80 each: {needed}",
-            f"use a /{POD_BLOCK_PREFIX_IPV6 - max(needed - 1, 0).bit_length()} or larger, e.g. a /64",
-        )
+    for field, label, cidr, blocks, per_node in ranges:
+        if blocks is not None and needed > blocks:
+            yield error(
+                "POD_CIDR_TOO_SMALL",
+                field,
+                f"{label} {cidr} holds {blocks} /{per_node} blocks; {cap.planned_nodes} nodes + "
+                f"{cap.surge_nodes} surge need one /{per_node} each: {needed}",
+                f"use a /{smallest_pod_range_for(needed, per_node)} or larger {label}",
+            )
 
 
 def node_count(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
