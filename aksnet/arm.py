@@ -8,7 +8,6 @@ tag on the deployment's identity for subnets (which carry no tags) created in a 
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -162,6 +161,8 @@ def owned_by(tags: Mapping[str, str] | None, deployment: str) -> bool:
 def subnet_record(vnet: str, subnet: str) -> dict[str, str]:
     """The identity tag that records one subnet (`<vnet>/<subnet>`) this deployment created in a VNet it does
     not own: one tag per subnet, `aksnet-created-subnet-<8 hex of the name>`, so several subnets coexist."""
+    import hashlib  # only `up` records subnets; `plan` starts faster without it
+
     ref = f"{vnet}/{subnet}"
     digest = hashlib.sha256(ref.lower().encode()).hexdigest()[:8]
     return {f"{LEDGER_TAG}-{digest}": ref}

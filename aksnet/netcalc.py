@@ -50,6 +50,7 @@ def overlaps(a: Network, b: Network) -> bool:
 
 
 def within(inner: Network, outer: Network) -> bool:
+    """Whether `inner` lies inside `outer` (never across IP versions)."""
     return inner.version == outer.version and inner.subnet_of(outer)  # type: ignore[arg-type]
 
 
@@ -251,13 +252,7 @@ def capacity(
     uses_blocks = model in ("kubenet", "overlay") and pod_cidr is not None
     blocks = pod_blocks(pod_cidr) if uses_blocks and pod_cidr is not None else None
     v6_blocks = pod_blocks(pod_cidr_ipv6) if uses_blocks and pod_cidr_ipv6 is not None else None
-    limits = {"subnet": usable // per_node, "node limit": node_limit(model)}
-    if blocks is not None:
-        limits["pod range"] = blocks
-    if v6_blocks is not None:
-        limits["IPv6 pod range"] = v6_blocks
-    if pod_subnet is not None:
-        limits["pod subnet"] = pod_subnet_max_nodes(pod_subnet.prefix, pod_subnet.mode, max_pods)
+    limits = _node_limits(model, usable // per_node, (blocks, v6_blocks), pod_subnet, max_pods)
     limited_by = min(limits, key=lambda k: limits[k])
     max_nodes = limits[limited_by]
     required = (planned_nodes + surge) * per_node if required_subnet_ips is None else required_subnet_ips
@@ -283,6 +278,25 @@ def capacity(
         subnets=subnets,
         **_pod_subnet_fields(pod_subnet, max_pods, planned_nodes + surge, required_pod_subnet_ips),
     )
+
+
+def _node_limits(
+    model: CapacityModel,
+    on_subnet: int,
+    pod_ranges: tuple[int | None, int | None],
+    pod_subnet: PodSubnet | None,
+    max_pods: int,
+) -> dict[str, int]:
+    """The most nodes each constraint allows: the subnet, the model's limit, the pod ranges, the pod subnet."""
+    blocks, v6_blocks = pod_ranges
+    limits = {"subnet": on_subnet, "node limit": node_limit(model)}
+    if blocks is not None:
+        limits["pod range"] = blocks
+    if v6_blocks is not None:
+        limits["IPv6 pod range"] = v6_blocks
+    if pod_subnet is not None:
+        limits["pod subnet"] = pod_subnet_max_nodes(pod_subnet.prefix, pod_subnet.mode, max_pods)
+    return limits
 
 
 def _pod_subnet_fields(pod_subnet: PodSubnet | None, max_pods: int, nodes: int, required: int | None) -> dict[str, Any]:

@@ -184,6 +184,7 @@ class ClusterSpec:
 
     @property
     def dual_stack(self) -> bool:
+        """IPv4 and IPv6 (ip_families lists IPv6)."""
         return "IPv6" in (self.ip_families or ())
 
     @property
@@ -195,10 +196,6 @@ class ClusterSpec:
     def service_cidr_ipv6(self) -> IPv6Network | None:
         """The IPv6 service range of a dual-stack cluster."""
         return _ipv6_of(self.service_cidrs)
-
-    @property
-    def uses_pod_subnets(self) -> bool:
-        return any(p.pod_subnet for p in self.node_pools)
 
     @property
     def plugin(self) -> Plugin:
@@ -268,6 +265,7 @@ class Spec:
         return self.vnet.find_subnet(pool.subnet) if pool.subnet else self.vnet.subnet
 
     def pod_subnet_of(self, pool: NodePoolSpec) -> SubnetSpec | None:
+        """The subnet `pool` takes pod addresses from, if it names a declared one."""
         return self.vnet.find_subnet(pool.pod_subnet)
 
     def cluster_subnets(self) -> tuple[SubnetSpec, ...]:

@@ -68,6 +68,7 @@ class Observed:
     recorded_subnets: frozenset[str] = frozenset()  # "<vnet>/<subnet>" (lower case) from the identity's ledger
 
     def subnet(self, name: str) -> Body | None:
+        """The subnet of the spec called `name`, as read."""
         return self.subnets.get(name.lower())
 
 
@@ -173,6 +174,7 @@ def subnet_owned(spec: Spec, seen: Observed, subnet: SubnetSpec) -> bool:
 
 
 def subnet_target(spec: Spec, ids: Ids, seen: Observed, subnet: SubnetSpec) -> Target:
+    """A subnet goes when this deployment created it; a kept one loses the association with aksnet's route table."""
     rid, body = ids.subnet_id(subnet.name), seen.subnet(subnet.name)
     if body is None:
         return Target("subnet", rid, "skip", NOT_FOUND)

@@ -20,6 +20,7 @@ def _invalid(target: str) -> Exception:
 
 
 def check_families(net: Net) -> None:
+    """[IPv4] or [IPv4, IPv6], range lists of the same count and order, and what dual-stack rules out."""
     families = tuple(f.lower() for f in net.ip_families)
     if families not in FAMILIES:
         raise _invalid("networkProfile.ipFamilies")

@@ -251,6 +251,7 @@ class Net:
 
     @property
     def dual_stack(self) -> bool:
+        """ipFamilies lists IPv6."""
         return any(f.lower() == "ipv6" for f in self.ip_families)
 
     @property

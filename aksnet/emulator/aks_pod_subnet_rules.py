@@ -27,6 +27,7 @@ def older_than(version: str, minimum: tuple[int, int]) -> bool:
 
 
 def too_old(feature: str, version: str, minimum: tuple[int, int]) -> Exception:
+    """The refusal of a feature the cluster's Kubernetes version is too old for."""
     return aks_bad_request(
         "FeatureRequiresNewerKubernetesVersion",
         f"{feature} requires Kubernetes {minimum[0]}.{minimum[1]} or later; the cluster uses {version}.",

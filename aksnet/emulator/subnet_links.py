@@ -28,6 +28,7 @@ def delegation_body(subnet_id: str, delegation: dict[str, Any]) -> dict[str, Any
 
 
 def delegated_to_aks(subnet: Row) -> bool:
+    """Whether the subnet is delegated to managedClusters."""
     delegations = subnet.body["properties"].get("delegations") or []
     return any(str(d["properties"].get("serviceName", "")).lower() == AKS_DELEGATION.lower() for d in delegations)
 

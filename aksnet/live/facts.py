@@ -104,6 +104,7 @@ class SubnetFacts:
         return bool(self.delegations) and all(d.lower() == AKS_DELEGATION.lower() for d in self.delegations)
 
     def foreign_delegations(self) -> list[str]:
+        """Delegations to anything but AKS."""
         return [d for d in self.delegations if d.lower() != AKS_DELEGATION.lower()]
 
     def foreign_links(self) -> list[str]:

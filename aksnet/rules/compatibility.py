@@ -91,6 +91,7 @@ def windows_pools(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def kubenet_route_table(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """kubenet needs one route table on every pool subnet: declared when the pools use several."""
     if spec.cluster.plugin != "kubenet" or spec.route_table is not None:
         return
     subnets = spec.node_subnets()

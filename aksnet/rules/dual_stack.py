@@ -7,13 +7,14 @@ from collections.abc import Iterator
 from aksnet.findings import Finding, error
 from aksnet.rules.base import RuleContext
 from aksnet.rules.pod_subnets import kubernetes_older_than
-from aksnet.spec import Spec
+from aksnet.spec import IPNetwork, Spec
 
 FAMILIES = (("IPv4",), ("IPv4", "IPv6"))
 DUAL_STACK_CILIUM_MIN_KUBERNETES = (1, 29)
 
 
 def ip_families(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """Only [IPv4] or [IPv4, IPv6]."""
     families = spec.cluster.ip_families
     if families is not None and families not in FAMILIES:
         yield error(
@@ -26,38 +27,35 @@ def ip_families(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def range_lists(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
-    """The count and order of pod_cidrs and service_cidrs must match ip_families."""
+    """The count and order of pod_cidrs and service_cidrs must match ip_families (and the single ranges)."""
     cluster = spec.cluster
     families = cluster.ip_families or ("IPv4",)
     if families not in FAMILIES:
         return
-    lists = (("pod_cidrs", cluster.pod_cidrs, cluster.pod_cidr), ("service_cidrs", cluster.service_cidrs, None))
-    for name, ranges, single in lists:
-        if ranges is None:
-            continue
-        got = [f"IPv{r.version}" for r in ranges]
-        if tuple(got) != families:
-            yield error(
-                "IP_FAMILIES_MISMATCH",
-                f"cluster.{name}",
-                f"cluster.{name} {[str(r) for r in ranges]} is {got}, but ip_families is {list(families)}; the count "
-                "and order of the ranges must match it",
-                f"give one range per family, in the order of ip_families: {_example(name, families)}",
-            )
-        elif single is not None and ranges[0] != single:
-            yield error(
-                "IP_FAMILIES_MISMATCH",
-                f"cluster.{name}",
-                f"cluster.{name} starts with {ranges[0]}, but cluster.pod_cidr is {single}",
-                f"drop cluster.pod_cidr, or make it {ranges[0]}",
-            )
-    if cluster.service_cidrs and cluster.service_cidr is not None and cluster.service_cidrs[0] != cluster.service_cidr:
+    yield from _range_list("pod_cidrs", cluster.pod_cidrs, ("pod_cidr", cluster.pod_cidr), families)
+    yield from _range_list("service_cidrs", cluster.service_cidrs, ("service_cidr", cluster.service_cidr), families)
+
+
+def _range_list(
+    name: str, ranges: tuple[IPNetwork, ...] | None, single: tuple[str, IPNetwork | None], families: tuple[str, ...]
+) -> Iterator[Finding]:
+    if ranges is None:
+        return
+    got = [f"IPv{r.version}" for r in ranges]
+    if tuple(got) != families:
         yield error(
             "IP_FAMILIES_MISMATCH",
-            "cluster.service_cidrs",
-            f"cluster.service_cidrs starts with {cluster.service_cidrs[0]}, but cluster.service_cidr is "
-            f"{cluster.service_cidr}",
-            f"drop cluster.service_cidr, or make it {cluster.service_cidrs[0]}",
+            f"cluster.{name}",
+            f"cluster.{name} {[str(r) for r in ranges]} is {got}, but ip_families is {list(families)}; the count "
+            "and order of the ranges must match it",
+            f"give one range per family, in the order of ip_families: {_example(name, families)}",
+        )
+    elif single[1] is not None and ranges[0] != single[1]:
+        yield error(
+            "IP_FAMILIES_MISMATCH",
+            f"cluster.{name}",
+            f"cluster.{name} starts with {ranges[0]}, but cluster.{single[0]} is {single[1]}",
+            f"drop cluster.{single[0]}, or make it {ranges[0]}",
         )
 
 
@@ -69,6 +67,7 @@ def _example(name: str, families: tuple[str, ...]) -> str:
 
 
 def dual_stack_network_model(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """Dual-stack: Azure CNI Overlay, neither NPM nor Calico, Kubernetes 1.29+ with Cilium."""
     cluster = spec.cluster
     if not cluster.dual_stack:
         return

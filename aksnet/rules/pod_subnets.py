@@ -27,6 +27,7 @@ def kubernetes_older_than(version: str | None, minimum: tuple[int, int]) -> bool
 
 
 def pod_subnet_plugin(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """A pod subnet is Azure CNI's (not kubenet, BYO CNI or overlay)."""
     cluster = spec.cluster
     if cluster.flat_azure_cni:
         return
@@ -43,6 +44,7 @@ def pod_subnet_plugin(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def pod_subnet_on_every_pool(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """Every pool has a pod subnet, or none does."""
     # "The entire cluster should use only one type of CNI" (configure-azure-cni-dynamic-ip-allocation FAQ).
     pools = spec.cluster.node_pools
     with_subnet = [p.name for p in pools if p.pod_subnet]
@@ -60,6 +62,7 @@ def pod_subnet_on_every_pool(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def pod_subnet_not_a_node_subnet(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """A pod subnet holds no nodes."""
     # "the VMs cannot be deployed in pod's subnet" (concepts-network-legacy-cni FAQ).
     node_subnets = {s.name.lower(): s for s in spec.node_subnets()}
     for i, pool in enumerate(spec.cluster.node_pools):
@@ -76,6 +79,7 @@ def pod_subnet_not_a_node_subnet(spec: Spec, ctx: RuleContext) -> Iterator[Findi
 
 
 def allocation_modes(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """A mode only with a pod subnet; one mode per pod subnet."""
     modes: dict[str, tuple[str, str]] = {}  # pod subnet -> (mode, first pool)
     for i, pool in enumerate(spec.cluster.node_pools):
         if pool.pod_ip_allocation_mode is not None and pool.pod_subnet is None:
@@ -99,6 +103,7 @@ def allocation_modes(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def static_block(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """StaticBlock needs Kubernetes 1.28+ and a pod subnet no larger than /12."""
     static = [(i, p) for i, p in enumerate(spec.cluster.node_pools) if p.allocation_mode == "StaticBlock"]
     version = spec.cluster.kubernetes_version
     if static and kubernetes_older_than(version, STATIC_BLOCK_MIN_KUBERNETES):
@@ -121,6 +126,7 @@ def static_block(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def pod_subnet_size(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """Each pod subnet holds its nodes' first batches or blocks (error), and full nodes' batches (warning)."""
     for subnet in spec.pod_subnets():
         cap = sizing.subnet_capacity(spec, subnet)
         if cap.usable is None or cap.free is None:

@@ -24,6 +24,7 @@ def _prefix_fields(spec: Spec, subnet: SubnetSpec) -> Iterator[tuple[str, Networ
 
 
 def subnet_names(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """Each subnet is declared once."""
     seen: set[str] = set()
     for subnet in spec.vnet.all_subnets:
         if subnet.name.lower() in seen:
@@ -37,6 +38,7 @@ def subnet_names(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def pool_subnets_declared(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """Pools name subnets the VNet declares."""
     declared = ", ".join(s.name for s in spec.vnet.all_subnets)
     for i, pool in enumerate(spec.cluster.node_pools):
         for key, name in (("subnet", pool.subnet), ("pod_subnet", pool.pod_subnet)):
@@ -52,6 +54,7 @@ def pool_subnets_declared(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def subnets_inside_vnet(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """Every prefix of every subnet lies in the VNet's space of its IP version."""
     for subnet in spec.vnet.all_subnets:
         for field, prefix in _prefix_fields(spec, subnet):
             space = spec.vnet.prefixes_of(prefix.version)
@@ -69,6 +72,7 @@ def subnets_inside_vnet(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def subnets_disjoint(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """No two subnets of the VNet overlap."""
     placed: list[tuple[SubnetSpec, Network]] = []
     for subnet in spec.vnet.all_subnets:
         for field, prefix in _prefix_fields(spec, subnet):
@@ -84,6 +88,7 @@ def subnets_disjoint(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def subnet_sizes(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """IPv4 subnets are /29 or larger; IPv6 subnets exactly /64."""
     for subnet in spec.vnet.all_subnets:
         for field, prefix in _prefix_fields(spec, subnet):
             if isinstance(prefix, IPv6Network) and prefix.prefixlen != IPV6_SUBNET_PREFIX:
@@ -110,6 +115,7 @@ def _a_64(prefix: IPv6Network) -> IPv6Network:
 
 
 def created_subnets_have_prefixes(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """A subnet aksnet creates has a prefix, and only a brought VNet holds brought subnets."""
     vnet = spec.vnet
     for subnet in vnet.all_subnets:
         where = vnet.subnet_field(subnet)
