@@ -171,3 +171,25 @@ def deployment_of(tags: Mapping[str, str] | None) -> str | None:
 
 def owned_by(tags: Mapping[str, str] | None, deployment: str) -> bool:
     return deployment_of(tags) == deployment
+
+
+# --- the ledger of subnets created in a VNet the deployment does not own -------------------------
+
+
+def subnet_record(vnet: str, subnet: str) -> dict[str, str]:
+    """The identity tag that records one subnet (`<vnet>/<subnet>`) this deployment created in a VNet it does
+    not own: one tag per subnet, `aksnet-created-subnet-<8 hex of the name>`, so several subnets coexist."""
+    import hashlib  # only `up` records subnets; `plan` starts faster without it
+
+    ref = f"{vnet}/{subnet}"
+    digest = hashlib.sha256(ref.lower().encode()).hexdigest()[:8]
+    return {f"{LEDGER_TAG}-{digest}": ref}
+
+
+def recorded_subnets(tags: Mapping[str, str] | None) -> frozenset[str]:
+    """Every `<vnet>/<subnet>` (lower case) the identity's tags record, the single-tag form of earlier runs too."""
+    return frozenset(
+        str(value).lower()
+        for name, value in (tags or {}).items()
+        if name == LEDGER_TAG or name.startswith(f"{LEDGER_TAG}-")
+    )

@@ -24,8 +24,13 @@ _TYPE_WORDS: dict[type, str] = {
     float: "a number",
     bool: "true or false",
     ipaddress.IPv4Network: "an IPv4 CIDR such as 10.0.0.0/16",
+    ipaddress.IPv6Network: "an IPv6 CIDR such as fd00:db8::/64",
     ipaddress.IPv4Address: "an IPv4 address such as 10.0.0.10",
 }
+NETWORK_TYPES = (ipaddress.IPv4Network, ipaddress.IPv6Network)
+FAMILY_EXAMPLES = {4: "IPv4, e.g. 10.0.0.0/16", 6: "IPv6, e.g. fd00:db8::/64"}
+# Where IPv6 ranges go, for a user who wrote one in an IPv4-only field.
+IPV6_FIELDS = "vnet.address_prefixes, a subnet's address_prefix_ipv6, cluster.pod_cidrs, cluster.service_cidrs"
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,8 @@ def _convert_optional(tp: Any, data: Any, errors: list[FieldError], path: str) -
     inner = [arg for arg in get_args(tp) if arg is not type(None)]
     if data is None:
         return None
+    if len(inner) > 1 and all(arg in NETWORK_TYPES for arg in inner):
+        return _parse_network(data, errors, path, versions=(4, 6))
     return _convert_value(inner[0], data, errors, path)
 
 
@@ -128,7 +135,9 @@ def _report_unknown_keys(data: dict[Any, Any], fields: Mapping[str, Any], errors
 
 def _convert_scalar(tp: Any, data: Any, errors: list[FieldError], path: str) -> Any:
     if tp is ipaddress.IPv4Network:
-        return _parse_network(data, errors, path)
+        return _parse_network(data, errors, path, versions=(4,))
+    if tp is ipaddress.IPv6Network:
+        return _parse_network(data, errors, path, versions=(6,))
     if tp is ipaddress.IPv4Address:
         return _parse_address(data, errors, path)
     if tp is str and isinstance(data, str | int) and not isinstance(data, bool):
@@ -157,22 +166,34 @@ def _parse_text(tp: Any, data: Any, errors: list[FieldError], path: str) -> Any:
         return None
 
 
-def _parse_network(data: Any, errors: list[FieldError], path: str) -> ipaddress.IPv4Network | None:
+def _parse_network(
+    data: Any, errors: list[FieldError], path: str, *, versions: tuple[int, ...]
+) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """A CIDR of one of the IP `versions` this field allows; a wrong family is named as such."""
     text = str(data).strip() if isinstance(data, str) else None
     if text is None or "/" not in text:
         errors.append(FieldError(path, f"{data!r} is not a CIDR", "write it as address/prefix, e.g. 10.0.0.0/16"))
         return None
+    allowed = " or ".join(FAMILY_EXAMPLES[v] for v in versions)
     try:
-        return ipaddress.IPv4Network(text)
+        loose = ipaddress.ip_network(text, strict=False)
     except ValueError:
-        pass
-    try:
-        loose = ipaddress.IPv4Network(text, strict=False)
-    except ValueError:
-        errors.append(FieldError(path, f"{text!r} is not a valid IPv4 CIDR", "e.g. 10.0.0.0/16"))
+        errors.append(FieldError(path, f"{text!r} is not a valid CIDR", f"write {allowed}"))
         return None
-    errors.append(FieldError(path, f"{text!r} has host bits set", f"use the network address: {loose}"))
-    return None
+    if loose.version not in versions:
+        wrong = f"{text!r} is an IPv{loose.version} prefix; {path} takes {allowed}"
+        errors.append(FieldError(path, wrong, _elsewhere(loose.version)))
+        return None
+    if loose.network_address != ipaddress.ip_interface(text).ip:
+        errors.append(FieldError(path, f"{text!r} has host bits set", f"use the network address: {loose}"))
+        return None
+    return loose
+
+
+def _elsewhere(version: int) -> str:
+    if version == 6:
+        return f"write an IPv4 range here; IPv6 ranges go in {IPV6_FIELDS} (dual-stack)"
+    return "write an IPv6 range here; IPv4 ranges go in the IPv4 fields"
 
 
 def _parse_address(data: Any, errors: list[FieldError], path: str) -> ipaddress.IPv4Address | None:

@@ -28,7 +28,7 @@ from aksnet.findings import Finding, has_errors
 from aksnet.netcalc import Capacity
 from aksnet.result import Outcome
 from aksnet.sizing import cluster_capacity, pool_max_pods
-from aksnet.spec import WINDOWS_PASSWORD_ENV, NodePoolSpec, RouteSpec, Spec, default_dns_prefix
+from aksnet.spec import WINDOWS_PASSWORD_ENV, NodePoolSpec, RouteSpec, Spec, SubnetSpec, default_dns_prefix
 
 PRINCIPAL_PLACEHOLDER = "<identity.principalId>"
 PASSWORD_PLACEHOLDER = f"<{WINDOWS_PASSWORD_ENV}>"
@@ -122,7 +122,8 @@ class Plan(StepList, Outcome):
 
 @dataclass(frozen=True)
 class Ids:
-    """Every resource id of a spec, in one place."""
+    """Every resource id of a spec, in one place. `subnet` is the default node subnet's; `subnets` holds
+    every declared subnet's, by lower-case name."""
 
     sub: str
     resource_group: str
@@ -131,6 +132,11 @@ class Ids:
     route_table: str | None
     identity: str
     cluster: str
+    subnets: Mapping[str, str] = field(default_factory=dict)
+
+    def subnet_id(self, name: str) -> str:
+        """The id of the declared subnet `name` (a subnet of the spec's VNet even when undeclared)."""
+        return self.subnets.get(name.lower()) or f"{self.vnet}/subnets/{name}"
 
     @classmethod
     def of(cls, spec: Spec, sub: str) -> Ids:
@@ -152,6 +158,7 @@ class Ids:
             else None,
             identity=identity,
             cluster=cluster_id(sub, spec.resource_group, spec.cluster.name),
+            subnets={s.name.lower(): f"{vnet}/subnets/{s.name}" for s in reversed(spec.vnet.all_subnets)},
         )
 
 
@@ -204,10 +211,25 @@ def _steps(spec: Spec, ids: Ids, extra_scopes: Sequence[tuple[str, str]]) -> Ite
             ("resource_group",),
             {"location": spec.location, "tags": tags},
         )
-    yield _subnet_step(spec, ids)
+    subnets = [_subnet_step(spec, ids, subnet, after) for subnet, after in _subnet_order(spec)]
+    yield from subnets
     grants = list(_grant_steps(spec, ids, extra_scopes))
     yield from grants
-    yield _cluster_step(spec, ids, tags, tuple(g.id for g in grants))
+    yield _cluster_step(spec, ids, tags, (*(s.id for s in subnets), "identity", *(g.id for g in grants)))
+
+
+def subnet_step_id(spec: Spec, subnet: SubnetSpec) -> str:
+    """`subnet` for the default node subnet (as before), `subnet.<name>` for every other one."""
+    return "subnet" if subnet is spec.vnet.subnet else f"subnet.{subnet.name}"
+
+
+def _subnet_order(spec: Spec) -> Iterator[tuple[SubnetSpec, str | None]]:
+    """Each subnet and the subnet step before it: one VNet's subnets change one at a time (concurrent
+    writes to one VNet fail with AnotherOperationInProgress, Azure/AKS#4522)."""
+    previous: str | None = None
+    for subnet in spec.vnet.all_subnets:
+        yield subnet, previous
+        previous = subnet_step_id(spec, subnet)
 
 
 def _vnet_step(spec: Spec, ids: Ids, tags: Mapping[str, str]) -> Step:
@@ -215,15 +237,15 @@ def _vnet_step(spec: Spec, ids: Ids, tags: Mapping[str, str]) -> Step:
     if vnet.existing:
         return Step("virtual_network", "virtual_network", "use", vnet.name, ids.vnet, ())
     depends = ("resource_group",) if spec.vnet_resource_group == spec.resource_group else ()
-    # The subnet is created inline with a new VNet (one operation instead of two); the subnet step
-    # then only converges it, e.g. associates the route table.
-    subnet = {"name": vnet.subnet.name, "properties": {"addressPrefix": str(vnet.subnet.address_prefix)}}
+    # The subnets are created inline with a new VNet (one operation instead of one per subnet); the
+    # subnet steps then only converge them, e.g. associate the route table.
+    subnets = [{"name": s.name, "properties": subnet_prefixes(s)} for s in vnet.all_subnets]
     body = {
         "location": spec.location,
         "tags": tags,
         "properties": {
             "addressSpace": {"addressPrefixes": [str(p) for p in vnet.address_prefixes]},
-            "subnets": [subnet],
+            "subnets": subnets,
         },
     }
     return Step("virtual_network", "virtual_network", "create", vnet.name, ids.vnet, depends, body)
@@ -253,27 +275,51 @@ def route_body(route: RouteSpec) -> dict[str, Any]:
     return {"name": route.name, "properties": properties}
 
 
-def _subnet_step(spec: Spec, ids: Ids) -> Step:
-    subnet, rt = spec.vnet.subnet, spec.route_table
+def subnet_prefixes(subnet: SubnetSpec) -> dict[str, Any]:
+    """`addressPrefix`, or `addressPrefixes` [IPv4, IPv6] for a dual-stack subnet (as az sends them)."""
+    if subnet.address_prefix_ipv6 is None:
+        return {"addressPrefix": str(subnet.address_prefix)}
+    return {"addressPrefixes": [str(p) for p in subnet.prefixes]}
+
+
+def _routed(spec: Spec, subnet: SubnetSpec) -> bool:
+    """Whether the spec's route table goes on `subnet`: the default subnet and every pool's node subnet."""
+    return spec.route_table is not None and (subnet is spec.vnet.subnet or subnet in spec.node_subnets())
+
+
+def _subnet_step(spec: Spec, ids: Ids, subnet: SubnetSpec, after: str | None) -> Step:
+    rt, step_id, rid = spec.route_table, subnet_step_id(spec, subnet), ids.subnet_id(subnet.name)
     # An owned identity first: a subnet created in a VNet this deployment does not own is recorded on it.
-    depends = ("virtual_network",) + (("route_table",) if rt else ()) + (() if spec.identity.id else ("identity",))
-    association = {"routeTable": {"id": ids.route_table}} if rt else {}
-    if not spec.subnet_existing:
-        body = {"properties": {"addressPrefix": str(subnet.address_prefix), **association}}
-        return Step("subnet", "subnet", "create", subnet.name, ids.subnet, depends, body)
-    if rt is not None and not rt.existing:
+    depends = (
+        (after or "virtual_network",) + (("route_table",) if rt else ()) + (() if spec.identity.id else ("identity",))
+    )
+    association = {"routeTable": {"id": ids.route_table}} if _routed(spec, subnet) else {}
+    if not spec.is_existing(subnet):
+        body = {"properties": {**subnet_prefixes(subnet), **association}}
+        return Step(step_id, "subnet", "create", subnet.name, rid, depends, body)
+    if rt is not None and not rt.existing and association:
         # Merged into the subnet as read at run time: a subnet PUT replaces the whole subnet.
-        return Step("subnet", "subnet", "associate", subnet.name, ids.subnet, depends, {"properties": association})
-    return Step("subnet", "subnet", "use", subnet.name, ids.subnet, depends)
+        return Step(step_id, "subnet", "associate", subnet.name, rid, depends, {"properties": association})
+    return Step(step_id, "subnet", "use", subnet.name, rid, depends)
+
+
+def grant_label(spec: Spec, subnet: SubnetSpec) -> str:
+    """The label of the grant on `subnet`: `subnet` for the default one, `subnet.<name>` for the others."""
+    return subnet_step_id(spec, subnet)
 
 
 def _grant_steps(spec: Spec, ids: Ids, extra: Sequence[tuple[str, str]]) -> Iterator[Step]:
-    """Network Contributor on exactly what the cluster joins or writes: never the group or subscription."""
-    scopes = [("subnet", ids.subnet, "subnet")]
+    """Network Contributor on exactly what the cluster joins or writes: every node and pod subnet, the
+    route table, and (found live) their NSGs, NAT gateways and route tables; never the group or subscription."""
+    scopes = [(grant_label(spec, s), ids.subnet_id(s.name), subnet_step_id(spec, s)) for s in spec.cluster_subnets()]
     if ids.route_table is not None:
         scopes.append(("route_table", ids.route_table, "route_table"))
     scopes += [(label, scope, "subnet") for label, scope in extra]
+    seen: set[str] = set()
     for label, scope, after in scopes:
+        if scope.lower() in seen:
+            continue  # two subnets sharing one NSG or NAT gateway: one grant
+        seen.add(scope.lower())
         name = role_assignment_name(spec.deployment, scope)
         body = {
             "properties": {
@@ -293,13 +339,13 @@ def _grant_steps(spec: Spec, ids: Ids, extra: Sequence[tuple[str, str]]) -> Iter
         )
 
 
-def _cluster_step(spec: Spec, ids: Ids, tags: Mapping[str, str], grants: tuple[str, ...]) -> Step:
+def _cluster_step(spec: Spec, ids: Ids, tags: Mapping[str, str], depends: tuple[str, ...]) -> Step:
     cluster = spec.cluster
     properties: dict[str, Any] = {}
     if cluster.kubernetes_version:
         properties["kubernetesVersion"] = cluster.kubernetes_version
     properties["dnsPrefix"] = cluster.dns_prefix or default_dns_prefix(cluster.name, spec.resource_group, ids.sub)
-    properties["agentPoolProfiles"] = [_pool_body(p, ids.subnet) for p in cluster.node_pools]
+    properties["agentPoolProfiles"] = [_pool_body(p, ids) for p in cluster.node_pools]
     properties["networkProfile"] = network_profile(spec)
     if cluster.has_windows_pool and cluster.windows_admin_username:
         properties["windowsProfile"] = {
@@ -312,7 +358,6 @@ def _cluster_step(spec: Spec, ids: Ids, tags: Mapping[str, str], grants: tuple[s
         "identity": {"type": "UserAssigned", "userAssignedIdentities": {ids.identity: {}}},
         "properties": properties,
     }
-    depends = ("subnet", "identity", *grants)
     return Step("managed_cluster", "managed_cluster", "create", cluster.name, ids.cluster, depends, body)
 
 
@@ -326,16 +371,24 @@ def network_profile(spec: Spec) -> dict[str, Any]:
         profile["networkDataplane"] = cluster.network_dataplane
     if cluster.network_policy or cluster.dataplane == "cilium":
         profile["networkPolicy"] = cluster.policy
-    if cluster.pod_cidr is not None and not cluster.flat_azure_cni:
+    if cluster.pod_cidrs is not None:
+        profile["podCidrs"] = [str(c) for c in cluster.pod_cidrs]
+    elif cluster.pod_cidr is not None and not cluster.flat_azure_cni:
         profile["podCidr"] = str(cluster.pod_cidr)
-    profile["serviceCidr"] = str(cluster.service_cidr)
+    if cluster.service_cidrs is not None:
+        profile["serviceCidrs"] = [str(c) for c in cluster.service_cidrs]
+    else:
+        profile["serviceCidr"] = str(cluster.service_cidr)
+    if cluster.ip_families is not None:
+        profile["ipFamilies"] = list(cluster.ip_families)
     profile["dnsServiceIP"] = str(cluster.dns_service_ip)
     profile["outboundType"] = cluster.outbound_type
     profile["loadBalancerSku"] = "standard"
     return profile
 
 
-def _pool_body(pool: NodePoolSpec, subnet_id: str) -> dict[str, Any]:
+def _pool_body(pool: NodePoolSpec, ids: Ids) -> dict[str, Any]:
+    """The agent pool az sends for the same flags (--vnet-subnet-id, --pod-subnet-id, --pod-ip-allocation-mode)."""
     body: dict[str, Any] = {"name": pool.name, "count": pool.count}
     if pool.vm_size:
         body["vmSize"] = pool.vm_size
@@ -345,9 +398,13 @@ def _pool_body(pool: NodePoolSpec, subnet_id: str) -> dict[str, Any]:
             "mode": pool.mode,
             "type": "VirtualMachineScaleSets",
             "maxPods": pool_max_pods(pool),
-            "vnetSubnetID": subnet_id,
+            "vnetSubnetID": ids.subnet_id(pool.subnet or ""),
         }
     )
+    if pool.pod_subnet is not None:
+        body["podSubnetID"] = ids.subnet_id(pool.pod_subnet)
+    if pool.pod_ip_allocation_mode is not None:
+        body["podIPAllocationMode"] = pool.pod_ip_allocation_mode
     if pool.enable_auto_scaling:
         body.update({"enableAutoScaling": True, "minCount": pool.min_count, "maxCount": pool.max_count})
     if pool.max_surge is not None:

@@ -1,9 +1,24 @@
-"""A spec's IP demand: nodes, surge and addresses per pool, against its subnet and pod range."""
+"""A spec's IP demand: nodes, surge and addresses per pool, against its subnets and pod ranges."""
 
 from __future__ import annotations
 
-from aksnet.netcalc import Capacity, CapacityModel, capacity, ips_per_node, parse_surge, surge_nodes
-from aksnet.spec import DEFAULT_MAX_SURGE, NodePoolSpec, Spec
+from collections.abc import Sequence
+
+from aksnet.netcalc import (
+    Capacity,
+    CapacityModel,
+    PodSubnet,
+    SubnetCapacity,
+    block_waste,
+    capacity,
+    ips_per_node,
+    parse_surge,
+    pod_subnet_ips_per_node,
+    pod_subnet_usable,
+    surge_nodes,
+    usable_ips,
+)
+from aksnet.spec import DEFAULT_MAX_SURGE, NodePoolSpec, Spec, SubnetSpec
 
 
 def pool_max_pods(pool: NodePoolSpec) -> int:
@@ -22,6 +37,11 @@ def pool_surge(pool: NodePoolSpec) -> int:
     return surge_nodes(pool.node_ceiling, surge_setting(pool))
 
 
+def pool_nodes(pool: NodePoolSpec) -> int:
+    """Nodes the pool may run at once: its ceiling plus the surge of an upgrade."""
+    return pool.node_ceiling + pool_surge(pool)
+
+
 def planned_nodes(spec: Spec) -> int:
     return sum(p.node_ceiling for p in spec.cluster.node_pools)
 
@@ -34,22 +54,99 @@ def capacity_model(spec: Spec) -> CapacityModel:
     return spec.cluster.plugin_label
 
 
-def cluster_capacity(spec: Spec) -> Capacity | None:
-    """The cluster's capacity, or None while the subnet prefix is unknown (a subnet you bring)."""
-    subnet = spec.vnet.subnet.address_prefix
-    pools = spec.cluster.node_pools
-    if subnet is None or not pools:
-        return None
+def node_ips(spec: Spec, pool: NodePoolSpec) -> int:
+    """Node-subnet addresses the pool needs: one per node, or maxPods + 1 with flat Azure CNI."""
     model = capacity_model(spec)
-    required = sum((p.node_ceiling + pool_surge(p)) * ips_per_node(model, pool_max_pods(p)) for p in pools)
-    first = pools[0]
+    return pool_nodes(pool) * ips_per_node(model, pool_max_pods(pool), pod_subnet=pool.pod_subnet is not None)
+
+
+def pod_ips(pool: NodePoolSpec, *, full: bool = False) -> int:
+    """Pod-subnet addresses the pool needs: first batches (or, `full`, batches at maxPods), or its blocks."""
+    mode = pool.allocation_mode or "DynamicIndividual"
+    return pool_nodes(pool) * pod_subnet_ips_per_node(mode, pool_max_pods(pool), full=full)
+
+
+def _named(pool_subnet: SubnetSpec | None, subnet: SubnetSpec) -> bool:
+    return pool_subnet is not None and pool_subnet.name.lower() == subnet.name.lower()
+
+
+def subnet_capacity(spec: Spec, subnet: SubnetSpec) -> SubnetCapacity:
+    """One subnet's demand: the node addresses of the pools on it plus the pod addresses of the pools
+    whose pod subnet it is."""
+    pools = spec.cluster.node_pools
+    on_nodes = [p for p in pools if _named(spec.node_subnet_of(p), subnet)]
+    on_pods = [p for p in pools if _named(spec.pod_subnet_of(p), subnet)]
+    mode = on_pods[0].allocation_mode if on_pods else None
+    needed = sum(node_ips(spec, p) for p in on_nodes) + sum(pod_ips(p) for p in on_pods)
+    usable = _usable(subnet, mode if not on_nodes else None)
+    static = mode == "StaticBlock"
+    prefix = subnet.address_prefix
+    return SubnetCapacity(
+        name=subnet.name,
+        prefix=str(prefix) if prefix is not None else None,
+        role="nodes+pods" if on_nodes and on_pods else ("pods" if on_pods else "nodes"),
+        usable=usable,
+        needed=needed,
+        free=None if usable is None else usable - needed,
+        pools=tuple(dict.fromkeys(p.name for p in (*on_nodes, *on_pods))),
+        allocation=mode,
+        needed_at_max_pods=_at_max_pods(spec, on_nodes, on_pods) if mode == "DynamicIndividual" else None,
+        waste=sum(pool_nodes(p) * block_waste(pool_max_pods(p)) for p in on_pods) if static else None,
+    )
+
+
+def _usable(subnet: SubnetSpec, pod_mode: str | None) -> int | None:
+    """A node subnet's usable addresses, or what a pod subnet can hand out in its allocation mode."""
+    prefix = subnet.address_prefix
+    if prefix is None:
+        return None
+    return pod_subnet_usable(prefix, pod_mode) if pod_mode else usable_ips(prefix)  # type: ignore[arg-type]
+
+
+def _at_max_pods(spec: Spec, on_nodes: Sequence[NodePoolSpec], on_pods: Sequence[NodePoolSpec]) -> int:
+    return sum(node_ips(spec, p) for p in on_nodes) + sum(pod_ips(p, full=True) for p in on_pods)
+
+
+def subnet_capacities(spec: Spec) -> tuple[SubnetCapacity, ...]:
+    """Every subnet the cluster uses, with its demand and headroom."""
+    return tuple(subnet_capacity(spec, s) for s in spec.cluster_subnets())
+
+
+def cluster_capacity(spec: Spec) -> Capacity | None:
+    """The cluster's capacity (its first pool's subnets on top), or None while that node subnet's
+    prefix is unknown (a subnet you bring)."""
+    pools = spec.cluster.node_pools
+    first = pools[0] if pools else None
+    node_subnet = spec.node_subnet_of(first) if first else None
+    if first is None or node_subnet is None or node_subnet.address_prefix is None:
+        return None
+    subnets = subnet_capacities(spec)
+    model = capacity_model(spec)
+    cluster = spec.cluster
     return capacity(
         model,
-        subnet,
+        node_subnet.address_prefix,
         max(pool_max_pods(p) for p in pools),
         planned_nodes=planned_nodes(spec),
         surge=total_surge(spec),
-        pod_cidr=spec.cluster.pod_cidr if model in ("kubenet", "overlay") else None,
+        pod_cidr=cluster.pod_cidr if model in ("kubenet", "overlay") else None,
+        pod_cidr_ipv6=cluster.pod_cidr_ipv6 if model in ("kubenet", "overlay") else None,
         surge_setting=surge_setting(first),
-        required_subnet_ips=required,
+        required_subnet_ips=_needed(subnets, node_subnet),
+        pod_subnet=_pod_subnet(spec, first),
+        required_pod_subnet_ips=_needed(subnets, spec.pod_subnet_of(first)),
+        subnets=subnets,
     )
+
+
+def _needed(subnets: Sequence[SubnetCapacity], subnet: SubnetSpec | None) -> int | None:
+    if subnet is None:
+        return None
+    return next((s.needed for s in subnets if s.name.lower() == subnet.name.lower()), 0)
+
+
+def _pod_subnet(spec: Spec, pool: NodePoolSpec) -> PodSubnet | None:
+    subnet = spec.pod_subnet_of(pool)
+    if subnet is None or subnet.address_prefix is None or pool.allocation_mode is None:
+        return None
+    return PodSubnet(subnet.address_prefix, pool.allocation_mode)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +26,9 @@ OutboundType = Literal["loadBalancer", "userDefinedRouting", "managedNATGateway"
 NextHopType = Literal["VirtualAppliance", "VirtualNetworkGateway", "Internet", "VnetLocal", "None"]
 PoolMode = Literal["System", "User"]
 OsType = Literal["Linux", "Windows"]
+IpFamily = Literal["IPv4", "IPv6"]
+PodIpAllocationMode = Literal["DynamicIndividual", "StaticBlock"]
+IPNetwork = IPv4Network | IPv6Network
 
 WINDOWS_PASSWORD_ENV = "AKSNET_WINDOWS_ADMIN_PASSWORD"
 
@@ -33,6 +36,10 @@ WINDOWS_PASSWORD_ENV = "AKSNET_WINDOWS_ADMIN_PASSWORD"
 DEFAULT_POD_CIDR = IPv4Network("10.244.0.0/16")
 DEFAULT_SERVICE_CIDR = IPv4Network("10.0.0.0/16")
 DEFAULT_DNS_SERVICE_IP = IPv4Address("10.0.0.10")
+# Dual-stack IPv6 defaults (configure-dual-stack.md, azure-cni-overlay.md).
+DEFAULT_POD_CIDR_V6 = IPv6Network("fd12:3456:789a::/64")
+DEFAULT_SERVICE_CIDR_V6 = IPv6Network("fd12:3456:789a:1::/108")
+DEFAULT_POD_IP_ALLOCATION_MODE: PodIpAllocationMode = "DynamicIndividual"
 DEFAULT_MAX_SURGE = "10%"
 DEFAULT_NODE_COUNT = 3
 
@@ -59,22 +66,55 @@ class RouteTableSpec:
 
 @dataclass(frozen=True)
 class SubnetSpec:
-    """The node subnet; `existing` defaults to the VNet's."""
+    """A subnet of the VNet the deployment uses (for nodes or pods); `existing` defaults to the VNet's."""
 
     name: str
     address_prefix: IPv4Network | None = None
+    address_prefix_ipv6: IPv6Network | None = None
     existing: bool | None = None
+
+    @property
+    def prefixes(self) -> tuple[IPNetwork, ...]:
+        """Its IPv4 prefix, then its IPv6 one (dual-stack), as far as they are known."""
+        return tuple(p for p in (self.address_prefix, self.address_prefix_ipv6) if p is not None)
 
 
 @dataclass(frozen=True)
 class VNetSpec:
-    """The virtual network the cluster joins, created by aksnet or brought by the user."""
+    """The virtual network the cluster joins, created by aksnet or brought by the user.
+
+    `subnet` is the default node subnet; `subnets` are more subnets of the same VNet (per-pool node
+    subnets, pod subnets), each created or brought like it. Pools refer to them by name.
+    """
 
     name: str
     subnet: SubnetSpec
     existing: bool = False
     resource_group: str | None = None
-    address_prefixes: tuple[IPv4Network, ...] = ()
+    address_prefixes: tuple[IPv4Network | IPv6Network, ...] = ()
+    subnets: tuple[SubnetSpec, ...] = ()
+
+    @property
+    def all_subnets(self) -> tuple[SubnetSpec, ...]:
+        """The default subnet first, then the others, in the order the spec lists them."""
+        return (self.subnet, *self.subnets)
+
+    def find_subnet(self, name: str | None) -> SubnetSpec | None:
+        """The declared subnet called `name` (subnet names compare case-insensitively, as in ARM)."""
+        if name is None:
+            return None
+        return next((s for s in self.all_subnets if s.name.lower() == name.lower()), None)
+
+    def subnet_field(self, subnet: SubnetSpec) -> str:
+        """Where `subnet` is declared: `vnet.subnet` or `vnet.subnets.<i>`."""
+        if subnet is self.subnet:
+            return "vnet.subnet"
+        index = next(i for i, s in enumerate(self.subnets) if s is subnet)
+        return f"vnet.subnets.{index}"
+
+    def prefixes_of(self, version: int) -> tuple[IPNetwork, ...]:
+        """The VNet's address prefixes of one IP version (4 or 6)."""
+        return tuple(p for p in self.address_prefixes if p.version == version)
 
 
 @dataclass(frozen=True)
@@ -99,6 +139,16 @@ class NodePoolSpec:
     enable_auto_scaling: bool = False
     min_count: int | None = None
     max_count: int | None = None
+    subnet: str | None = None
+    pod_subnet: str | None = None
+    pod_ip_allocation_mode: PodIpAllocationMode | None = None
+
+    @property
+    def allocation_mode(self) -> PodIpAllocationMode | None:
+        """How pod IPs come from the pod subnet (AKS's default DynamicIndividual); None without one."""
+        if self.pod_subnet is None:
+            return None
+        return self.pod_ip_allocation_mode or DEFAULT_POD_IP_ALLOCATION_MODE
 
     @property
     def node_ceiling(self) -> int:
@@ -131,6 +181,24 @@ class ClusterSpec:
     dns_service_ip: IPv4Address | None = None
     outbound_type: OutboundType = "loadBalancer"
     windows_admin_username: str | None = None
+    ip_families: tuple[IpFamily, ...] | None = None
+    pod_cidrs: tuple[IPv4Network | IPv6Network, ...] | None = None
+    service_cidrs: tuple[IPv4Network | IPv6Network, ...] | None = None
+
+    @property
+    def dual_stack(self) -> bool:
+        """IPv4 and IPv6 (ip_families lists IPv6)."""
+        return "IPv6" in (self.ip_families or ())
+
+    @property
+    def pod_cidr_ipv6(self) -> IPv6Network | None:
+        """The IPv6 pod range of a dual-stack cluster."""
+        return _ipv6_of(self.pod_cidrs)
+
+    @property
+    def service_cidr_ipv6(self) -> IPv6Network | None:
+        """The IPv6 service range of a dual-stack cluster."""
+        return _ipv6_of(self.service_cidrs)
 
     @property
     def plugin(self) -> Plugin:
@@ -189,7 +257,37 @@ class Spec:
 
     @property
     def subnet_existing(self) -> bool:
-        return self.vnet.existing if self.vnet.subnet.existing is None else self.vnet.subnet.existing
+        return self.is_existing(self.vnet.subnet)
+
+    def is_existing(self, subnet: SubnetSpec) -> bool:
+        """Whether the user brings `subnet` (it defaults to whether the VNet is brought)."""
+        return self.vnet.existing if subnet.existing is None else subnet.existing
+
+    def node_subnet_of(self, pool: NodePoolSpec) -> SubnetSpec | None:
+        """The subnet `pool`'s nodes join: the one it names, else the default; None for an undeclared name."""
+        return self.vnet.find_subnet(pool.subnet) if pool.subnet else self.vnet.subnet
+
+    def pod_subnet_of(self, pool: NodePoolSpec) -> SubnetSpec | None:
+        """The subnet `pool` takes pod addresses from, if it names a declared one."""
+        return self.vnet.find_subnet(pool.pod_subnet)
+
+    def cluster_subnets(self) -> tuple[SubnetSpec, ...]:
+        """Every declared subnet the cluster joins (node and pod subnets), in declaration order, once each."""
+        return self._declared({*self._names(self.node_subnet_of), *self._names(self.pod_subnet_of)})
+
+    def node_subnets(self) -> tuple[SubnetSpec, ...]:
+        """The declared subnets some pool's nodes join."""
+        return self._declared(self._names(self.node_subnet_of))
+
+    def pod_subnets(self) -> tuple[SubnetSpec, ...]:
+        """The declared subnets some pool takes its pod addresses from."""
+        return self._declared(self._names(self.pod_subnet_of))
+
+    def _names(self, of: Callable[[NodePoolSpec], SubnetSpec | None]) -> set[str]:
+        return {s.name.lower() for s in (of(p) for p in self.cluster.node_pools) if s is not None}
+
+    def _declared(self, names: set[str]) -> tuple[SubnetSpec, ...]:
+        return tuple(s for s in self.vnet.all_subnets if s.name.lower() in names)
 
 
 def load_spec(path: str | Path, overrides: Sequence[str] = ()) -> Spec | ArcSpec:
@@ -314,8 +412,8 @@ def resolve_defaults(spec: Spec) -> Spec:
     if cluster.network_plugin is None and mode is None:
         mode = "overlay"  # az and AKS (k8s >= 1.30) default to Azure CNI Overlay
     uses_pod_cidr = plugin in ("kubenet", "none") or mode == "overlay"
-    pod_cidr = cluster.pod_cidr or (DEFAULT_POD_CIDR if uses_pod_cidr else None)
-    service_cidr = cluster.service_cidr or DEFAULT_SERVICE_CIDR
+    pod_cidr = cluster.pod_cidr or _ipv4_of(cluster.pod_cidrs) or (DEFAULT_POD_CIDR if uses_pod_cidr else None)
+    service_cidr = cluster.service_cidr or _ipv4_of(cluster.service_cidrs) or DEFAULT_SERVICE_CIDR
     dns = cluster.dns_service_ip or _default_dns_ip(service_cidr)
     resolved = dataclasses.replace(
         cluster,
@@ -324,12 +422,30 @@ def resolve_defaults(spec: Spec) -> Spec:
         pod_cidr=pod_cidr,
         service_cidr=service_cidr,
         dns_service_ip=dns,
+        **_dual_stack_ranges(cluster, pod_cidr, service_cidr),
     )
-    pools = tuple(_resolve_pool(p, i, resolved) for i, p in enumerate(cluster.node_pools))
+    pools = tuple(_resolve_pool(p, i, resolved, spec.vnet.subnet.name) for i, p in enumerate(cluster.node_pools))
     identity = (
         spec.identity if (spec.identity.name or spec.identity.id) else IdentitySpec(name=f"{cluster.name}-identity")
     )
     return dataclasses.replace(spec, cluster=dataclasses.replace(resolved, node_pools=pools), identity=identity)
+
+
+def _ipv4_of(ranges: tuple[IPNetwork, ...] | None) -> IPv4Network | None:
+    first = ranges[0] if ranges else None
+    return first if isinstance(first, IPv4Network) else None
+
+
+def _ipv6_of(ranges: tuple[IPNetwork, ...] | None) -> IPv6Network | None:
+    return next((r for r in ranges or () if isinstance(r, IPv6Network)), None)
+
+
+def _dual_stack_ranges(cluster: ClusterSpec, pod_cidr: IPv4Network | None, service: IPv4Network) -> dict[str, Any]:
+    """A dual-stack cluster's range lists, with AKS's IPv6 defaults for the lists the spec leaves out."""
+    if not cluster.dual_stack:
+        return {}
+    pods = cluster.pod_cidrs or ((pod_cidr, DEFAULT_POD_CIDR_V6) if pod_cidr is not None else None)
+    return {"pod_cidrs": pods, "service_cidrs": cluster.service_cidrs or (service, DEFAULT_SERVICE_CIDR_V6)}
 
 
 def _default_dns_ip(service_cidr: IPv4Network) -> IPv4Address:
@@ -339,6 +455,9 @@ def _default_dns_ip(service_cidr: IPv4Network) -> IPv4Address:
 
 
 DEFAULT_MAX_PODS = {"overlay": 250, "azure": 30, "kubenet": 110, "none": 110}
+# Azure CNI with a pod subnet: 110 (concepts-network-ip-address-planning, arm-facts §4.3; the dynamic
+# allocation page says 250, breadth §0.2.5). aksnet always sends maxPods, so the choice is explicit.
+POD_SUBNET_DEFAULT_MAX_PODS = 110
 
 
 def default_max_pods(cluster: ClusterSpec) -> int:
@@ -351,9 +470,11 @@ def default_max_pods_for(model: str) -> int:
     return DEFAULT_MAX_PODS.get(model, 110)
 
 
-def _resolve_pool(pool: NodePoolSpec, index: int, cluster: ClusterSpec) -> NodePoolSpec:
+def _resolve_pool(pool: NodePoolSpec, index: int, cluster: ClusterSpec, default_subnet: str) -> NodePoolSpec:
     mode: PoolMode = pool.mode or ("System" if index == 0 else "User")
-    return dataclasses.replace(pool, mode=mode, max_pods=pool.max_pods or default_max_pods(cluster))
+    pod_subnet_default = POD_SUBNET_DEFAULT_MAX_PODS if pool.pod_subnet and cluster.flat_azure_cni else None
+    max_pods = pool.max_pods or pod_subnet_default or default_max_pods(cluster)
+    return dataclasses.replace(pool, mode=mode, max_pods=max_pods, subnet=pool.subnet or default_subnet)
 
 
 def windows_admin_password(env: Mapping[str, str] | None = None) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from aksnet.arm import assignment_id, deployment_of, key, name_of, role_assignment_name
 from aksnet.findings import listed
 from aksnet.plan import Ids
-from aksnet.spec import Spec
+from aksnet.spec import Spec, SubnetSpec
 
 TargetKind = Literal[
     "managed_cluster",
@@ -64,13 +64,17 @@ class Observed:
 
     resource_group: Body | None = None
     vnet: Body | None = None
-    subnet: Body | None = None
+    subnets: Mapping[str, Body | None] = field(default_factory=dict)  # by lower-case subnet name
     route_table: Body | None = None
     identity: Body | None = None
     cluster: Body | None = None
     assignments: tuple[Body, ...] = ()
     group_contents: tuple[Body, ...] = ()  # what `GET .../resources` lists in the resource group
-    recorded_subnet: str | None = None  # "<vnet>/<subnet>" from the identity's ledger tag
+    recorded_subnets: frozenset[str] = frozenset()  # "<vnet>/<subnet>" (lower case) from the identity's ledger
+
+    def subnet(self, name: str) -> Body | None:
+        """The subnet of the spec called `name`, as read."""
+        return self.subnets.get(name.lower())
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,8 @@ class TeardownPlan:
 def decide(spec: Spec, ids: Ids, seen: Observed) -> TeardownPlan:
     """Every target of `spec`'s teardown with its decision and reason, newest first."""
     targets = [*cluster_targets(spec, ids, seen), *assignment_targets(spec, ids, seen)]
-    targets += [subnet_target(spec, ids, seen), identity_target(spec, ids, seen)]
+    targets += [subnet_target(spec, ids, seen, s) for s in reversed(spec.vnet.all_subnets)]
+    targets.append(identity_target(spec, ids, seen))
     if spec.route_table is not None:
         targets.append(route_table_target(spec, ids, seen))
     targets.append(vnet_target(spec, ids, seen.vnet, going(targets)))
@@ -148,7 +153,8 @@ def assignment_targets(spec: Spec, ids: Ids, seen: Observed) -> list[Target]:
 
 def expected_assignments(spec: Spec, ids: Ids) -> list[str]:
     """The grants `up` makes on the scopes the spec names (more may exist on scopes found live)."""
-    scopes = [ids.subnet, *([ids.route_table] if ids.route_table else [])]
+    subnets = [ids.subnet_id(s.name) for s in spec.cluster_subnets()]
+    scopes = [*subnets, *([ids.route_table] if ids.route_table else [])]
     return [assignment_id(scope, role_assignment_name(spec.deployment, scope)) for scope in scopes]
 
 
@@ -162,26 +168,29 @@ def _assignment_target(spec: Spec, assignment: Body) -> Target:
     return Target("role_assignment", rid, "keep", "not granted by this deployment; aksnet never deletes it")
 
 
-def subnet_owned(spec: Spec, seen: Observed) -> bool:
+def subnet_owned(spec: Spec, seen: Observed, subnet: SubnetSpec) -> bool:
     """Created with this deployment's VNet, or recorded on this deployment's identity."""
-    if spec.subnet_existing:
+    if spec.is_existing(subnet):
         return False
     if not spec.vnet.existing and owner(seen.vnet) == spec.deployment:
         return True
-    recorded = f"{spec.vnet.name}/{spec.vnet.subnet.name}".lower()
-    return owner(seen.identity) == spec.deployment and (seen.recorded_subnet or "").lower() == recorded
+    recorded = f"{spec.vnet.name}/{subnet.name}".lower()
+    return owner(seen.identity) == spec.deployment and recorded in seen.recorded_subnets
 
 
-def subnet_target(spec: Spec, ids: Ids, seen: Observed) -> Target:
-    if seen.subnet is None:
-        return Target("subnet", ids.subnet, "skip", NOT_FOUND)
-    if subnet_owned(spec, seen):
-        return Target("subnet", ids.subnet, "delete", f"created by deployment {spec.deployment}")
-    why = brought("vnet.subnet.existing") if spec.subnet_existing else _unrecorded_subnet(spec)
-    if _associated_with_ours(spec, ids, seen):
+def subnet_target(spec: Spec, ids: Ids, seen: Observed, subnet: SubnetSpec) -> Target:
+    """A subnet goes when this deployment created it; a kept one loses the association with aksnet's route table."""
+    rid, body = ids.subnet_id(subnet.name), seen.subnet(subnet.name)
+    if body is None:
+        return Target("subnet", rid, "skip", NOT_FOUND)
+    if subnet_owned(spec, seen, subnet):
+        return Target("subnet", rid, "delete", f"created by deployment {spec.deployment}")
+    field_name = f"{spec.vnet.subnet_field(subnet)}.existing" if subnet.existing else "vnet.existing"
+    why = brought(field_name) if spec.is_existing(subnet) else _unrecorded_subnet(spec)
+    if _associated_with_ours(spec, ids, seen, body):
         rt = (ids.route_table or "").rsplit("/", 1)[-1]
-        return Target("subnet", ids.subnet, "detach", f"{why}; aksnet removes the association with route table {rt}")
-    return Target("subnet", ids.subnet, "keep", why)
+        return Target("subnet", rid, "detach", f"{why}; aksnet removes the association with route table {rt}")
+    return Target("subnet", rid, "keep", why)
 
 
 def _unrecorded_subnet(spec: Spec) -> str:
@@ -190,9 +199,9 @@ def _unrecorded_subnet(spec: Spec) -> str:
     return "found, not recorded as created by this deployment; aksnet never deletes it"
 
 
-def _associated_with_ours(spec: Spec, ids: Ids, seen: Observed) -> bool:
+def _associated_with_ours(spec: Spec, ids: Ids, seen: Observed, subnet: Body) -> bool:
     """aksnet associated its own route table with a subnet it keeps: that association is undone."""
-    association = ((seen.subnet or {}).get("properties") or {}).get("routeTable") or {}
+    association = (subnet.get("properties") or {}).get("routeTable") or {}
     return (
         spec.route_table is not None
         and not spec.route_table.existing
@@ -213,7 +222,8 @@ def route_table_target(spec: Spec, ids: Ids, seen: Observed) -> Target:
     if target.decision != "delete":
         return target
     subnets = ((seen.route_table or {}).get("properties") or {}).get("subnets") or []
-    others = [str(s["id"]) for s in subnets if key(str(s["id"])) != key(ids.subnet)]
+    own = {key(ids.subnet_id(s.name)) for s in spec.vnet.all_subnets}
+    others = [str(s["id"]) for s in subnets if key(str(s["id"])) not in own]
     if others:
         return Target("route_table", rid, "keep", f"associated with subnets of others: {names(others)}")
     return target

@@ -56,6 +56,21 @@ CAPACITY_KEYS = {
     "required_pod_blocks",
     "limited_by",
 }
+# Added with pod subnets and dual-stack (additive): the contract's `subnets` list and the pod-subnet keys.
+CAPACITY_KEYS_ADDED = {
+    "subnets",
+    "pod_subnet_prefix",
+    "pod_ip_allocation_mode",
+    "pod_subnet_usable_ips",
+    "pod_subnet_ips_per_node",
+    "pod_subnet_max_nodes",
+    "blocks_per_node",
+    "block_waste_per_node",
+    "required_pod_subnet_ips",
+    "pod_cidr_ipv6",
+    "pod_cidr_ipv6_blocks",
+}
+SUBNET_CAPACITY_KEYS = {"name", "prefix", "usable", "needed", "free", "pools"}
 
 
 @pytest.mark.parametrize("scenario", bundled(), ids=lambda s: s.name)
@@ -70,7 +85,8 @@ def test_plan_json_keys_are_the_contract(tmp_path: Path) -> None:
     document = json_of(invoke("plan", write(tmp_path, BASE), "-o", "json", "--set", "cluster.node_pools.0.max_pods=9"))
     assert set(document) == PLAN_KEYS
     assert set(document["findings"][0]) == FINDING_KEYS
-    assert set(document["capacity"]) == CAPACITY_KEYS
+    assert set(document["capacity"]) == CAPACITY_KEYS | CAPACITY_KEYS_ADDED
+    assert all(set(subnet) >= SUBNET_CAPACITY_KEYS for subnet in document["capacity"]["subnets"])
     assert all(set(step) == STEP_KEYS for step in document["steps"])
     assert set(document["requests"]) == {s["id"] for s in document["steps"] if s["action"] != "use"}
     assert document["requests"]["managed_cluster"]["properties"]["networkProfile"]["networkPlugin"] == "azure"
@@ -161,3 +177,50 @@ def test_help_lists_the_commands() -> None:
     assert result.exit_code == 0
     for command in ("plan", "capacity", "scenarios"):
         assert command in result.stdout
+
+
+def capacity_json(*args: str) -> dict[str, Any]:
+    return json_of(invoke("capacity", "--plugin", "azure", "--subnet", "10.240.0.0/24", *args, "-o", "json"))
+
+
+def test_capacity_of_a_dynamic_pod_subnet_counts_16_per_node() -> None:
+    cap = capacity_json("--pod-subnet", "10.241.0.0/24")["capacity"]
+    assert (cap["pod_subnet_usable_ips"], cap["pod_subnet_max_nodes"], cap["blocks_per_node"]) == (251, 15, None)
+    assert (cap["max_pods_per_node"], cap["ips_per_node"], cap["limited_by"]) == (110, 1, "pod subnet")
+    fits = invoke("capacity", "--plugin", "azure", "--subnet", "10.240.0.0/24", "--pod-subnet", "10.241.0.0/24")
+    assert fits.exit_code == 0 and "15" in fits.stdout
+    too_many = ("--pod-subnet", "10.241.0.0/24", "--nodes", "15", "--surge", "1")
+    assert invoke("capacity", "--plugin", "azure", "--subnet", "10.240.0.0/24", *too_many).exit_code == 2
+
+
+@pytest.mark.parametrize(("max_pods", "blocks", "nodes"), [("30", 2, 7), ("31", 2, 7), ("32", 3, 4)])
+def test_capacity_of_a_static_block_pod_subnet_counts_blocks_per_node(max_pods: str, blocks: int, nodes: int) -> None:
+    static = ("--pod-subnet", "10.241.0.0/24", "--pod-ip-allocation-mode", "StaticBlock", "--max-pods", max_pods)
+    cap = capacity_json(*static)["capacity"]
+    assert (cap["blocks_per_node"], cap["pod_subnet_max_nodes"], cap["pod_subnet_usable_ips"]) == (blocks, nodes, 224)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--plugin", "overlay", "--pod-subnet", "10.241.0.0/24"),
+        ("--plugin", "azure", "--pod-ip-allocation-mode", "StaticBlock"),
+        ("--plugin", "azure", "--pod-subnet", "fd00::/64"),
+    ],
+    ids=["pod-subnet-on-overlay", "mode-without-pod-subnet", "ipv6-pod-subnet"],
+)
+def test_capacity_refuses_pod_subnet_arguments_that_make_no_sense(args: tuple[str, ...]) -> None:
+    result = invoke("capacity", "--subnet", "10.240.0.0/24", *args, "-o", "json")
+    assert result.exit_code == 2
+    assert json_of(result)["error"]["code"] == "BAD_ARGUMENT"
+
+
+def test_plan_json_lists_every_subnet_with_its_demand_and_headroom() -> None:
+    path = next(s.path for s in bundled() if s.name == "azure-cni-pod-subnet")
+    subnets = {s["name"]: s for s in json_of(invoke("plan", str(path), "-o", "json"))["capacity"]["subnets"]}
+    assert set(subnets) == {"snet-nodes", "snet-pods", "snet-win"}
+    pods = subnets["snet-pods"]
+    # 3 + 3 + 2 nodes with surge (10% rounds up to 1 per pool): 11 nodes x 16 at start
+    assert (pods["role"], pods["usable"], pods["needed"], pods["free"]) == ("pods", 4091, 176, 3915)
+    assert pods["pools"] == ["system", "apps", "npwin"]
+    assert (subnets["snet-win"]["needed"], subnets["snet-win"]["pools"]) == (3, ["npwin"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aksnet.arm import assignment_id, role_assignment_name, role_definition_id
+from aksnet.arm import assignment_id, recorded_subnets, role_assignment_name, role_definition_id
 from aksnet.azure.retry import RetryBounds
 from aksnet.azure.teardown import DownOptions, preview, read_teardown, tear_down
 from aksnet.clock import FakeClock
@@ -153,7 +153,7 @@ def test_a_vnet_holding_another_deployments_subnet_is_kept_and_names_it() -> Non
     spec, ids = _spec(), _ids(_spec())
     foreign = f"{ids.vnet}/subnets/snet-b"
     vnet = _tagged(ids.vnet, properties={"subnets": [{"id": ids.subnet}, {"id": foreign}]})
-    seen = Observed(vnet=vnet, subnet={"id": ids.subnet})
+    seen = Observed(vnet=vnet, subnets={"nodes": {"id": ids.subnet}})
     decided = _decisions(spec, seen)
     assert decided["subnet"][0] == "delete"
     assert decided["virtual_network"] == ("keep", "holds subnets of others: snet-b")
@@ -202,10 +202,13 @@ def test_only_assignments_with_this_deployments_names_are_deleted() -> None:
 def test_a_subnet_in_a_brought_vnet_goes_only_when_recorded_on_the_identity() -> None:
     spec = _spec("vnet.existing=true", "vnet.subnet.existing=false")
     ids = _ids(spec)
-    seen = Observed(vnet={"id": ids.vnet}, subnet={"id": ids.subnet}, identity=_tagged(ids.identity))
+    seen = Observed(vnet={"id": ids.vnet}, subnets={"nodes": {"id": ids.subnet}}, identity=_tagged(ids.identity))
     assert _decisions(spec, seen)["subnet"][0] == "keep"
     recorded = Observed(
-        vnet={"id": ids.vnet}, subnet={"id": ids.subnet}, identity=_tagged(ids.identity), recorded_subnet="VNET/nodes"
+        vnet={"id": ids.vnet},
+        subnets={"nodes": {"id": ids.subnet}},
+        identity=_tagged(ids.identity),
+        recorded_subnets=recorded_subnets({"aksnet-created-subnet": "VNET/nodes"}),
     )
     assert _decisions(spec, recorded)["subnet"][0] == "delete"
     assert _decisions(spec, recorded)["virtual_network"] == (
@@ -219,7 +222,7 @@ def test_a_brought_subnet_only_loses_the_route_table_association_aksnet_made() -
     ids = _ids(spec)
     subnet = {"id": ids.subnet, "properties": {"routeTable": {"id": ids.route_table}}}
     route_table = _tagged(ids.route_table or "", properties={"subnets": [{"id": ids.subnet}]})
-    decided = _decisions(spec, Observed(vnet={"id": ids.vnet}, subnet=subnet, route_table=route_table))
+    decided = _decisions(spec, Observed(vnet={"id": ids.vnet}, subnets={"nodes": subnet}, route_table=route_table))
     assert decided["subnet"][0] == "detach"
     assert decided["route_table"][0] == "delete"
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
-from ipaddress import IPv4Network
+from ipaddress import IPv4Network, IPv6Network
 from typing import Any
 
 import pytest
@@ -33,6 +34,12 @@ OURS = {"aksnet-deployment": "test", "managed-by": "aksnet"}
 THEIRS = {"aksnet-deployment": "other", "managed-by": "aksnet"}
 CONTRIBUTOR_NOT_ACTIONS = ("Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write")
 BRING_NETWORK = ("vnet.existing=true", "vnet.address_prefixes=[]", "vnet.subnet.existing=true")
+KUBENET = (
+    "cluster.network_plugin=kubenet",
+    "cluster.network_plugin_mode=null",
+    "cluster.network_dataplane=null",
+    "cluster.network_policy=null",
+)
 
 
 def ids(spec: Spec) -> Ids:
@@ -178,23 +185,35 @@ def test_outbound_type_none_cannot_be_left() -> None:
 
 
 def brought(*attached_to_nodes: Any, **extra: Any) -> tuple[Spec, VNetFacts]:
-    spec = make_spec(*BRING_NETWORK)
+    spec = make_spec(*BRING_NETWORK, *extra.pop("overrides", ()))
     return spec, vnet(spec, subnet(spec, "nodes", "10.20.0.0/24", **dict(attached_to_nodes)), **extra)
 
 
-def test_a_subnet_used_by_another_cluster_is_in_use_naming_the_cluster() -> None:
-    spec, network = brought()
+def test_a_kubenet_cluster_cannot_share_its_subnet_and_the_finding_names_the_other_cluster() -> None:
+    spec, network = brought(overrides=KUBENET)
     finding = only(
         live(spec, vnet=network, clusters=(other_cluster("other-aks", network.subnets[0].id),)), "SUBNET_IN_USE"
     )
     assert "cluster other-aks (resource group rg-other, aksnet deployment other)" in finding.message
+    assert "kubenet" in finding.message
+
+
+def test_azure_cni_clusters_share_a_subnet_unless_the_other_one_is_kubenet() -> None:
+    spec, network = brought()
+    sharing = other_cluster("other-aks", network.subnets[0].id)
+    assert "SUBNET_IN_USE" not in codes(live(spec, vnet=network, clusters=(sharing,)))
+    kubenet = dataclasses.replace(sharing, plugin="kubenet")
+    assert "SUBNET_IN_USE" in codes(live(spec, vnet=network, clusters=(kubenet,)))
 
 
 def test_another_clusters_nodes_in_the_subnet_reveal_it_through_its_node_resource_group() -> None:
     node_nic = (
         "/subscriptions/0/resourceGroups/MC_rg-other_x_eastus/providers/Microsoft.Compute/virtualMachineScaleSets/v"
     )
-    spec, network = brought(("ip_configurations", (node_nic + "/ipConfigurations/ipconfig1",)))
+    nic = ("ip_configurations", (node_nic + "/ipConfigurations/ipconfig1",))
+    overlay, shared = brought(nic)
+    assert "SUBNET_IN_USE" not in codes(live(overlay, vnet=shared, unread=frozenset({"clusters"})))
+    spec, network = brought(nic, overrides=KUBENET)
     with_list = only(live(spec, vnet=network, clusters=(other_cluster("x"),)), "SUBNET_IN_USE")
     assert "cluster x " in with_list.message
     unlisted = only(live(spec, vnet=network, unread=frozenset({"clusters"})), "SUBNET_IN_USE")
@@ -448,7 +467,8 @@ def test_facts_are_read_from_arm_json_as_azure_returns_it() -> None:
         },
     }
     parsed = SubnetFacts.from_arm(subnet_json)
-    assert parsed.prefixes == (IPv4Network("10.1.0.0/24"),) and parsed.network_security_group == "nsg1"
+    assert (parsed.prefix, parsed.prefix_ipv6) == (IPv4Network("10.1.0.0/24"), IPv6Network("fd00::/64"))
+    assert parsed.network_security_group == "nsg1"
     assert (parsed.delegations, parsed.service_links, parsed.ip_configurations) == (
         ("Microsoft.Web/serverFarms",),
         ("Microsoft.Web/serverfarms",),
@@ -480,3 +500,113 @@ def test_the_live_rules_import_no_azure_sdk() -> None:
     probe = "import sys, aksnet.live.evaluate\nprint([m for m in sys.modules if m.startswith('azure')])"
     out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
     assert out.strip() == "[]"
+
+
+# --- pod subnets, per-pool subnets, dual-stack ------------------------------------------------------------
+
+FLAT = ("cluster.network_plugin_mode=null", "cluster.network_dataplane=null", "cluster.network_policy=null")
+FLAT += ("cluster.pod_cidr=null",)
+AKS_SERVICE = "Microsoft.ContainerService/managedClusters"
+POD_SUBNET = (
+    *BRING_NETWORK,
+    *FLAT,
+    "vnet.subnets=[{name: pods, existing: true}]",
+    "cluster.node_pools.0.pod_subnet=pods",
+)
+
+
+def pod_network(**on_pods: Any) -> tuple[Spec, VNetFacts]:
+    spec = make_spec(*POD_SUBNET)
+    return spec, vnet(spec, subnet(spec, "nodes", "10.20.0.0/24"), subnet(spec, "pods", "10.20.16.0/20", **on_pods))
+
+
+def test_a_pod_subnet_aks_delegated_and_linked_for_another_cluster_is_not_foreign() -> None:
+    spec, network = pod_network(delegations=(AKS_SERVICE,), service_links=(AKS_SERVICE,))
+    sharing = dataclasses.replace(other_cluster("other-aks", network.subnets[1].id), plugin="azure")
+    assert "SUBNET_IN_USE" not in codes(live(spec, vnet=network, clusters=(sharing,)))
+
+
+def test_a_pod_subnet_delegated_to_another_service_is_in_use_naming_the_pod_subnet_field() -> None:
+    spec, network = pod_network(delegations=("Microsoft.Web/serverFarms",))
+    finding = only(live(spec, vnet=network), "SUBNET_IN_USE")
+    assert finding.field == "vnet.subnets.0.name" and "pod subnet pods" in finding.message
+
+
+def test_a_node_subnet_delegated_even_to_aks_is_in_use() -> None:
+    spec, network = brought(("delegations", (AKS_SERVICE,)))
+    assert (
+        "delegated to Microsoft.ContainerService/managedClusters"
+        in only(live(spec, vnet=network), "SUBNET_IN_USE").message
+    )
+
+
+def test_a_pod_subnet_another_cluster_uses_in_the_other_mode_is_refused() -> None:
+    spec, network = pod_network()
+    static = dataclasses.replace(
+        other_cluster("other-aks", network.subnets[1].id), pod_subnet_modes=((network.subnets[1].id, "StaticBlock"),)
+    )
+    finding = only(live(spec, vnet=network, clusters=(static,)), "POD_SUBNET_MODE_CONFLICT")
+    assert finding.field == "cluster.node_pools.0.pod_ip_allocation_mode" and "StaticBlock" in finding.message
+    dynamic = dataclasses.replace(static, pod_subnet_modes=((network.subnets[1].id, "DynamicIndividual"),))
+    assert "POD_SUBNET_MODE_CONFLICT" not in codes(live(spec, vnet=network, clusters=(dynamic,)))
+
+
+def test_a_brought_pod_subnet_missing_from_the_vnet_is_not_found() -> None:
+    spec = make_spec(*POD_SUBNET)
+    finding = only(live(spec, vnet=vnet(spec, subnet(spec, "nodes", "10.20.0.0/24"))), "RESOURCE_NOT_FOUND")
+    assert finding.field == "vnet.subnets.0.name"
+
+
+def test_a_brought_pod_subnet_is_filled_in_and_sized() -> None:
+    spec, network = pod_network()
+    small = vnet(spec, subnet(spec, "nodes", "10.20.0.0/24"), subnet(spec, "pods", "10.20.16.0/26"))
+    checked = preflight(spec, vnet=small)
+    assert checked.spec.vnet.subnets[0].address_prefix == IPv4Network("10.20.16.0/26")
+    assert "POD_SUBNET_TOO_SMALL" in {f.code for f in checked.findings if f.severity == "error"}
+    assert "POD_SUBNET_TOO_SMALL" not in {
+        f.code for f in preflight(spec, vnet=network).findings if f.severity == "error"
+    }
+
+
+def test_grants_cover_every_subnet_and_what_each_has_attached() -> None:
+    nsg = f"/subscriptions/{ZERO_SUB}/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/pods"
+    spec, network = pod_network(network_security_group=nsg)
+    steps = {s.id: s.resource_id for s in preflight(spec, vnet=network).plan.steps if s.kind == "role_assignment"}
+    assert set(steps) == {"role_assignment.subnet", "role_assignment.subnet.pods", "role_assignment.nsg.pods"}
+    assert steps["role_assignment.nsg.pods"].startswith(nsg)
+
+
+def test_a_new_extra_subnet_on_a_sibling_is_an_overlap_naming_its_field() -> None:
+    spec = make_spec("vnet.existing=true", "vnet.subnets=[{name: pods, address_prefix: 10.20.1.0/24}]")
+    sibling = subnet(spec, "theirs", "10.20.1.128/25")
+    finding = only(live(spec, vnet=vnet(spec, subnet(spec, "nodes", "10.20.0.0/24"), sibling)), "CIDR_OVERLAP")
+    assert finding.field == "vnet.subnets.0.address_prefix" and "theirs" in finding.message
+
+
+DUAL = (
+    *BRING_NETWORK,
+    "cluster.ip_families=[IPv4, IPv6]",
+)
+
+
+def test_a_dual_stack_cluster_in_a_brought_single_stack_network_is_refused() -> None:
+    spec = make_spec(*DUAL)
+    found = live(spec, vnet=vnet(spec, subnet(spec, "nodes", "10.20.0.0/24")))
+    assert {f.field for f in found if f.code == "DUAL_STACK_REQUIRES_IPV6_SUBNET"} == {"vnet.name", "vnet.subnet.name"}
+    dual_subnet = SubnetFacts(
+        f"{ids(spec).vnet}/subnets/nodes", (IPv4Network("10.20.0.0/24"), IPv6Network("fd00::/64"))
+    )
+    dual_vnet = VNetFacts(ids(spec).vnet, {}, (IPv4Network("10.20.0.0/16"), IPv6Network("fd00::/48")), (dual_subnet,))
+    assert "DUAL_STACK_REQUIRES_IPV6_SUBNET" not in codes(live(spec, vnet=dual_vnet))
+
+
+@pytest.mark.parametrize(("sku", "refused"), [("Standard", True), ("StandardV2", False)])
+def test_a_dual_stack_cluster_refuses_a_standard_nat_gateway(sku: str, refused: bool) -> None:
+    gateway = f"/subscriptions/{ZERO_SUB}/resourceGroups/rg/providers/Microsoft.Network/natGateways/ng"
+    spec = make_spec(*DUAL, "cluster.outbound_type=userAssignedNATGateway")
+    nodes = SubnetFacts(
+        f"{ids(spec).vnet}/subnets/nodes", (IPv4Network("10.20.0.0/24"), IPv6Network("fd00::/64")), nat_gateway=gateway
+    )
+    network = VNetFacts(ids(spec).vnet, {}, (IPv4Network("10.20.0.0/16"), IPv6Network("fd00::/48")), (nodes,))
+    found = live(spec, vnet=network, nat_gateways={gateway.lower(): sku})
+    assert ("OUTBOUND_TYPE_UNSUPPORTED" in codes(found)) == refused

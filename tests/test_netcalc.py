@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import math
-from ipaddress import IPv4Network
+from ipaddress import IPv4Network, IPv6Network
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from aksnet.netcalc import (
     RESERVED_RANGES,
+    PodSubnet,
+    block_waste,
+    blocks_per_node,
     capacity,
+    dynamic_ips_at,
     pod_blocks,
+    pod_subnet_max_nodes,
     reserved_overlaps,
     surge_nodes,
+    usable_blocks,
     usable_ips,
 )
 
@@ -102,3 +108,51 @@ def test_nodes_with_surge_room_leave_room_for_their_own_surge(prefix: int, setti
 @given(networks)
 def test_reserved_overlap_is_symmetric(net: IPv4Network) -> None:
     assert reserved_overlaps(net) == [r for r in RESERVED_RANGES if r.overlaps(net)]
+
+
+# --- pod subnets and dual-stack (breadth.md §1b, §3b) -----------------------------------------------
+
+
+def test_a_slash_24_dynamic_pod_subnet_holds_at_most_15_nodes() -> None:
+    pods = IPv4Network("10.241.0.0/24")
+    assert pod_subnet_max_nodes(pods, "DynamicIndividual", 110) == 15  # 251 usable // 16
+    cap = capacity("azure", IPv4Network("10.240.0.0/24"), 110, pod_subnet=PodSubnet(pods), planned_nodes=15)
+    assert (cap.max_nodes, cap.limited_by, cap.required_pod_subnet_ips, cap.fits) == (15, "pod subnet", 240, True)
+    assert not capacity("azure", IPv4Network("10.240.0.0/24"), 110, pod_subnet=PodSubnet(pods), planned_nodes=16).fits
+
+
+def test_a_dynamic_node_takes_another_batch_of_16_when_fewer_than_8_are_free() -> None:
+    assert [dynamic_ips_at(pods) for pods in (0, 8, 9, 24, 25, 110, 250)] == [16, 16, 32, 32, 48, 128, 272]
+
+
+def test_static_block_takes_ceil_of_max_pods_plus_one_over_16_blocks_and_says_what_it_wastes() -> None:
+    assert [(blocks_per_node(m), block_waste(m)) for m in (30, 31, 32)] == [(2, 1), (2, 0), (3, 15)]
+    largest_waste_free = max(m for m in range(10, 251) if block_waste(m) == 0)
+    assert largest_waste_free == 239
+
+
+def test_static_block_counts_out_the_blocks_holding_azures_reserved_addresses() -> None:
+    pods = IPv4Network("10.241.0.0/24")  # 16 /28s, 14 usable
+    assert usable_blocks(pods) == 14
+    assert pod_subnet_max_nodes(pods, "StaticBlock", 30) == 7
+    assert pod_subnet_max_nodes(pods, "StaticBlock", 32) == 4
+    cap = capacity("azure", IPv4Network("10.240.0.0/24"), 30, pod_subnet=PodSubnet(pods, "StaticBlock"))
+    assert (cap.pod_subnet_usable_ips, cap.blocks_per_node, cap.block_waste_per_node) == (224, 2, 1)
+
+
+def test_a_dual_stack_node_takes_a_slash_24_and_a_slash_80() -> None:
+    v6 = IPv6Network("fd12:3456:789a::/64")
+    assert pod_blocks(v6) == 65_536 and pod_blocks(IPv6Network("fd12:3456:789a::/78")) == 4
+    cap = capacity(
+        "overlay", IPv4Network("10.240.0.0/24"), 250, pod_cidr=IPv4Network("10.244.0.0/22"), pod_cidr_ipv6=v6
+    )
+    assert (cap.pod_cidr_blocks, cap.pod_cidr_ipv6_blocks, cap.max_nodes, cap.limited_by) == (4, 65_536, 4, "pod range")
+    tight = capacity(
+        "overlay",
+        IPv4Network("10.240.0.0/24"),
+        250,
+        pod_cidr=IPv4Network("10.244.0.0/16"),
+        pod_cidr_ipv6=IPv6Network("fd12:3456:789a::/79"),
+        planned_nodes=3,
+    )
+    assert (tight.max_nodes, tight.limited_by, tight.fits) == (2, "IPv6 pod range", False)

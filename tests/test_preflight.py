@@ -102,22 +102,24 @@ def network_resource(session: Any, kind: str, name: str, body: dict[str, Any] | 
 # --- the subnet -------------------------------------------------------------------------------------------
 
 
-def test_a_subnet_used_by_another_cluster_stops_up_naming_that_cluster(tmp_path: Path) -> None:
-    assert up(scenario("overlay-cilium"), emulated(tmp_path)).ok
-    second = scenario(
-        "overlay-cilium",
-        "deployment=second",
-        "resource_group=rg-second",
-        "vnet.existing=true",
-        "vnet.resource_group=rg-aks-cilium",
-        "cluster.name=aks-second",
-        "identity.name=id-second",
-    )
-    result = refused(tmp_path, second)
+KUBENET_SECOND = (
+    "deployment=second",
+    "resource_group=rg-second",
+    "vnet.existing=true",
+    "vnet.resource_group=myResourceGroup",
+    "route_table=null",
+    "cluster.name=aks-second",
+    "identity.name=id-second",
+)
+
+
+def test_a_kubenet_subnet_used_by_another_cluster_stops_up_naming_that_cluster(tmp_path: Path) -> None:
+    assert up(scenario("kubenet-byo-route-table"), emulated(tmp_path)).ok
+    result = refused(tmp_path, scenario("kubenet-byo-route-table", *KUBENET_SECOND))
     assert result.error is not None and result.error.code == "SUBNET_IN_USE"
     found = finding(result, "SUBNET_IN_USE")
     assert found["field"] == "vnet.subnet.name"
-    assert "cluster aks-cilium (resource group rg-aks-cilium, aksnet deployment overlay-cilium)" in found["message"]
+    assert "cluster myAKSCluster (resource group myResourceGroup, aksnet deployment kubenet-byo-rt)" in found["message"]
 
 
 def test_a_subnet_holding_a_nic_stops_up_naming_the_nic(tmp_path: Path) -> None:
@@ -370,12 +372,9 @@ def spec_file(tmp_path: Path, spec: dict[str, Any]) -> str:
 
 
 def test_plan_live_prints_the_live_findings_and_writes_nothing(tmp_path: Path) -> None:
-    assert up(scenario("overlay-cilium"), emulated(tmp_path)).ok
-    path = str(SCENARIO_DIR / "overlay-cilium.yaml")
-    overrides = [
-        *("--set", "deployment=second", "--set", "resource_group=rg-second"),
-        *("--set", "vnet.existing=true", "--set", "vnet.resource_group=rg-aks-cilium"),
-    ]
+    assert up(scenario("kubenet-byo-route-table"), emulated(tmp_path)).ok
+    path = str(SCENARIO_DIR / "kubenet-byo-route-table.yaml")
+    overrides = [arg for setting in KUBENET_SECOND for arg in ("--set", setting)]
     result = cli(tmp_path, "plan", path, *overrides, "--live", "-o", "json")
     assert result.exit_code == 2
     document = json.loads(result.stdout)

@@ -35,6 +35,11 @@ AKSNET_ONLY = {
     "outbound-none": "a warning: outboundType none is valid only for network-isolated clusters",
     "existing-subnet-in-new-vnet": "a contradiction in the scenario file (a subnet brought into a VNet aksnet creates)",
     "location-display-name": "ARM accepts display names ('East US'); aksnet asks for the short name it uses in ids",
+    "dynamic-pod-subnet-24-holds-15-nodes-not-16": "15 nodes + 1 surge: aksnet counts the surge node's batch too",
+    "dynamic-pod-subnet-too-small-for-full-nodes": "a warning: the nodes start; they cannot all fill up to maxPods",
+    "static-block-24-holds-7-nodes-of-30-pods-not-8": "7 nodes + 1 surge: aksnet counts the surge node's blocks too",
+    "kubenet-pools-on-two-subnets-without-route-table": "derived from the kubenet docs (one route table on every "
+    "pool subnet; Azure/AKS#1500): AKS accepts the create, and pods on the second subnet cannot reach the others",
 }
 # Cases about resources the user brings: they need those resources, which tests/test_preflight.py seeds.
 BROUGHT = {

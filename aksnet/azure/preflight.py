@@ -115,6 +115,7 @@ def read_facts(clients: Clients, spec: Spec) -> LiveFacts:
         vnet=vnet,
         route_table=got.get("route_table"),
         subnet_route_table=_subnet_route_table(clients, spec, subnet.route_table if subnet else None),
+        nat_gateways=_nat_gateways(clients, spec, vnet),
         identity=got.get("identity"),
         cluster=got.get("cluster"),
         clusters=clusters or (),
@@ -127,6 +128,27 @@ def _subnet_route_table(clients: Clients, spec: Spec, table_id: str | None) -> R
     if table_id is None or spec.route_table is not None:
         return None
     return _route_table(clients, table_id)()
+
+
+def _nat_gateways(clients: Clients, spec: Spec, vnet: VNetFacts | None) -> dict[str, str]:
+    """The SKU of each NAT gateway on a node subnet, read for a dual-stack cluster (Standard is IPv4-only)."""
+    if vnet is None or not spec.cluster.dual_stack or spec.cluster.outbound_type != "userAssignedNATGateway":
+        return {}
+    found = [vnet.subnet(s.name) for s in spec.node_subnets()]
+    gateways = {key(s.nat_gateway): s.nat_gateway for s in found if s is not None and s.nat_gateway}
+    return {k: v for k, v in in_parallel({k: _nat_gateway_sku(clients, g) for k, g in gateways.items()}).items() if v}
+
+
+def _nat_gateway_sku(clients: Clients, gateway_id: str) -> Callable[[], str | None]:
+    rid = ResourceId.parse(gateway_id)
+
+    def read() -> str | None:
+        found = get_or_none(
+            lambda: clients.network.nat_gateways.get(rid.resource_group, rid.name), f"reading NAT gateway {rid.name}"
+        )
+        return str((arm_dict(found).get("sku") or {}).get("name") or "Standard") if found is not None else None
+
+    return read
 
 
 def _unread(registered: set[str], clusters: tuple[ClusterFacts, ...] | None) -> set[str]:

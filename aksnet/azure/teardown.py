@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aksnet.arm import ARM_TYPES, LEDGER_TAG, ResourceId, key, split_assignment_id
+from aksnet.arm import ARM_TYPES, ResourceId, key, recorded_subnets, split_assignment_id
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
 from aksnet.azure.errors import azure_call
@@ -99,13 +99,13 @@ def observe(clients: Clients, spec: Spec, ids: Ids) -> Observed:
     return Observed(
         resource_group=group,
         vnet=read(clients, "virtual_network", ids.vnet),
-        subnet=read(clients, "subnet", ids.subnet),
+        subnets={s.name.lower(): read(clients, "subnet", ids.subnet_id(s.name)) for s in spec.vnet.all_subnets},
         route_table=read(clients, "route_table", ids.route_table) if ids.route_table else None,
         identity=identity,
         cluster=read(clients, "managed_cluster", ids.cluster),
         assignments=tuple(read_assignments(clients, spec, ids, identity)),
         group_contents=tuple(read_group_contents(clients, ids)) if group else (),
-        recorded_subnet=((identity or {}).get("tags") or {}).get(LEDGER_TAG),
+        recorded_subnets=recorded_subnets((identity or {}).get("tags")),
     )
 
 

@@ -80,7 +80,8 @@ def load_fleet(paths: Sequence[str], overrides: Sequence[str]) -> list[Spec | Ar
             spec = load_spec(path, overrides)
             _refuse_overlap(spec, path, seen)
         except AksnetError as exc:
-            loaded.append(RunResult(path, error=exc))
+            findings = exc.findings if isinstance(exc, InvalidRequest) and exc.findings else None
+            loaded.append(RunResult(path, error=exc, findings=findings))
         else:
             loaded.append(spec)
     return loaded

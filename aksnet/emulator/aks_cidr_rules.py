@@ -73,10 +73,9 @@ def check_against_vnet(ctx: Ctx, net: Net, vnet: Row) -> None:
     space = [n for n in (netaddr.parse(p) for p in vnet.body["properties"]["addressSpace"]["addressPrefixes"]) if n]
     for prefix in space:
         check_reserved(prefix, "virtual network range", "agentPoolProfile.vnetSubnetID")
-    subnets = [
-        n for n in (netaddr.parse(subnet_usage.subnet_prefix(s)) for s in ctx.tx.children(vnet.id, ids.SUBNET)) if n
-    ]
-    _check_service_cidr(net, subnets)
+    rows = ctx.tx.children(vnet.id, ids.SUBNET)
+    subnets = [n for n in (netaddr.parse(subnet_usage.subnet_prefix(s)) for s in rows) if n]
+    _check_service_cidr(net, [n for s in rows for n in map(netaddr.parse, subnet_usage.subnet_prefixes(s)) if n])
     # kubenet: against the VNet address space; overlay: against its subnets (2025-01 behaviour).
     if net.plugin == "kubenet":
         _check_pod_cidr(net, space)
@@ -85,14 +84,17 @@ def check_against_vnet(ctx: Ctx, net: Net, vnet: Row) -> None:
 
 
 def _check_service_cidr(net: Net, subnets: list[netaddr.Network]) -> None:
-    service = netaddr.parse(net.service_cidr)
-    hit = netaddr.any_overlap(service, subnets) if service else None
-    if hit is not None:
-        raise aks_bad_request(
-            "ServiceCidrOverlapExistingSubnetsCidr",
-            f"The specified service CIDR {service} is conflicted with an existing subnet CIDR {hit}",
-            "networkProfile.serviceCIDR",
-        )
+    """Every service range (IPv4, and IPv6 on dual-stack) against every prefix of the VNet's subnets."""
+    for text in dict.fromkeys((net.service_cidr, *net.service_cidrs)):
+        service = netaddr.parse(text)
+        same_family = [s for s in subnets if service is not None and s.version == service.version]
+        hit = netaddr.any_overlap(service, same_family) if service else None
+        if hit is not None:
+            raise aks_bad_request(
+                "ServiceCidrOverlapExistingSubnetsCidr",
+                f"The specified service CIDR {service} is conflicted with an existing subnet CIDR {hit}",
+                "networkProfile.serviceCIDR",
+            )
 
 
 def _check_pod_cidr(net: Net, ranges: list[netaddr.Network]) -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aksnet.emulator import cascade, identity, ids, netaddr, resources, subnet_usage
+from aksnet.emulator import cascade, identity, ids, netaddr, resources, subnet_links, subnet_usage
 from aksnet.emulator.aks_model import Net, short_hash, view
+from aksnet.emulator.aks_pod_subnet_rules import pod_ips_per_node
 from aksnet.emulator.errors import ArmError
 from aksnet.emulator.route_tables import route_row
 from aksnet.emulator.store import Row, Tx
@@ -42,7 +43,8 @@ def ensure_node_group(tx: Tx, cluster_id: str, mc: dict[str, Any], tenant_id: st
 
 
 def _groups(cluster_id: str, mc: dict[str, Any], net: Net) -> dict[str, list[dict[str, Any]]]:
-    """Per subnet key: the scale-set claims the cluster's nodes (and flat-CNI pods) need."""
+    """Per subnet key: the scale-set claims the cluster's nodes (and flat-CNI pods) need, and on a pod
+    subnet each node's first batch of 16 (DynamicIndividual) or its /28 blocks (StaticBlock)."""
     wanted: dict[str, list[dict[str, Any]]] = {}
     for pool in net.pools:
         vmss = vmss_id(cluster_id, mc, pool.name)
@@ -54,8 +56,9 @@ def _groups(cluster_id: str, mc: dict[str, Any], net: Net) -> dict[str, list[dic
             claim = {
                 "vmss": vmss + "-pods",
                 "nodes": pool.count,
-                "per_node": pool.max_pods,
+                "per_node": pod_ips_per_node(pool.allocation_mode, pool.max_pods),
                 "pool": pool.name,
+                "role": "pods",
             }
             wanted.setdefault(pool.pod_subnet_id, []).append(claim)
     return wanted
@@ -92,6 +95,8 @@ def reconcile(tx: Tx, cluster_id: str, mc: dict[str, Any], meta: dict[str, Any])
         subnet = tx.get(subnet_id)
         if subnet is not None:
             subnet_usage.claim(subnet, cluster_id, groups)
+            if any(g.get("role") == "pods" for g in groups):
+                subnet_links.link(subnet, cluster_id)
             tx.put(subnet)
     meta["subnets"] = list(wanted)
     _reconcile_routes(tx, cluster_id, mc, net, meta)
@@ -103,6 +108,7 @@ def _release_claims(tx: Tx, cluster_id: str, meta: dict[str, Any]) -> None:
         subnet = tx.get(subnet_id)
         if subnet is not None:
             subnet_usage.release(subnet, cluster_id)
+            subnet_links.unlink_if_unused(subnet)
             tx.put(subnet)
     meta["subnets"] = []
 

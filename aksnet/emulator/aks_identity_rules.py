@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from aksnet.emulator import authorization, ids
@@ -28,7 +29,9 @@ def user_identity(ctx: Ctx, net: Net) -> Row | None:
     return row
 
 
-def check_identity(ctx: Ctx, subject: Subject, subnets: list[Row]) -> None:
+def check_identity(ctx: Ctx, subject: Subject, subnets: Sequence[Row], pod_subnets: Sequence[Row] = ()) -> None:
+    """The identity must exist and hold Network Contributor on every node and pod subnet (and, kubenet,
+    the route table) before the cluster is created."""
     net = subject.net
     found = user_identity(ctx, net)
     if not subnets:
@@ -45,7 +48,7 @@ def check_identity(ctx: Ctx, subject: Subject, subnets: list[Row]) -> None:
                 "Please see https://aka.ms/aks/customrt for more information",
             )
         return
-    for subnet in subnets:
+    for subnet in (*subnets, *pod_subnets):
         _require_role(ctx, subject, found, subnet.id, "Microsoft.Network/virtualNetworks/subnets/join/action")
     for table in tables:
         _require_role(ctx, subject, found, table, "Microsoft.Network/routeTables/write")

@@ -14,9 +14,10 @@ DEFAULT_KUBERNETES_VERSION = "1.33.3"
 DEFAULT_POD_CIDR = "10.244.0.0/16"
 DEFAULT_SERVICE_CIDR = "10.0.0.0/16"
 DEFAULT_DNS_SERVICE_IP = "10.0.0.10"
-# Dual-stack IPv6 defaults, taken from the official DualStackNetworking example (emulated values).
-DEFAULT_POD_CIDR_V6 = "fd11:1234::/64"
-DEFAULT_SERVICE_CIDR_V6 = "fd00:1234::/108"
+# Dual-stack IPv6 defaults, as documented (configure-dual-stack.md, azure-cni-overlay.md); the official
+# DualStackNetworking REST example shows illustrative other ones.
+DEFAULT_POD_CIDR_V6 = "fd12:3456:789a::/64"
+DEFAULT_SERVICE_CIDR_V6 = "fd12:3456:789a:1::/108"
 LINUX_IMAGE = "AKSUbuntu-2204gen2containerd-202610.01.0"
 DEFAULT_VM_SIZE = "Standard_D2s_v5"
 # arm-facts §3.2: "If not specified, the default is 10%"; maxUnavailable defaults to 0.
@@ -128,7 +129,7 @@ def _fill_network(np: dict[str, Any], node_rg: str, cluster_id: str) -> None:
     if not np.get("networkPolicy"):
         np["networkPolicy"] = "cilium" if np.get("networkDataplane") == "cilium" else "none"
     np.setdefault("ipFamilies", ["IPv4"])
-    dual = "IPv6" in np["ipFamilies"]
+    dual = any(str(f).lower() == "ipv6" for f in np["ipFamilies"])
     if np["networkPlugin"] == "kubenet" or np.get("networkPluginMode") == "overlay":
         _fill_cidrs(np, "podCidr", "podCidrs", DEFAULT_POD_CIDR, DEFAULT_POD_CIDR_V6 if dual else None)
     _fill_cidrs(np, "serviceCidr", "serviceCidrs", DEFAULT_SERVICE_CIDR, DEFAULT_SERVICE_CIDR_V6 if dual else None)
@@ -234,6 +235,12 @@ class Pool:
     mode: str
     subnet_id: str | None
     pod_subnet_id: str | None
+    pod_ip_allocation_mode: str | None = None
+
+    @property
+    def allocation_mode(self) -> str | None:
+        """DynamicIndividual (the default) or StaticBlock on a pod subnet; None without one."""
+        return (self.pod_ip_allocation_mode or "DynamicIndividual") if self.pod_subnet_id else None
 
     @property
     def planned_nodes(self) -> int:
@@ -256,6 +263,15 @@ class Net:
     pools: tuple[Pool, ...]
     identity_type: str
     identity_ids: tuple[str, ...]
+    ip_families: tuple[str, ...] = ("IPv4",)
+    pod_cidrs: tuple[str, ...] = ()
+    service_cidrs: tuple[str, ...] = ()
+    kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
+
+    @property
+    def dual_stack(self) -> bool:
+        """ipFamilies lists IPv6."""
+        return any(f.lower() == "ipv6" for f in self.ip_families)
 
     @property
     def overlay(self) -> bool:
@@ -271,11 +287,21 @@ class Net:
 
     @property
     def subnet_ids(self) -> tuple[str, ...]:
-        seen: dict[str, str] = {}
-        for pool in self.pools:
-            if pool.subnet_id:
-                seen.setdefault(ids.key(pool.subnet_id), pool.subnet_id)
-        return tuple(seen.values())
+        """The pools' node subnets, once each."""
+        return _unique(p.subnet_id for p in self.pools)
+
+    @property
+    def pod_subnet_ids(self) -> tuple[str, ...]:
+        """The pools' pod subnets, once each."""
+        return _unique(p.pod_subnet_id for p in self.pools)
+
+
+def _unique(subnet_ids: Any) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for subnet_id in subnet_ids:
+        if subnet_id:
+            seen.setdefault(ids.key(subnet_id), subnet_id)
+    return tuple(seen.values())
 
 
 def _pool(raw: dict[str, Any]) -> Pool:
@@ -289,6 +315,7 @@ def _pool(raw: dict[str, Any]) -> Pool:
         mode=str(raw.get("mode", "User")),
         subnet_id=raw.get("vnetSubnetID") or None,
         pod_subnet_id=raw.get("podSubnetID") or None,
+        pod_ip_allocation_mode=raw.get("podIPAllocationMode") or None,
     )
 
 
@@ -308,4 +335,8 @@ def view(mc: dict[str, Any]) -> Net:
         pools=tuple(_pool(p) for p in props.get("agentPoolProfiles") or []),
         identity_type=str(identity.get("type", "None")),
         identity_ids=tuple((identity.get("userAssignedIdentities") or {}).keys()),
+        ip_families=tuple(str(f) for f in np.get("ipFamilies") or ("IPv4",)),
+        pod_cidrs=tuple(str(c) for c in np.get("podCidrs") or ()),
+        service_cidrs=tuple(str(c) for c in np.get("serviceCidrs") or ()),
+        kubernetes_version=str(props.get("kubernetesVersion") or DEFAULT_KUBERNETES_VERSION),
     )

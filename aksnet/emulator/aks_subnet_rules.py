@@ -7,30 +7,35 @@ from aksnet.emulator.aks_model import Net
 from aksnet.emulator.context import Ctx
 from aksnet.emulator.errors import ArmError, aks_bad_request
 from aksnet.emulator.store import Row
+from aksnet.emulator.subnet_links import AKS_DELEGATION
 
 KUBENET_MAX_NODES = 400
 
 
-def require_subnet(ctx: Ctx, subnet_id: str) -> Row:
+def require_subnet(ctx: Ctx, subnet_id: str, *, pods: bool = False) -> Row:
     row = ctx.tx.get(subnet_id)
     if row is None or row.type.lower() != ids.SUBNET.lower():
-        raise aks_bad_request(
-            "VnetSubnetNotFound", f"The subnet {subnet_id} does not exist.", "agentPoolProfile.vnetSubnetID"
-        )
+        code, target = ("PodSubnetNotFound", "podSubnetID") if pods else ("VnetSubnetNotFound", "vnetSubnetID")
+        raise aks_bad_request(code, f"The subnet {subnet_id} does not exist.", f"agentPoolProfile.{target}")
     return row
 
 
-def _other_clusters(subnet: Row, cluster_id: str) -> list[str]:
-    owners = subnet_usage.owners(subnet)
-    return [o for o in owners if o != ids.key(cluster_id) and "/managedclusters/" in o]
+def _other_clusters(ctx: Ctx, subnet: Row, cluster_id: str) -> list[Row]:
+    owners = [o for o in subnet_usage.owners(subnet) if o != ids.key(cluster_id) and "/managedclusters/" in o]
+    return [row for row in (ctx.tx.get(o) for o in owners) if row is not None]
+
+
+def _plugin(cluster: Row) -> str:
+    return str((cluster.body["properties"].get("networkProfile") or {}).get("networkPlugin") or "")
 
 
 def check_subnet(ctx: Ctx, cluster_id: str, net: Net, subnet: Row) -> None:
-    others = _other_clusters(subnet, cluster_id)
+    # Azure CNI (overlay, pod subnet, node subnet) clusters may share a subnet; kubenet ones may not.
+    others = [o for o in _other_clusters(ctx, subnet, cluster_id) if "kubenet" in (net.plugin, _plugin(o))]
     if others:
         raise aks_bad_request(
             "SubnetUsedByAnotherCluster",
-            f"Subnet {subnet.id} is already used by cluster {others[0]}; clusters cannot share a subnet.",
+            f"Subnet {subnet.id} is already used by cluster {others[0].id}; a kubenet cluster cannot share a subnet.",
             "agentPoolProfile.vnetSubnetID",
         )
     _check_external(cluster_id, subnet)
@@ -40,9 +45,15 @@ def check_subnet(ctx: Ctx, cluster_id: str, net: Net, subnet: Row) -> None:
         aks_cidr_rules.check_against_vnet(ctx, net, vnet)
 
 
-def _check_external(cluster_id: str, subnet: Row) -> None:
+def check_pod_subnet(cluster_id: str, subnet: Row) -> None:
+    """A pod subnet may carry AKS's own delegation and link, and other clusters' pods; nothing else."""
+    _check_external(cluster_id, subnet, allowed=AKS_DELEGATION)
+
+
+def _check_external(cluster_id: str, subnet: Row, *, allowed: str = "") -> None:
     external = [o for o in subnet_usage.owners(subnet) if "/managedclusters/" not in o]
-    external += [d["properties"]["serviceName"] for d in subnet.body["properties"].get("delegations") or []]
+    delegations = [d["properties"]["serviceName"] for d in subnet.body["properties"].get("delegations") or []]
+    external += [d for d in delegations if d.lower() != allowed.lower()]
     if external:
         raise aks_bad_request(
             "SubnetWithExternalResourcesCannotBeUsedByOtherResources",

@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aksnet.emulator import aks_cidr_rules, aks_identity_rules, aks_pool_rules, aks_subnet_rules
+from aksnet.emulator import (
+    aks_cidr_rules,
+    aks_dual_stack_rules,
+    aks_identity_rules,
+    aks_pod_subnet_rules,
+    aks_pool_rules,
+    aks_subnet_rules,
+)
 from aksnet.emulator.aks_model import Net
 from aksnet.emulator.context import Ctx
 from aksnet.emulator.errors import aks_bad_request
@@ -36,13 +43,20 @@ def validate(ctx: Ctx, subject: Subject) -> None:
     check_plugin(net)
     check_policy(net)
     check_windows(subject)
+    aks_dual_stack_rules.check_families(net)
     aks_cidr_rules.check_cidrs(net)
+    aks_pod_subnet_rules.check_pools(net)
     subnets = [aks_subnet_rules.require_subnet(ctx, s) for s in net.subnet_ids]
+    pod_subnets = [aks_subnet_rules.require_subnet(ctx, s, pods=True) for s in net.pod_subnet_ids]
+    aks_pod_subnet_rules.check_subnets(ctx, subject.cluster_id, net, subnets, pod_subnets)
     for subnet in subnets:
         aks_subnet_rules.check_subnet(ctx, subject.cluster_id, net, subnet)
+    for pod_subnet in pod_subnets:
+        aks_subnet_rules.check_pod_subnet(subject.cluster_id, pod_subnet)
+    aks_dual_stack_rules.check_subnets(ctx, net, subnets)
     aks_subnet_rules.check_capacity(net, subnets)
     aks_subnet_rules.check_outbound(ctx, net, subnets)
-    aks_identity_rules.check_identity(ctx, subject, subnets)
+    aks_identity_rules.check_identity(ctx, subject, subnets, pod_subnets)
 
 
 def check_pools(net: Net) -> None:

@@ -48,9 +48,20 @@ def free(subnet: Row, *, excluding: str | None = None) -> int:
     return (netaddr.usable_ips(net) if net else 0) - used(subnet, excluding=excluding)
 
 
-def subnet_prefix(subnet: Row) -> str:
+def subnet_prefixes(subnet: Row) -> list[str]:
+    """Every prefix of a subnet: `addressPrefix`, or `addressPrefixes` (dual-stack: IPv4 and IPv6)."""
     props = subnet.body["properties"]
-    return str(props.get("addressPrefix") or (props.get("addressPrefixes") or [""])[0])
+    return (
+        [str(props["addressPrefix"])]
+        if props.get("addressPrefix")
+        else [str(p) for p in props.get("addressPrefixes") or []]
+    )
+
+
+def subnet_prefix(subnet: Row) -> str:
+    """The subnet's IPv4 prefix (the one addresses are counted in), else its first."""
+    prefixes = subnet_prefixes(subnet)
+    return next((p for p in prefixes if ":" not in p), prefixes[0] if prefixes else "")
 
 
 def _group_ids(group: dict[str, Any]) -> Iterator[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from aksnet.emulator import cascade, ids, netaddr, subnet_usage
+from aksnet.emulator import cascade, ids, netaddr, subnet_links, subnet_usage
 from aksnet.emulator.context import Ctx, new_guid
 from aksnet.emulator.errors import ArmError, bad_request
 from aksnet.emulator.network import Kind, base_body, crud_routes, properties, require_reference
@@ -27,6 +27,9 @@ _SUBNET_REFERENCES = {
 
 
 # --- address checks -------------------------------------------------------------------------
+
+
+SMALLEST_IPV4_SUBNET = 29
 
 
 def parse_prefix(text: Any, resource: str) -> netaddr.Network:
@@ -69,7 +72,7 @@ def check_subnet_range(
 
 
 def subnet_in_use(subnet: Row) -> ArmError | None:
-    user = subnet_usage.in_use_by(subnet)
+    user = subnet_usage.in_use_by(subnet) or next((link["id"] for link in subnet_links.links(subnet)), None)
     if user is None:
         return None
     return bad_request(
@@ -88,27 +91,13 @@ def _subnet_props(ctx: Ctx, rid: str, props: dict[str, Any]) -> dict[str, Any]:
         ref = require_reference(ctx, out.pop(field, None), arm_type, rid)
         if ref:
             out[field] = {"id": ref}
-    out["delegations"] = [_delegation(rid, d) for d in out.get("delegations") or []]
+    out["delegations"] = [subnet_links.delegation_body(rid, d) for d in out.get("delegations") or []]
     return out
 
 
-def _delegation(subnet_id: str, delegation: dict[str, Any]) -> dict[str, Any]:
-    name = delegation.get("name") or "delegation"
-    props = delegation.get("properties") or {}
-    return {
-        "id": f"{subnet_id}/delegations/{name}",
-        "name": name,
-        "type": "Microsoft.Network/virtualNetworks/subnets/delegations",
-        "properties": {
-            "serviceName": props.get("serviceName"),
-            "actions": [],
-            "provisioningState": "Succeeded",
-        },
-    }
-
-
-def _prefix_text(props: dict[str, Any]) -> Any:
-    return props.get("addressPrefix") or (props.get("addressPrefixes") or [None])[0]
+def _prefix_texts(props: dict[str, Any]) -> list[Any]:
+    """`addressPrefix`, or every entry of `addressPrefixes` (a dual-stack subnet has an IPv4 and an IPv6 one)."""
+    return [props["addressPrefix"]] if props.get("addressPrefix") else list(props.get("addressPrefixes") or [])
 
 
 def subnet_row(
@@ -116,17 +105,44 @@ def subnet_row(
 ) -> Row:
     """Validate one subnet against its VNet and siblings; the whole subnet is replaced."""
     props = properties(body)
-    text = _prefix_text(props)
-    if text is None:
+    texts = _prefix_texts(props)
+    if not texts:
         raise bad_request(
             "NetcfgInvalidSubnet",
             f"Subnet '{ids.name_of(rid)}' is not valid in virtual network '{vnet.body['name']}'.",
         )
-    net = parse_prefix(text, rid)
-    others = [n for n in (netaddr.parse(subnet_usage.subnet_prefix(s)) for s in siblings) if n is not None]
-    check_subnet_range(ids.name_of(rid), vnet.body["name"], net, vnet_space(vnet), others)
-    out = base_body(rid, ids.SUBNET, body, existing) | {"properties": _subnet_props(ctx, rid, props)}
-    return Row(rid, ids.SUBNET, out, copy.deepcopy(existing.meta) if existing else {})
+    others = [n for s in siblings for n in (netaddr.parse(t) for t in subnet_usage.subnet_prefixes(s)) if n]
+    for text in texts:
+        net = parse_prefix(text, rid)
+        _check_size(ids.name_of(rid), vnet.body["name"], net)
+        check_subnet_range(ids.name_of(rid), vnet.body["name"], net, vnet_space(vnet), others)
+    row = Row(
+        rid, ids.SUBNET, base_body(rid, ids.SUBNET, body, existing), copy.deepcopy(existing.meta) if existing else {}
+    )
+    row.body["properties"] = _subnet_props(ctx, rid, props)
+    _keep_required_delegation(row)
+    return row
+
+
+def _check_size(subnet: str, vnet: str, net: netaddr.Network) -> None:
+    # The smallest IPv4 subnet Azure supports is a /29 (virtual-networks-faq); IPv6 subnets are exactly /64.
+    if net.version == 4 and net.prefixlen > SMALLEST_IPV4_SUBNET:
+        raise bad_request("NetcfgInvalidSubnet", f"Subnet '{subnet}' is not valid in virtual network '{vnet}'.")
+    if net.version == 6 and net.prefixlen != 64:
+        raise bad_request(
+            "SubnetIPv6PrefixMustBe64",
+            f"Subnet '{subnet}' has IPv6 address prefix {net}; IPv6 subnets must be exactly /64.",
+        )
+
+
+def _keep_required_delegation(subnet: Row) -> None:
+    """A subnet AKS has linked cannot lose its delegation to AKS while the link is there."""
+    if subnet_links.links(subnet) and not subnet_links.delegated_to_aks(subnet):
+        raise bad_request(
+            "SubnetMissingRequiredDelegation",
+            f"Subnet {subnet.id} requires any of the following delegation(s) [{subnet_links.AKS_DELEGATION}] to "
+            f"reference service association link {subnet.id}/serviceAssociationLinks/{subnet_links.LINK_NAME}.",
+        )
 
 
 def build_subnet(ctx: Ctx, rid: str, existing: Row | None, body: dict[str, Any]) -> Row:
@@ -145,6 +161,9 @@ def render_subnet(tx: Tx, row: Row) -> dict[str, Any]:
         props["ipConfigurations"] = configs
     if not props.get("delegations"):
         props["delegations"] = []
+    links = subnet_links.links(row)
+    if links:
+        props["serviceAssociationLinks"] = links
     return body
 
 
@@ -188,9 +207,9 @@ def _check_kept_subnets(ctx: Ctx, vnet: Row) -> None:
     """Since Network API 2023-11-01 a VNet PUT without `subnets` keeps them; they must still fit."""
     space = vnet_space(vnet)
     for subnet in ctx.tx.children(vnet.id, ids.SUBNET):
-        net = netaddr.parse(subnet_usage.subnet_prefix(subnet))
-        if net is not None:
-            check_subnet_range(subnet.body["name"], vnet.body["name"], net, space, [])
+        for net in (netaddr.parse(t) for t in subnet_usage.subnet_prefixes(subnet)):
+            if net is not None:
+                check_subnet_range(subnet.body["name"], vnet.body["name"], net, space, [])
 
 
 def _replace_subnets(ctx: Ctx, vnet: Row, wanted: list[dict[str, Any]]) -> None:

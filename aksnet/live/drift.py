@@ -12,10 +12,19 @@ from typing import Any
 from aksnet.arm import same_value
 
 # Network settings AKS fixes at creation, outside the supported migrations (arm-facts §3.1, §4.4-4.5).
-IMMUTABLE_NETWORK = ("networkPlugin", "networkPluginMode", "podCidr", "serviceCidr", "dnsServiceIP")
+IMMUTABLE_NETWORK = (
+    "networkPlugin",
+    "networkPluginMode",
+    "podCidr",
+    "serviceCidr",
+    "dnsServiceIP",
+    "podCidrs",
+    "serviceCidrs",
+    "ipFamilies",
+)
 # Changed only by `aksnet migrate-policy`, which knows the supported path.
 POLICY_FIELDS = ("networkPolicy", "networkDataplane")
-IMMUTABLE_POOL = ("vmSize", "maxPods", "osType", "vnetSubnetID")
+IMMUTABLE_POOL = ("vmSize", "maxPods", "osType", "vnetSubnetID", "podSubnetID", "podIPAllocationMode")
 MUTABLE_POOL = ("mode", "enableAutoScaling", "minCount", "maxCount")
 
 

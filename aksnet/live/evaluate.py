@@ -24,7 +24,7 @@ from aksnet.live.rules import (
 )
 from aksnet.plan import Ids, Plan, build_plan
 from aksnet.rules import check
-from aksnet.spec import Spec
+from aksnet.spec import Spec, SubnetSpec
 
 
 @dataclass(frozen=True)
@@ -43,28 +43,39 @@ class Preflight:
 
 
 def fill_from_live(spec: Spec, facts: LiveFacts) -> Spec:
-    """The spec with what it leaves to Azure: a brought VNet's address space, a brought subnet's prefix."""
+    """The spec with what it leaves to Azure: a brought VNet's address space, brought subnets' prefixes
+    (IPv4 and IPv6), so that capacity and the offline rules judge the real ones."""
     vnet = spec.vnet
     if vnet.existing and facts.vnet is not None and facts.vnet.address_space:
         vnet = dataclasses.replace(vnet, address_prefixes=facts.vnet.address_space)
-    subnet = facts.subnet(vnet.subnet.name)
-    if subnet is not None and subnet.prefix is not None and vnet.subnet.address_prefix is None:
-        vnet = dataclasses.replace(vnet, subnet=dataclasses.replace(vnet.subnet, address_prefix=subnet.prefix))
+    vnet = dataclasses.replace(
+        vnet, subnet=_filled(vnet.subnet, facts), subnets=tuple(_filled(s, facts) for s in vnet.subnets)
+    )
     return spec if vnet == spec.vnet else dataclasses.replace(spec, vnet=vnet)
 
 
+def _filled(subnet: SubnetSpec, facts: LiveFacts) -> SubnetSpec:
+    found = facts.subnet(subnet.name)
+    if found is None or subnet.address_prefix is not None:
+        return subnet
+    return dataclasses.replace(subnet, address_prefix=found.prefix, address_prefix_ipv6=found.prefix_ipv6)
+
+
 def extra_grant_scopes(spec: Spec, facts: LiveFacts) -> list[tuple[str, str]]:
-    """What the subnet already has attached, beyond the spec's route table: each gets a grant too."""
-    subnet = facts.subnet(spec.vnet.subnet.name)
-    if subnet is None:
-        return []
+    """What the cluster's subnets already have attached, beyond the spec's route table: each gets a grant too
+    (labelled `nsg`, `nat_gateway`, `route_table` on the default subnet, `<label>.<subnet>` on others)."""
     extra = []
-    if spec.route_table is None and subnet.route_table:
-        extra.append(("route_table", subnet.route_table))
-    if subnet.network_security_group:
-        extra.append(("nsg", subnet.network_security_group))
-    if subnet.nat_gateway:
-        extra.append(("nat_gateway", subnet.nat_gateway))
+    for spec_subnet in spec.cluster_subnets():
+        subnet = facts.subnet(spec_subnet.name)
+        if subnet is None:
+            continue
+        suffix = "" if spec_subnet is spec.vnet.subnet else f".{spec_subnet.name}"
+        if spec.route_table is None and subnet.route_table:
+            extra.append((f"route_table{suffix}", subnet.route_table))
+        if subnet.network_security_group:
+            extra.append((f"nsg{suffix}", subnet.network_security_group))
+        if subnet.nat_gateway:
+            extra.append((f"nat_gateway{suffix}", subnet.nat_gateway))
     return extra
 
 

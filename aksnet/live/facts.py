@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from ipaddress import IPv4Network, ip_network
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Any
 
 from aksnet.arm import deployment_of, key, name_of
@@ -18,17 +18,24 @@ MANAGED_IDENTITY = "Microsoft.ManagedIdentity"
 REQUIRED_PROVIDERS = (CONTAINER_SERVICE, NETWORK, MANAGED_IDENTITY)
 
 
-def ipv4_networks(texts: Sequence[Any]) -> tuple[IPv4Network, ...]:
-    """The IPv4 prefixes among `texts` (dual-stack subnets also carry IPv6 ones)."""
-    networks = []
+Network = IPv4Network | IPv6Network
+AKS_DELEGATION = "Microsoft.ContainerService/managedClusters"  # what AKS delegates a pod subnet to
+
+
+def networks(texts: Sequence[Any]) -> tuple[Network, ...]:
+    """The prefixes among `texts`, of both IP versions (dual-stack resources carry IPv6 ones too)."""
+    found = []
     for text in texts:
         try:
-            net = ip_network(str(text), strict=False)
+            found.append(ip_network(str(text), strict=False))
         except ValueError:
             continue
-        if isinstance(net, IPv4Network):
-            networks.append(net)
-    return tuple(networks)
+    return tuple(found)
+
+
+def ipv4_networks(texts: Sequence[Any]) -> tuple[IPv4Network, ...]:
+    """The IPv4 prefixes among `texts`."""
+    return tuple(n for n in networks(texts) if isinstance(n, IPv4Network))
 
 
 def _props(arm: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -69,7 +76,7 @@ class SubnetFacts:
     """A subnet and everything attached to it or living in it."""
 
     id: str
-    prefixes: tuple[IPv4Network, ...] = ()
+    prefixes: tuple[Network, ...] = ()
     ip_configurations: tuple[str, ...] = ()
     delegations: tuple[str, ...] = ()  # service names
     service_links: tuple[str, ...] = ()  # linked resource types of serviceAssociationLinks
@@ -83,7 +90,26 @@ class SubnetFacts:
 
     @property
     def prefix(self) -> IPv4Network | None:
-        return self.prefixes[0] if self.prefixes else None
+        """Its IPv4 prefix."""
+        return next((p for p in self.prefixes if isinstance(p, IPv4Network)), None)
+
+    @property
+    def prefix_ipv6(self) -> IPv6Network | None:
+        """Its IPv6 prefix (a dual-stack subnet)."""
+        return next((p for p in self.prefixes if isinstance(p, IPv6Network)), None)
+
+    @property
+    def delegated_to_aks(self) -> bool:
+        """Delegated by AKS for a pod subnet (to managedClusters), and to nothing else."""
+        return bool(self.delegations) and all(d.lower() == AKS_DELEGATION.lower() for d in self.delegations)
+
+    def foreign_delegations(self) -> list[str]:
+        """Delegations to anything but AKS."""
+        return [d for d in self.delegations if d.lower() != AKS_DELEGATION.lower()]
+
+    def foreign_links(self) -> list[str]:
+        """Service association links of anything but AKS (which links the pod subnets it uses)."""
+        return [s for s in self.service_links if s.lower() != AKS_DELEGATION.lower()]
 
     @classmethod
     def from_arm(cls, arm: Mapping[str, Any]) -> SubnetFacts:
@@ -93,7 +119,7 @@ class SubnetFacts:
         links = props.get("serviceAssociationLinks") or ()
         return cls(
             id=str(arm["id"]),
-            prefixes=ipv4_networks(texts),
+            prefixes=networks(texts),
             ip_configurations=_ids(props.get("ipConfigurations")),
             delegations=tuple(str(_props(d).get("serviceName") or d.get("name")) for d in delegations),
             service_links=tuple(str(_props(s).get("linkedResourceType") or s.get("name")) for s in links),
@@ -109,7 +135,7 @@ class PeeringFacts:
 
     name: str
     remote_vnet: str
-    remote_address_space: tuple[IPv4Network, ...] = ()
+    remote_address_space: tuple[Network, ...] = ()
 
     @classmethod
     def from_arm(cls, arm: Mapping[str, Any]) -> PeeringFacts:
@@ -118,7 +144,7 @@ class PeeringFacts:
         return cls(
             name=str(arm.get("name") or name_of(str(arm.get("id", "")))),
             remote_vnet=_ref(props.get("remoteVirtualNetwork")) or "",
-            remote_address_space=ipv4_networks(space.get("addressPrefixes") or ()),
+            remote_address_space=networks(space.get("addressPrefixes") or ()),
         )
 
 
@@ -126,7 +152,7 @@ class PeeringFacts:
 class VNetFacts(Found):
     """A virtual network with its address space, subnets and peerings."""
 
-    address_space: tuple[IPv4Network, ...] = ()
+    address_space: tuple[Network, ...] = ()
     subnets: tuple[SubnetFacts, ...] = ()
     peerings: tuple[PeeringFacts, ...] = ()
 
@@ -139,7 +165,7 @@ class VNetFacts(Found):
         return cls(
             id=str(arm["id"]),
             tags=dict(arm.get("tags") or {}),
-            address_space=ipv4_networks((props.get("addressSpace") or {}).get("addressPrefixes") or ()),
+            address_space=networks((props.get("addressSpace") or {}).get("addressPrefixes") or ()),
             subnets=tuple(SubnetFacts.from_arm(s) for s in props.get("subnets") or ()),
             peerings=tuple(PeeringFacts.from_arm(p) for p in props.get("virtualNetworkPeerings") or ()),
         )
@@ -179,24 +205,38 @@ class RouteTableFacts(Found):
 
 @dataclass(frozen=True)
 class ClusterFacts(Found):
-    """A managed cluster in the subscription: the subnets its pools use and its node resource group."""
+    """A managed cluster in the subscription: its plugin, the subnets its pools use (and how each pod
+    subnet hands out addresses), and its node resource group."""
 
     node_resource_group: str | None = None
     subnets: tuple[str, ...] = ()
+    plugin: str | None = None
+    pod_subnet_modes: tuple[tuple[str, str], ...] = ()  # (pod subnet id, podIPAllocationMode)
 
     def uses_subnet(self, subnet_id: str) -> bool:
         return key(subnet_id) in {key(s) for s in self.subnets}
+
+    def pod_subnet_mode(self, subnet_id: str) -> str | None:
+        """The allocation mode of this cluster's pools on pod subnet `subnet_id`, if any uses it."""
+        return next((mode for sid, mode in self.pod_subnet_modes if key(sid) == key(subnet_id)), None)
 
     @classmethod
     def from_arm(cls, arm: Mapping[str, Any]) -> ClusterFacts:
         props = _props(arm)
         pools = props.get("agentPoolProfiles") or ()
         subnets = {str(p[k]) for p in pools for k in ("vnetSubnetID", "podSubnetID") if p.get(k)}
+        modes = {
+            (str(p["podSubnetID"]), str(p.get("podIPAllocationMode") or "DynamicIndividual"))
+            for p in pools
+            if p.get("podSubnetID")
+        }
         return cls(
             id=str(arm["id"]),
             tags=dict(arm.get("tags") or {}),
             node_resource_group=props.get("nodeResourceGroup"),
             subnets=tuple(sorted(subnets)),
+            plugin=(props.get("networkProfile") or {}).get("networkPlugin"),
+            pod_subnet_modes=tuple(sorted(modes)),
         )
 
 
@@ -242,6 +282,7 @@ class LiveFacts:
     cluster: Mapping[str, Any] | None = None  # the spec's cluster, as read (ARM JSON)
     clusters: tuple[ClusterFacts, ...] = ()
     access: tuple[GrantAccess, ...] = ()
+    nat_gateways: Mapping[str, str] = field(default_factory=dict)  # SKU name by lower-case id (dual-stack)
     unread: frozenset[str] = frozenset()
 
     def knows(self, what: str) -> bool:

@@ -1,9 +1,9 @@
-"""Capacity as text: what the subnet and pod range hold against what is planned."""
+"""Capacity as text: what the subnets and pod ranges hold against what is planned."""
 
 from __future__ import annotations
 
-from aksnet.netcalc import Capacity
-from aksnet.render.text import pairs
+from aksnet.netcalc import Capacity, SubnetCapacity
+from aksnet.render.text import pairs, table
 
 
 def render_capacity(cap: Capacity) -> str:
@@ -17,6 +17,9 @@ def render_capacity(cap: Capacity) -> str:
     ]
     if cap.pod_cidr is not None:
         rows.append(("pod range", f"{cap.pod_cidr}: {cap.pod_cidr_blocks:,} /24 blocks, one per node"))
+    if cap.pod_cidr_ipv6 is not None:
+        rows.append(("IPv6 pod range", f"{cap.pod_cidr_ipv6}: {cap.pod_cidr_ipv6_blocks:,} /80 blocks, one per node"))
+    rows += _pod_subnet_rows(cap)
     if cap.planned_nodes:
         rows.append(
             (
@@ -26,4 +29,47 @@ def render_capacity(cap: Capacity) -> str:
                 + (f"; {cap.required_pod_blocks} pod blocks" if cap.required_pod_blocks is not None else ""),
             )
         )
-    return pairs(rows)
+    text = pairs(rows)
+    if len(cap.subnets) > 1 or any(s.role != "nodes" for s in cap.subnets):
+        text += "\n\n  Per subnet (nodes + surge at the autoscaler's max)\n" + render_subnets(cap.subnets, "    ")
+    return text
+
+
+def _pod_subnet_rows(cap: Capacity) -> list[tuple[str, str]]:
+    if cap.pod_subnet_prefix is None:
+        return []
+    how = f"{cap.pod_subnet_ips_per_node} addresses per node"
+    if cap.blocks_per_node is not None:
+        how = (
+            f"{cap.blocks_per_node} /28 blocks per node (ceil((maxPods + 1) / 16)), "
+            f"{cap.block_waste_per_node} addresses of them unused"
+        )
+    else:
+        how += " at start (batches of 16, another when fewer than 8 are free)"
+    return [
+        ("pod subnet", f"{cap.pod_subnet_prefix}: {cap.pod_subnet_usable_ips:,} usable ({cap.pod_ip_allocation_mode})"),
+        ("pod subnet per node", how),
+        ("pod subnet max nodes", f"{cap.pod_subnet_max_nodes:,}"),
+    ]
+
+
+def render_subnets(subnets: tuple[SubnetCapacity, ...], indent: str = "  ") -> str:
+    """One line per subnet: its role, size, demand and headroom, and what a static block wastes."""
+    return table(
+        ("subnet", "for", "prefix", "usable", "needed", "free", "pools"),
+        (
+            (
+                s.name,
+                s.role + (f" ({s.allocation})" if s.allocation else ""),
+                s.prefix or "unknown until read",
+                s.usable,
+                f"{s.needed:,}"
+                + (f" ({s.needed_at_max_pods:,} at maxPods)" if s.needed_at_max_pods is not None else "")
+                + (f" ({s.waste:,} in blocks unused)" if s.waste else ""),
+                s.free,
+                ", ".join(s.pools),
+            )
+            for s in subnets
+        ),
+        indent,
+    )

@@ -19,8 +19,8 @@ def render_status(status: dict[str, Any]) -> str:
         ),
         ("dataplane", network["networkDataplane"] or "azure"),
         ("policy engine", status["policy_engine"]),
-        ("pod range", network["podCidr"] or "pods take subnet addresses"),
-        ("service range", f"{network['serviceCidr']} (DNS {network['dnsServiceIP']})"),
+        ("pod range", _ranges(network, "podCidr") or "pods take subnet addresses"),
+        ("service range", f"{_ranges(network, 'serviceCidr')} (DNS {network['dnsServiceIP']})"),
         ("outbound", network["outboundType"]),
         ("node resource group", status["node_resource_group"]),
         (
@@ -36,11 +36,13 @@ def render_status(status: dict[str, Any]) -> str:
         ),
     )
     subnets = table(
-        ("subnet", "prefix", "used", "free", "route table"),
+        ("subnet", "for", "pools", "prefix", "used", "free", "route table"),
         (
             (
                 s["id"].rsplit("/", 1)[-1],
-                s.get("address_prefix"),
+                s.get("role"),
+                ", ".join(s.get("pools") or []),
+                " ".join(p for p in (s.get("address_prefix"), s.get("address_prefix_ipv6")) if p) or "-",
                 s.get("used"),
                 s.get("free"),
                 (s.get("route_table") or "-").rsplit("/", 1)[-1],
@@ -59,3 +61,8 @@ def render_status(status: dict[str, Any]) -> str:
             subnets,
         ]
     )
+
+
+def _ranges(network: dict[str, Any], single: str) -> str:
+    """The range, or both of a dual-stack cluster (`podCidrs`), comma-separated."""
+    return ", ".join(network.get(f"{single}s") or []) or str(network.get(single) or "")

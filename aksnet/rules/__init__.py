@@ -6,15 +6,29 @@ from collections.abc import Mapping
 from datetime import date
 
 from aksnet.findings import Finding
-from aksnet.rules import addressing, capacity, compatibility, egress, lifecycle, pools, structure
+from aksnet.rules import (
+    addressing,
+    capacity,
+    compatibility,
+    dual_stack,
+    egress,
+    lifecycle,
+    pod_subnets,
+    pools,
+    structure,
+    subnets,
+)
 from aksnet.rules.base import Rule, RuleContext
 from aksnet.spec import Spec
 
 RULES: tuple[Rule, ...] = (
     *structure.RULES,
+    *subnets.RULES,
     *addressing.RULES,
+    *dual_stack.RULES,
     *compatibility.RULES,
     *pools.RULES,
+    *pod_subnets.RULES,
     *capacity.RULES,
     *egress.RULES,
     *lifecycle.RULES,

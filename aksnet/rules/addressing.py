@@ -1,35 +1,53 @@
-"""Address-space rules: reserved ranges, overlaps, the subnet in its VNet, the DNS service IP."""
+"""Address-space rules, per address family: reserved ranges, overlaps, the service and pod ranges, the DNS IP."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from ipaddress import IPv4Network
 
 from aksnet.findings import Finding, error, warning
-from aksnet.netcalc import RESERVED_RANGES, first_host, reserved_overlaps
+from aksnet.netcalc import RESERVED_RANGES, Network, first_host, overlaps, reserved_overlaps
 from aksnet.rules.base import RuleContext
 from aksnet.spec import Spec
 
 RESERVED_TEXT = ", ".join(str(r) for r in RESERVED_RANGES)
-SMALLEST_SUBNET_PREFIX = 29  # Azure's smallest subnet
+IPV6_SERVICE_PREFIX = 108  # "The IPv6 subnet assigned to --service-cidrs can be no larger than a /108"
 
 
-def _pod_cidr(spec: Spec) -> IPv4Network | None:
-    """The pod range AKS will use: none for flat Azure CNI (its pods live in the subnet)."""
-    return None if spec.cluster.flat_azure_cni else spec.cluster.pod_cidr
+def pod_ranges(spec: Spec) -> list[tuple[str, Network]]:
+    """(field, range) of the pod ranges AKS will use: none for flat Azure CNI (pods live in subnets);
+    with dual-stack the IPv6 one too."""
+    cluster = spec.cluster
+    if cluster.flat_azure_cni or cluster.pod_cidr is None:
+        return []
+    ranges: list[tuple[str, Network]] = [("cluster.pod_cidr", cluster.pod_cidr)]
+    if cluster.pod_cidr_ipv6 is not None:
+        ranges.append((_ipv6_field("cluster.pod_cidrs", cluster.pod_cidrs), cluster.pod_cidr_ipv6))
+    return ranges
 
 
-def _subnet(spec: Spec) -> IPv4Network | None:
-    return spec.vnet.subnet.address_prefix
+def service_ranges(spec: Spec) -> list[tuple[str, Network]]:
+    """(field, range) of the service ranges: the IPv4 one, and the IPv6 one of a dual-stack cluster."""
+    cluster = spec.cluster
+    ranges: list[tuple[str, Network]] = []
+    if cluster.service_cidr is not None:
+        ranges.append(("cluster.service_cidr", cluster.service_cidr))
+    if cluster.service_cidr_ipv6 is not None:
+        ranges.append((_ipv6_field("cluster.service_cidrs", cluster.service_cidrs), cluster.service_cidr_ipv6))
+    return ranges
+
+
+def _ipv6_field(field: str, ranges: tuple[Network, ...] | None) -> str:
+    index = next((i for i, r in enumerate(ranges or ()) if r.version == 6), 1)
+    return f"{field}.{index}"
 
 
 def reserved_ranges(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
-    ranges: list[tuple[str, IPv4Network | None]] = [
+    ranges: list[tuple[str, Network | None]] = [
         (f"vnet.address_prefixes.{i}", p) for i, p in enumerate(spec.vnet.address_prefixes)
     ]
     if not spec.vnet.address_prefixes:
-        ranges.append(("vnet.subnet.address_prefix", _subnet(spec)))
-    ranges += [("cluster.pod_cidr", _pod_cidr(spec)), ("cluster.service_cidr", spec.cluster.service_cidr)]
+        ranges += [(f"{spec.vnet.subnet_field(s)}.address_prefix", s.address_prefix) for s in spec.vnet.all_subnets]
+    ranges += [*pod_ranges(spec), *service_ranges(spec)]
     for field, net in ranges:
         for reserved in reserved_overlaps(net) if net is not None else ():
             yield error(
@@ -44,7 +62,7 @@ def vnet_prefixes_disjoint(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
     prefixes = spec.vnet.address_prefixes
     for i, a in enumerate(prefixes):
         for j in range(i + 1, len(prefixes)):
-            if a.overlaps(prefixes[j]):
+            if overlaps(a, prefixes[j]):
                 yield error(
                     "CIDR_OVERLAP",
                     f"vnet.address_prefixes.{j}",
@@ -53,67 +71,53 @@ def vnet_prefixes_disjoint(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
                 )
 
 
-def subnet_inside_vnet(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
-    subnet, prefixes = _subnet(spec), spec.vnet.address_prefixes
-    if subnet is None:
-        return
-    if prefixes and not any(subnet.subnet_of(p) for p in prefixes):
-        yield error(
-            "SUBNET_OUTSIDE_VNET",
-            "vnet.subnet.address_prefix",
-            f"subnet {subnet} is not inside the VNet's address space {', '.join(map(str, prefixes))}",
-            f"pick a subnet range inside {prefixes[0]}",
-        )
-    if subnet.prefixlen > SMALLEST_SUBNET_PREFIX:
-        yield error(
-            "SUBNET_TOO_SMALL",
-            "vnet.subnet.address_prefix",
-            f"subnet {subnet} is smaller than /29, the smallest subnet Azure allows",
-            "use a /29 or larger; see the capacity section for the size",
-        )
-
-
 def service_cidr(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
-    service = spec.cluster.service_cidr
-    if service is None:
-        return
-    if service.prefixlen <= 12:
-        yield error(
-            "SERVICE_CIDR_TOO_LARGE",
-            "cluster.service_cidr",
-            f"service range {service} is /12 or larger; AKS requires it to be smaller than /12",
-            "use a prefix longer than /12, e.g. /16",
-        )
-    yield from _collisions("cluster.service_cidr", "service range", service, spec, strict_vnet=False)
+    for field, service in service_ranges(spec):
+        if service.version == 4 and service.prefixlen <= 12:
+            yield error(
+                "SERVICE_CIDR_TOO_LARGE",
+                field,
+                f"service range {service} is /12 or larger; AKS requires it to be smaller than /12",
+                "use a prefix longer than /12, e.g. /16",
+            )
+        if service.version == 6 and service.prefixlen < IPV6_SERVICE_PREFIX:
+            yield error(
+                "SERVICE_CIDR_TOO_LARGE",
+                field,
+                f"IPv6 service range {service} is larger than /108, the largest AKS allows",
+                f"use a /108 or smaller, e.g. {next(service.subnets(new_prefix=IPV6_SERVICE_PREFIX))}",
+            )
+        yield from _collisions(field, "service range", service, spec, strict_vnet=False)
 
 
 def pod_cidr(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
-    pods, service = _pod_cidr(spec), spec.cluster.service_cidr
-    if pods is None:
-        return
-    if service is not None and pods.overlaps(service):
-        yield error(
-            "CIDR_OVERLAP",
-            "cluster.pod_cidr",
-            f"pod range {pods} overlaps service range {service}",
-            "pick disjoint pod and service ranges, e.g. pods 10.244.0.0/16 and services 10.0.0.0/16",
-        )
-    # kubenet must keep pods out of the whole VNet; overlay only out of its subnets (AKS 2025-01).
-    yield from _collisions("cluster.pod_cidr", "pod range", pods, spec, strict_vnet=spec.cluster.plugin == "kubenet")
+    services = service_ranges(spec)
+    for field, pods in pod_ranges(spec):
+        service = next((s for _, s in services if s.version == pods.version), None)
+        if service is not None and overlaps(pods, service):
+            yield error(
+                "CIDR_OVERLAP",
+                field,
+                f"pod range {pods} overlaps service range {service}",
+                "pick disjoint pod and service ranges, e.g. pods 10.244.0.0/16 and services 10.0.0.0/16",
+            )
+        # kubenet must keep pods out of the whole VNet; overlay only out of its subnets (AKS 2025-01).
+        yield from _collisions(field, "pod range", pods, spec, strict_vnet=spec.cluster.plugin == "kubenet")
 
 
-def _collisions(field: str, label: str, net: IPv4Network, spec: Spec, *, strict_vnet: bool) -> Iterator[Finding]:
-    subnet = _subnet(spec)
-    if subnet is not None and net.overlaps(subnet):
-        yield error(
-            "CIDR_OVERLAP",
-            field,
-            f"{label} {net} overlaps node subnet {subnet}",
-            f"move the {label} out of the VNet's subnets",
-        )
-        return
+def _collisions(field: str, label: str, net: Network, spec: Spec, *, strict_vnet: bool) -> Iterator[Finding]:
+    for subnet in spec.vnet.all_subnets:
+        hit = next((p for p in subnet.prefixes if overlaps(net, p)), None)
+        if hit is not None:
+            yield error(
+                "CIDR_OVERLAP",
+                field,
+                f"{label} {net} overlaps subnet {subnet.name} ({hit})",
+                f"move the {label} out of the VNet's subnets",
+            )
+            return
     for prefix in spec.vnet.address_prefixes:
-        if net.overlaps(prefix):
+        if overlaps(net, prefix):
             make = error if strict_vnet else warning
             why = (
                 "kubenet pods must not use the VNet's address space"
@@ -164,7 +168,6 @@ def pod_cidr_applicability(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
 RULES = (
     reserved_ranges,
     vnet_prefixes_disjoint,
-    subnet_inside_vnet,
     service_cidr,
     pod_cidr,
     dns_service_ip,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from aksnet import sizing
 from aksnet.findings import Finding, error, warning
-from aksnet.netcalc import AZURE_RESERVED_PER_SUBNET, POD_BLOCK_PREFIX, node_limit
+from aksnet.netcalc import AZURE_RESERVED_PER_SUBNET, POD_BLOCK_PREFIX, POD_BLOCK_PREFIX_IPV6, node_limit
 from aksnet.rules.base import RuleContext
 from aksnet.spec import Spec
 
@@ -22,38 +22,49 @@ def smallest_subnet_for(addresses: int) -> int:
     return 0
 
 
-def smallest_pod_range_for(blocks: int) -> int:
-    return POD_BLOCK_PREFIX - max(blocks - 1, 0).bit_length()
+def smallest_pod_range_for(blocks: int, per_node: int = POD_BLOCK_PREFIX) -> int:
+    """The longest pod range prefix that holds `blocks` per-node blocks of /`per_node`."""
+    return per_node - max(blocks - 1, 0).bit_length()
 
 
 def subnet_size(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
-    cap = sizing.cluster_capacity(spec)
-    if cap is None or cap.required_subnet_ips <= cap.subnet_usable_ips:
-        return
-    per_node = "1 address each" if cap.ips_per_node == 1 else f"{cap.ips_per_node} addresses each (maxPods + 1)"
-    yield error(
-        "SUBNET_TOO_SMALL",
-        "vnet.subnet.address_prefix",
-        f"subnet {cap.subnet_prefix} has {cap.subnet_usable_ips} usable addresses (5 are Azure's); "
-        f"{cap.planned_nodes} nodes + {cap.surge_nodes} surge with {cap.plugin} need {per_node}: "
-        f"{cap.required_subnet_ips:,}",
-        f"use a /{smallest_subnet_for(cap.required_subnet_ips)} or larger, or fewer/smaller pools",
-    )
+    """Every node subnet must hold its pools' nodes and surge (and, with flat Azure CNI, their pods)."""
+    model = sizing.capacity_model(spec)
+    for subnet in spec.node_subnets():
+        cap = sizing.subnet_capacity(spec, subnet)
+        if cap.free is None or cap.free >= 0 or cap.usable is None:
+            continue
+        pools = [p for p in spec.cluster.node_pools if p.name in cap.pools and not p.pod_subnet]
+        flat = model == "azure" and bool(pools)
+        per_node = "maxPods + 1 addresses each" if flat else "1 address each"
+        yield error(
+            "SUBNET_TOO_SMALL",
+            f"{spec.vnet.subnet_field(subnet)}.address_prefix",
+            f"subnet {cap.prefix} has {cap.usable:,} usable addresses (5 are Azure's); the nodes and surge of "
+            f"pool(s) {', '.join(cap.pools)} on subnet {subnet.name} with {model} need {per_node}: {cap.needed:,}",
+            f"use a /{smallest_subnet_for(cap.needed)} or larger, or fewer/smaller pools",
+        )
 
 
 def pod_range_size(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """Each pod range gives every node a block: a /24 of the IPv4 one, a /80 of a dual-stack IPv6 one."""
     cap = sizing.cluster_capacity(spec)
-    if cap is None or cap.pod_cidr_blocks is None or cap.required_pod_blocks is None:
+    if cap is None or cap.required_pod_blocks is None:
         return
-    if cap.required_pod_blocks <= cap.pod_cidr_blocks:
-        return
-    yield error(
-        "POD_CIDR_TOO_SMALL",
-        "cluster.pod_cidr",
-        f"pod range {cap.pod_cidr} holds {cap.pod_cidr_blocks} /24 blocks; {cap.planned_nodes} nodes + "
-        f"{cap.surge_nodes} surge need one /24 each: {cap.required_pod_blocks}",
-        f"use a /{smallest_pod_range_for(cap.required_pod_blocks)} or larger pod range",
+    ranges = (
+        ("cluster.pod_cidr", "pod range", cap.pod_cidr, cap.pod_cidr_blocks, POD_BLOCK_PREFIX),
+        ("cluster.pod_cidrs.1", "IPv6 pod range", cap.pod_cidr_ipv6, cap.pod_cidr_ipv6_blocks, POD_BLOCK_PREFIX_IPV6),
     )
+    needed = cap.required_pod_blocks
+    for field, label, cidr, blocks, per_node in ranges:
+        if blocks is not None and needed > blocks:
+            yield error(
+                "POD_CIDR_TOO_SMALL",
+                field,
+                f"{label} {cidr} holds {blocks} /{per_node} blocks; {cap.planned_nodes} nodes + "
+                f"{cap.surge_nodes} surge need one /{per_node} each: {needed}",
+                f"use a /{smallest_pod_range_for(needed, per_node)} or larger {label}",
+            )
 
 
 def node_count(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:

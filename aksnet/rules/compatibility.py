@@ -90,15 +90,29 @@ def windows_pools(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-def kubenet_managed_route_table(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
-    if spec.cluster.plugin == "kubenet" and spec.route_table is None and spec.subnet_existing:
+def kubenet_route_table(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """kubenet needs one route table on every pool subnet: declared when the pools use several."""
+    if spec.cluster.plugin != "kubenet" or spec.route_table is not None:
+        return
+    subnets = spec.node_subnets()
+    if len(subnets) > 1:
+        # "Each AKS cluster must use a single, unique route table for all subnets associated with the
+        # cluster", associated before the cluster (configure-kubenet); AKS does not add a new pool's subnet.
+        yield error(
+            "KUBENET_ROUTE_TABLE_REQUIRED",
+            "route_table",
+            f"kubenet pools are on {len(subnets)} subnets ({', '.join(s.name for s in subnets)}); every pool "
+            "subnet needs one and the same route table before the cluster exists",
+            "declare route_table (aksnet creates it and associates it with every pool subnet), or bring one",
+        )
+    elif subnets and spec.is_existing(subnets[0]):
         yield warning(
             "KUBENET_ROUTE_TABLE_MANAGED",
             "route_table",
             f"kubenet needs a route table on subnet "
-            f"{spec.vnet.subnet.name}; without one AKS creates its own and associates it with your subnet",
+            f"{subnets[0].name}; without one AKS creates its own and associates it with your subnet",
             "bring or declare a route_table to keep control of it",
         )
 
 
-RULES = (plugin_mode, policy_engine, cilium, windows_pools, kubenet_managed_route_table)
+RULES = (plugin_mode, policy_engine, cilium, windows_pools, kubenet_route_table)

@@ -78,13 +78,14 @@ def outbound_type(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
             f"with a custom virtual network, and this cluster joins {spec.vnet.name}",
             "use userAssignedNATGateway with a NAT gateway on your subnet, or loadBalancer",
         )
-    if outbound == "userAssignedNATGateway" and not spec.subnet_existing:
+    created = [s.name for s in spec.node_subnets() if not spec.is_existing(s)]
+    if outbound == "userAssignedNATGateway" and created:
         yield error(
             "OUTBOUND_TYPE_UNSUPPORTED",
             "cluster.outbound_type",
             "userAssignedNATGateway needs a NAT "
-            f"gateway on the subnet, and aksnet creates {spec.vnet.subnet.name} without one",
-            "bring a subnet that has a NAT gateway (vnet.subnet.existing: true), or use loadBalancer",
+            f"gateway on every node subnet, and aksnet creates {', '.join(created)} without one",
+            "bring node subnets that have a NAT gateway (existing: true), or use loadBalancer",
         )
     if outbound == "none":
         yield warning(

@@ -102,27 +102,13 @@ def ids(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def existing_resources(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
-    vnet, subnet = spec.vnet, spec.vnet.subnet
+    vnet = spec.vnet
     if not vnet.existing and not vnet.address_prefixes:
         yield error(
             "SPEC_INVALID",
             "vnet.address_prefixes",
             f"VNet {vnet.name} is created by aksnet but has no address_prefixes",
             "add vnet.address_prefixes, e.g. [192.168.0.0/16], or set vnet.existing: true",
-        )
-    if subnet.existing is True and not vnet.existing:
-        yield error(
-            "SPEC_INVALID",
-            "vnet.subnet.existing",
-            f"subnet {subnet.name} is marked existing but its VNet {vnet.name} is created by aksnet",
-            "set vnet.existing: true, or drop vnet.subnet.existing",
-        )
-    if not spec.subnet_existing and subnet.address_prefix is None:
-        yield error(
-            "SPEC_INVALID",
-            "vnet.subnet.address_prefix",
-            f"subnet {subnet.name} is created by aksnet but has no address_prefix",
-            "add vnet.subnet.address_prefix, e.g. 192.168.1.0/24",
         )
     rt = spec.route_table
     if rt is not None and rt.existing and rt.routes:
@@ -138,11 +124,8 @@ def overlay_name_lengths(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
     # Overlay turns these names into node labels, capped at 63 characters (azure-cni-overlay.md).
     if not spec.cluster.overlay:
         return
-    for field, value in (
-        ("vnet.subnet.name", spec.vnet.subnet.name),
-        ("vnet.name", spec.vnet.name),
-        ("resource_group", spec.vnet_resource_group),
-    ):
+    subnets = [(f"{spec.vnet.subnet_field(s)}.name", s.name) for s in spec.node_subnets()]
+    for field, value in (*subnets, ("vnet.name", spec.vnet.name), ("resource_group", spec.vnet_resource_group)):
         if len(value) > OVERLAY_NAME_LIMIT:
             yield error(
                 "NAME_TOO_LONG",

@@ -19,10 +19,12 @@ CREATE_EXAMPLES = sorted(
     if json.loads(p.read_text()).get("operationId") != "ManagedClusters_Delete"
 )
 
-# Values the examples show but the service chooses (versions, hashes, GUIDs, IP ids), and three
+# Values the examples show but the service chooses (versions, hashes, GUIDs, IP ids), and four
 # places where the illustrative examples contradict the documented service (arm-facts §3.1, §4.3):
 # an omitted networkPlugin is Azure CNI Overlay today, not kubenet; overlay pools default to
-# maxPods 250; a 200 body showing loadBalancerSku "basic" for a "standard" request. One 201 body
+# maxPods 250; a 200 body showing loadBalancerSku "basic" for a "standard" request; dual-stack IPv6
+# defaults fd11:1234::/64 and fd00:1234::/108, where the docs give fd12:3456:789a::/64 and
+# fd12:3456:789a:1::/108 (breadth.md §0.2; asserted in test_emulator_dual_stack). One 201 body
 # shows provisioningState Succeeded; the states are asserted on their own instead.
 SERVER_CHOSEN = {
     "id",
@@ -36,6 +38,8 @@ SERVER_CHOSEN = {
     "properties.agentPoolProfiles.*.nodeImageVersion",
     "properties.agentPoolProfiles.*.maxPods",
     "properties.networkProfile.networkPlugin",
+    "properties.networkProfile.podCidrs",
+    "properties.networkProfile.serviceCidrs",
     "properties.networkProfile.loadBalancerSku",
     "properties.networkProfile.loadBalancerProfile.effectiveOutboundIPs",
     "properties.networkProfile.loadBalancerProfile.allocatedOutboundPorts",

@@ -313,3 +313,11 @@ def test_a_malformed_subscription_id_or_resource_group_name_is_refused_by_arm(ar
     assert (status, error["error"]["code"]) == (400, "InvalidSubscriptionId")
     status, error = arm.call("PUT", arm.rg_id("rg."), {"location": "eastus"}, "2025-04-01")
     assert (status, error["error"]["code"]) == (400, "InvalidResourceGroupName")
+
+
+def test_a_subnet_smaller_than_a_29_is_refused_and_a_29_accepted(arm: Any) -> None:
+    arm.rg()
+    vnet = arm.vnet()
+    status, error = arm.call("PUT", f"{vnet}/subnets/tiny", {"properties": {"addressPrefix": "192.168.9.0/30"}})
+    assert (status, error["error"]["code"]) == (400, "NetcfgInvalidSubnet")
+    assert arm.call("PUT", f"{vnet}/subnets/small", {"properties": {"addressPrefix": "192.168.9.0/29"}})[0] == 201

@@ -72,11 +72,11 @@ def test_twenty_deployments_in_parallel_threads_share_one_emulator(emu: Emulator
     assert len(list(clients.containerservice.managed_clusters.list())) == 20
 
 
-def test_racing_clusters_on_one_subnet_leave_exactly_one_winner(emu: Emulator, arm: Any) -> None:
+def test_racing_kubenet_clusters_on_one_subnet_leave_exactly_one_winner(emu: Emulator, arm: Any) -> None:
     net = arm.network_for_cluster(route_table=False)
 
     def create(index: int) -> int:
-        body = arm.cluster_body(net, networkPlugin="azure", networkPluginMode="overlay")
+        body = arm.cluster_body(net)  # kubenet: one cluster per subnet
         status, _, _ = emu.request("PUT", arm.url(arm.cluster_path(name=f"aks{index}"), AKS_API), body)
         return status
 

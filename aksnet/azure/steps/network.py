@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from aksnet.arm import LEDGER_TAG, ResourceId, owned_by, same_id
+from aksnet.arm import ResourceId, owned_by, same_id, subnet_record
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.context import RunContext, outcome
 from aksnet.azure.errors import azure_call
@@ -171,10 +171,10 @@ def ensure_subnet(ctx: RunContext, step: Step) -> ResourceResult:
             "unchanged" if step.action == "create" else "adopted",
             "" if step.action == "create" else BROUGHT,
         )
-    if "addressPrefix" in wanted and have.get("properties", {}).get("addressPrefix") != wanted["addressPrefix"]:
+    if not _prefixes_match(have.get("properties", {}), wanted):
         raise AzureOperationError(
-            f"subnet {rid.name} exists with prefix {have['properties'].get('addressPrefix')}, the spec says "
-            f"{wanted['addressPrefix']}; a subnet in use cannot be resized",
+            f"subnet {rid.name} exists with prefix(es) {', '.join(_prefixes(have.get('properties', {})))}, the spec "
+            f"says {', '.join(_prefixes(wanted))}; a subnet in use cannot be resized",
             code="IMMUTABLE_CHANGE",
         )
     merged = copy.deepcopy(have)  # a subnet PUT replaces the whole subnet: send back all it has
@@ -186,8 +186,19 @@ def ensure_subnet(ctx: RunContext, step: Step) -> ResourceResult:
     return outcome(step, "updated", associated)
 
 
+def _prefixes(props: dict[str, Any]) -> list[str]:
+    """A subnet's prefixes: `addressPrefix`, or `addressPrefixes` (dual-stack)."""
+    return [props["addressPrefix"]] if props.get("addressPrefix") else list(props.get("addressPrefixes") or [])
+
+
+def _prefixes_match(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Whether the subnet has the prefixes the step asks for (an association-only step asks for none)."""
+    want = _prefixes(wanted)
+    return not want or sorted(p.lower() for p in _prefixes(have)) == sorted(p.lower() for p in want)
+
+
 def _subnet_matches(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
-    if "addressPrefix" in wanted and have.get("addressPrefix") != wanted["addressPrefix"]:
+    if not _prefixes_match(have, wanted):
         return False
     if "routeTable" in wanted:
         return same_id((have.get("routeTable") or {}).get("id"), wanted["routeTable"]["id"])
@@ -210,7 +221,7 @@ def _record_subnet(ctx: RunContext, rid: ResourceId) -> None:
     identities = ctx.clients.msi.user_assigned_identities
     with azure_call(f"recording subnet {rid.name} on identity {iid.name}"):
         current = identities.get(iid.resource_group, iid.name)
-        tags = {**(current.tags or {}), LEDGER_TAG: f"{rid.parent}/{rid.name}"}
+        tags = {**(current.tags or {}), **subnet_record(rid.parent or "", rid.name)}
         identities.update(iid.resource_group, iid.name, {"tags": tags})
 
 

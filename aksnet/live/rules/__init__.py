@@ -23,9 +23,14 @@ from aksnet.live.rules.access import (
 from aksnet.live.rules.addressing import new_subnet_fits, ranges_clear_of_network
 from aksnet.live.rules.base import LiveInput, LiveRule
 from aksnet.live.rules.cluster import cluster_changes, existing_cluster
-from aksnet.live.rules.egress import egress_matches_network
+from aksnet.live.rules.egress import dual_stack_network_found, egress_matches_network
 from aksnet.live.rules.resources import declared_resources_exist, found_resources_owned
-from aksnet.live.rules.subnet import route_table_associated, route_table_shared, subnet_in_use
+from aksnet.live.rules.subnet import (
+    pod_subnet_mode_shared,
+    route_table_associated,
+    route_table_shared,
+    subnet_in_use,
+)
 
 __all__ = [
     "GRANT_FIELDS",
@@ -42,11 +47,13 @@ __all__ = [
     "clusters_listed",
     "declared_resources_exist",
     "denied_grants",
+    "dual_stack_network_found",
     "egress_matches_network",
     "existing_cluster",
     "found_resources_owned",
     "new_subnet_fits",
     "only_permission_errors",
+    "pod_subnet_mode_shared",
     "providers_registered",
     "ranges_clear_of_network",
     "route_table_associated",
@@ -60,11 +67,13 @@ LIVE_RULES: tuple[LiveRule, ...] = (
     found_resources_owned,
     existing_cluster,
     subnet_in_use,
+    pod_subnet_mode_shared,
     route_table_shared,
     route_table_associated,
     new_subnet_fits,
     ranges_clear_of_network,
     egress_matches_network,
+    dual_stack_network_found,
     caller_can_grant,
     clusters_listed,
 )

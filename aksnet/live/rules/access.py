@@ -14,6 +14,16 @@ from aksnet.live.rules.base import LiveInput
 ROLE_ASSIGNMENT_WRITE = "Microsoft.Authorization/roleAssignments/write"
 ROLE_ASSIGNMENT_DENIED = "ROLE_ASSIGNMENT_DENIED"
 GRANT_FIELDS = {"subnet": "vnet.subnet.name", "route_table": "route_table.name"}
+
+
+def grant_field(inp: LiveInput, label: str) -> str:
+    """The spec field a grant is about: `subnet.<name>` (and `nsg.<name>`, ...) name a declared subnet."""
+    subnet = inp.spec.vnet.find_subnet(label.partition(".")[2] or None)
+    if subnet is not None:
+        return f"{inp.spec.vnet.subnet_field(subnet)}.name"
+    return GRANT_FIELDS.get(label, "vnet.subnet.name")
+
+
 GRANT_RIGHTS_HINT = (
     "ask an Owner or User Access Administrator to give you 'Role Based Access Control Administrator' "
     "(or 'User Access Administrator') on {scope}, then re-run"
@@ -61,7 +71,7 @@ def caller_can_grant(inp: LiveInput) -> Iterator[Finding]:
         at = "" if key(access.checked_at) == key(access.scope) else f" (read at {access.checked_at}, its parent)"
         yield error(
             ROLE_ASSIGNMENT_DENIED,
-            GRANT_FIELDS.get(access.label, "vnet.subnet.name"),
+            grant_field(inp, access.label),
             f"you may not create role assignments on {access.scope}{at}: your roles there lack "
             f"{ROLE_ASSIGNMENT_WRITE}, and the cluster identity needs Network Contributor on this "
             f"{access.label.replace('_', ' ')}",

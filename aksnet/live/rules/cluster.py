@@ -80,7 +80,11 @@ _PROFILE_FIELDS = {
     "serviceCidr": "cluster.service_cidr",
     "dnsServiceIP": "cluster.dns_service_ip",
     "outboundType": "cluster.outbound_type",
+    "podCidrs": "cluster.pod_cidrs",
+    "serviceCidrs": "cluster.service_cidrs",
+    "ipFamilies": "cluster.ip_families",
 }
+_POOL_FIELDS = {"vnetSubnetID": "subnet", "podSubnetID": "pod_subnet", "podIPAllocationMode": "pod_ip_allocation_mode"}
 
 
 def _spec_field(spec: Spec, arm_field: str) -> str:
@@ -89,9 +93,8 @@ def _spec_field(spec: Spec, arm_field: str) -> str:
         return _PROFILE_FIELDS.get(rest, "cluster")
     if head == "agentPoolProfiles":
         pool, _, setting = rest.partition(".")
-        if setting == "vnetSubnetID":
-            return "vnet.subnet.name"
         names = [p.name.lower() for p in spec.cluster.node_pools]
         index = names.index(pool.lower()) if pool.lower() in names else 0
-        return f"cluster.node_pools.{index}.{re.sub(r'(?<!^)(?=[A-Z])', '_', setting).lower()}"
+        key = _POOL_FIELDS.get(setting) or re.sub(r"(?<!^)(?=[A-Z])", "_", setting).lower()
+        return f"cluster.node_pools.{index}.{key}"
     return "cluster"

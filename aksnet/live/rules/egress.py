@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from aksnet.arm import key, name_of
 from aksnet.findings import Finding, error
 from aksnet.live.rules.base import LiveInput
 from aksnet.rules.egress import DEFAULT_ROUTE, EGRESS_NEXT_HOPS
 
 
 def egress_matches_network(inp: LiveInput) -> Iterator[Finding]:
-    outbound, subnet = inp.spec.cluster.outbound_type, inp.subnet
+    outbound = inp.spec.cluster.outbound_type
     rt = inp.spec.route_table
     if outbound == "userDefinedRouting" and rt is not None and rt.existing and inp.facts.route_table:
         default = [r for r in inp.facts.route_table.routes if r.address_prefix == str(DEFAULT_ROUTE)]
@@ -23,10 +24,53 @@ def egress_matches_network(inp: LiveInput) -> Iterator[Finding]:
                 f"VirtualNetworkGateway in route table {rt.name}; {got}",
                 f"add that route to {rt.name} (aksnet does not change a route table you bring)",
             )
-    if outbound == "userAssignedNATGateway" and inp.spec.subnet_existing and subnet and not subnet.nat_gateway:
+    if outbound == "userAssignedNATGateway":
+        yield from _nat_gateways(inp)
+
+
+def _nat_gateways(inp: LiveInput) -> Iterator[Finding]:
+    """Every brought node subnet needs a NAT gateway; a dual-stack cluster's must not be a Standard one."""
+    for spec_subnet in inp.spec.node_subnets():
+        subnet = inp.facts.subnet(spec_subnet.name)
+        if not inp.spec.is_existing(spec_subnet) or subnet is None:
+            continue
+        if not subnet.nat_gateway:
+            yield error(
+                "OUTBOUND_TYPE_UNSUPPORTED",
+                "cluster.outbound_type",
+                f"outbound type userAssignedNATGateway needs a NAT gateway on subnet {subnet.name}, which has none",
+                "associate a NAT gateway with the subnet first, or use loadBalancer",
+            )
+            continue
+        sku = inp.facts.nat_gateways.get(key(subnet.nat_gateway))
+        if inp.spec.cluster.dual_stack and sku is not None and sku.lower() == "standard":
+            yield error(
+                "OUTBOUND_TYPE_UNSUPPORTED",
+                "cluster.outbound_type",
+                f"NAT gateway {name_of(subnet.nat_gateway)} on subnet {subnet.name} is a Standard NAT gateway, "
+                "which supports only IPv4; the cluster is dual-stack",
+                "associate a StandardV2 NAT gateway with the subnet, or use outbound_type: loadBalancer",
+            )
+
+
+def dual_stack_network_found(inp: LiveInput) -> Iterator[Finding]:
+    """A dual-stack cluster needs the VNet and node subnets it is brought to be dual-stack too."""
+    spec, vnet = inp.spec, inp.facts.vnet
+    if not spec.cluster.dual_stack or vnet is None:
+        return
+    if spec.vnet.existing and not any(p.version == 6 for p in vnet.address_space):
         yield error(
-            "OUTBOUND_TYPE_UNSUPPORTED",
-            "cluster.outbound_type",
-            f"outbound type userAssignedNATGateway needs a NAT gateway on subnet {subnet.name}, which has none",
-            "associate a NAT gateway with the subnet first, or use loadBalancer",
+            "DUAL_STACK_REQUIRES_IPV6_SUBNET",
+            "vnet.name",
+            f"the cluster is dual-stack, but VNet {spec.vnet.name} has no IPv6 address space",
+            "add an IPv6 prefix to the VNet (and a /64 to each node subnet) first, or use a single-stack cluster",
         )
+    for spec_subnet in spec.node_subnets():
+        subnet = inp.facts.subnet(spec_subnet.name)
+        if spec.is_existing(spec_subnet) and subnet is not None and subnet.prefix_ipv6 is None:
+            yield error(
+                "DUAL_STACK_REQUIRES_IPV6_SUBNET",
+                f"{spec.vnet.subnet_field(spec_subnet)}.name",
+                f"the cluster is dual-stack, but node subnet {subnet.name} has no IPv6 prefix",
+                f"add a /64 IPv6 prefix to subnet {subnet.name} first",
+            )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from ipaddress import IPv4Network
 from typing import Any
 
 from aksnet.findings import Finding, error, warning
-from aksnet.live.facts import Found, RouteTableFacts
+from aksnet.live.facts import Found, Network, RouteTableFacts
 from aksnet.live.rules.base import LiveInput, located
 
 
@@ -17,13 +16,16 @@ def declared_resources_exist(inp: LiveInput) -> Iterator[Finding]:
         yield _not_found(
             "vnet.name", f"VNet {located(inp.ids.vnet)}", "vnet.existing: true", "set vnet.existing: false"
         )
-    elif spec.subnet_existing and facts.vnet is not None and inp.subnet is None:
-        yield _not_found(
-            "vnet.subnet.name",
-            f"subnet {spec.vnet.subnet.name} of VNet {spec.vnet.name}",
-            "vnet.subnet.existing: true",
-            "set vnet.subnet.existing: false with an address_prefix",
-        )
+    elif facts.vnet is not None:
+        for subnet in spec.vnet.all_subnets:
+            where = spec.vnet.subnet_field(subnet)
+            if spec.is_existing(subnet) and facts.subnet(subnet.name) is None:
+                yield _not_found(
+                    f"{where}.name",
+                    f"subnet {subnet.name} of VNet {spec.vnet.name}",
+                    f"{where}.existing: true" if subnet.existing else "vnet.existing: true",
+                    f"set {where}.existing: false with an address_prefix",
+                )
     rt = spec.route_table
     if rt is not None and rt.existing and facts.knows("route_table") and facts.route_table is None:
         assert inp.ids.route_table is not None
@@ -68,7 +70,7 @@ def found_resources_owned(inp: LiveInput) -> Iterator[Finding]:
         )
 
 
-def _nets(nets: Iterable[IPv4Network]) -> str:
+def _nets(nets: Iterable[Network]) -> str:
     return ", ".join(sorted(str(n) for n in nets)) or "none"
 
 

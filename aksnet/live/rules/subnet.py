@@ -1,4 +1,4 @@
-"""Who else uses the subnet and the route table: AKS wants both to itself."""
+"""Who else uses the cluster's subnets and route table: what AKS refuses to share, and what it shares."""
 
 from __future__ import annotations
 
@@ -34,12 +34,14 @@ def _node_groups(inp: LiveInput) -> set[str]:
 
 
 def _external(inp: LiveInput, subnet: SubnetFacts) -> list[str]:
-    """What else holds addresses in the subnet: resources outside every cluster's node resource group."""
+    """What else holds addresses in the subnet: resources outside every cluster's node resource group (an
+    unlisted cluster's nodes count only against a kubenet cluster: Azure CNI clusters may share a subnet)."""
     clusters = _node_groups(inp)
+    sharing = inp.spec.cluster.plugin != "kubenet"
     holders: dict[str, None] = {}
     for config in subnet.ip_configurations:
         group = resource_group_of(config)
-        if group.lower() in clusters:
+        if group.lower() in clusters or (sharing and group.lower().startswith("mc_")):
             continue
         holders[_holder(config, group)] = None
     return list(holders)
@@ -55,34 +57,67 @@ def _holder(ip_configuration: str, group: str) -> str:
 
 
 def subnet_in_use(inp: LiveInput) -> Iterator[Finding]:
-    subnet = inp.subnet
-    if subnet is None:
-        return
-    where = f"subnet {subnet.name} of VNet {inp.spec.vnet.name}"
-    pick = "use a subnet of its own for this cluster (e.g. vnet.subnet.existing: false with a free address_prefix)"
-    clusters = _clusters_using(inp, subnet.id)
-    if clusters:
-        yield _in_use(
-            f"{where} is used by {listed([cluster_label(c) for c in clusters])}; AKS allows one cluster per subnet",
-            pick,
-        )
+    """What AKS refuses in a subnet the cluster joins: a kubenet cluster beside another, others' resources,
+    a delegation or service link of another service (AKS's own on a pod subnet is fine)."""
+    spec = inp.spec
+    pod_names = {s.name.lower() for s in spec.pod_subnets()}
+    for spec_subnet in spec.cluster_subnets():
+        subnet = inp.facts.subnet(spec_subnet.name)
+        if subnet is not None:
+            field = f"{spec.vnet.subnet_field(spec_subnet)}.name"
+            yield from _in_use_findings(inp, subnet, field, pod=spec_subnet.name.lower() in pod_names)
+
+
+def _in_use_findings(inp: LiveInput, subnet: SubnetFacts, field: str, *, pod: bool) -> Iterator[Finding]:
+    where = f"{'pod subnet' if pod else 'subnet'} {subnet.name} of VNet {inp.spec.vnet.name}"
+    pick = f"use a subnet of its own for this cluster (a free address_prefix, existing: false, at {field})"
+    kubenet = [c for c in _clusters_using(inp, subnet.id) if "kubenet" in (c.plugin, inp.spec.cluster.plugin)]
+    if kubenet:
+        # Subnet sharing is supported for Azure CNI (overlay, pod subnet, node subnet), not for kubenet.
+        why = "a kubenet cluster cannot share its subnet with another cluster"
+        yield _in_use(field, f"{where} is used by {listed([cluster_label(c) for c in kubenet])}; {why}", pick)
     external = _external(inp, subnet)
     if external:
-        yield _in_use(f"{where} holds other resources: {listed(external)}", f"move them out of the subnet, or {pick}")
-    if subnet.delegations:
         yield _in_use(
-            f"{where} is delegated to {listed(list(subnet.delegations))}; AKS nodes cannot use a delegated subnet",
-            f"remove the delegation, or {pick}",
+            field, f"{where} holds other resources: {listed(external)}", f"move them out of the subnet, or {pick}"
         )
-    if subnet.service_links:
+    delegations = subnet.foreign_delegations() if pod else list(subnet.delegations)
+    if delegations:
+        can = "a pod subnet can only be delegated by AKS itself" if pod else "AKS nodes cannot use a delegated subnet"
         yield _in_use(
-            f"{where} is linked to {listed(list(subnet.service_links))} (service association links)",
+            field, f"{where} is delegated to {listed(delegations)}; {can}", f"remove the delegation, or {pick}"
+        )
+    links = subnet.foreign_links() if pod else list(subnet.service_links)
+    if links:
+        yield _in_use(
+            field,
+            f"{where} is linked to {listed(links)} (service association links)",
             f"remove the service that links it, or {pick}",
         )
 
 
-def _in_use(message: str, hint: str) -> Finding:
-    return error("SUBNET_IN_USE", "vnet.subnet.name", message, hint)
+def _in_use(field: str, message: str, hint: str) -> Finding:
+    return error("SUBNET_IN_USE", field, message, hint)
+
+
+def pod_subnet_mode_shared(inp: LiveInput) -> Iterator[Finding]:
+    """A pod subnet another cluster uses in the other allocation mode cannot take this cluster's pools."""
+    spec = inp.spec
+    for i, pool in enumerate(spec.cluster.node_pools):
+        spec_subnet = spec.pod_subnet_of(pool)
+        subnet = inp.facts.subnet(spec_subnet.name) if spec_subnet else None
+        if subnet is None or pool.allocation_mode is None:
+            continue
+        for cluster in inp.other_clusters():
+            mode = cluster.pod_subnet_mode(subnet.id)
+            if mode is not None and mode.lower() != pool.allocation_mode.lower():
+                yield error(
+                    "POD_SUBNET_MODE_CONFLICT",
+                    f"cluster.node_pools.{i}.pod_ip_allocation_mode",
+                    f"pool {pool.name} would use pod subnet {subnet.name} with {pool.allocation_mode}, but "
+                    f"{cluster_label(cluster)} uses it with {mode}; a subnet serves one allocation mode",
+                    f"use {mode}, or give pool {pool.name} another pod subnet",
+                )
 
 
 def _effective_route_table(inp: LiveInput) -> RouteTableFacts | None:
@@ -94,9 +129,9 @@ def route_table_shared(inp: LiveInput) -> Iterator[Finding]:
     table = _effective_route_table(inp)
     if table is None:
         return
-    own_subnet = key(inp.ids.subnet)
+    own = {key(inp.ids.subnet_id(s.name)) for s in inp.spec.vnet.all_subnets}
     for subnet_id in table.subnets:
-        if key(subnet_id) == own_subnet:
+        if key(subnet_id) in own:
             continue
         for cluster in _clusters_using(inp, subnet_id):
             yield error(
@@ -109,17 +144,23 @@ def route_table_shared(inp: LiveInput) -> Iterator[Finding]:
 
 
 def route_table_associated(inp: LiveInput) -> Iterator[Finding]:
-    """A subnet and a route table you both bring are used as they are: they must already be associated."""
-    rt, subnet = inp.spec.route_table, inp.subnet
-    if rt is None or not rt.existing or not inp.spec.subnet_existing or subnet is None:
+    """Subnets and a route table you both bring are used as they are: each must already be associated."""
+    rt = inp.spec.route_table
+    if rt is None or not rt.existing:
         return
-    if key(subnet.route_table) == key(inp.ids.route_table):
-        return
-    has = f"route table {name_of(subnet.route_table)}" if subnet.route_table else "no route table"
-    yield error(
-        "ROUTE_TABLE_NOT_ASSOCIATED",
-        "route_table.name",
-        f"subnet {subnet.name} has {has}, not {rt.name}; aksnet does not change a subnet and a route table "
-        "you both bring, and AKS needs the association before the cluster exists",
-        f"associate {rt.name} with {subnet.name} first, or drop route_table to use what the subnet has",
-    )
+    for spec_subnet in inp.spec.node_subnets() or (inp.spec.vnet.subnet,):
+        subnet = inp.facts.subnet(spec_subnet.name)
+        if (
+            not inp.spec.is_existing(spec_subnet)
+            or subnet is None
+            or key(subnet.route_table) == key(inp.ids.route_table)
+        ):
+            continue
+        has = f"route table {name_of(subnet.route_table)}" if subnet.route_table else "no route table"
+        yield error(
+            "ROUTE_TABLE_NOT_ASSOCIATED",
+            "route_table.name",
+            f"subnet {subnet.name} has {has}, not {rt.name}; aksnet does not change a subnet and a route table "
+            "you both bring, and AKS needs the association before the cluster exists",
+            f"associate {rt.name} with {subnet.name} first, or drop route_table to use what the subnet has",
+        )
