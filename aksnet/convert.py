@@ -67,7 +67,9 @@ def _convert_optional(tp: Any, data: Any, errors: list[FieldError], path: str) -
     inner = [arg for arg in get_args(tp) if arg is not type(None)]
     if data is None:
         return None
-    return _convert_value(inner[0], data, errors, path)
+    # `str | SomeSpec`: a map is the dataclass, anything else the first other choice.
+    shaped = [arg for arg in inner if dataclasses.is_dataclass(arg) == isinstance(data, dict)]
+    return _convert_value((shaped or inner)[0], data, errors, path)
 
 
 def _convert_literal(tp: Any, data: Any, errors: list[FieldError], path: str) -> Any:

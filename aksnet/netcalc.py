@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 from ipaddress import IPv4Address, IPv4Network
 from typing import Any, Literal
 
+from aksnet.snat import SnatBudget
+
 CapacityModel = Literal["kubenet", "azure", "overlay", "none"]
 
 AZURE_RESERVED_PER_SUBNET = 5
@@ -108,12 +110,13 @@ class Capacity:
     pod_cidr_blocks: int | None
     required_pod_blocks: int | None
     limited_by: str
+    snat: SnatBudget | None = None  # outbound ports through the load balancer, when it is the egress
 
     @property
     def fits(self) -> bool:
         """Whether the planned nodes and their surge fit the subnet and the pod range."""
         pods_fit = self.required_pod_blocks is None or self.required_pod_blocks <= (self.pod_cidr_blocks or 0)
-        return self.free_subnet_ips >= 0 and pods_fit
+        return self.free_subnet_ips >= 0 and pods_fit and (self.snat is None or self.snat.fits)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from aksnet.arm import (
+    NETWORK_CONTRIBUTOR,
+    ROLE_NAMES,
     ZERO_SUBSCRIPTION,
     assignment_id,
     cluster_id,
+    key,
     ownership_tags,
     provider_id,
     resource_group_id,
@@ -24,9 +27,13 @@ from aksnet.arm import (
 from aksnet.errors import AksnetError, InvalidRequest
 from aksnet.findings import Finding, has_errors
 from aksnet.netcalc import Capacity
+from aksnet.plan_network import api_server_access_profile, ingress_profile, load_balancer_profile
 from aksnet.result import Outcome
 from aksnet.sizing import cluster_capacity, pool_max_pods
 from aksnet.spec import WINDOWS_PASSWORD_ENV, NodePoolSpec, RouteSpec, Spec, default_dns_prefix
+
+if TYPE_CHECKING:
+    from aksnet.network_steps import NetworkIds
 
 PRINCIPAL_PLACEHOLDER = "<identity.principalId>"
 PASSWORD_PLACEHOLDER = f"<{WINDOWS_PASSWORD_ENV}>"
@@ -39,6 +46,10 @@ StepKind = Literal[
     "identity",
     "role_assignment",
     "managed_cluster",
+    "private_dns_zone",
+    "public_ip",
+    "public_ip_prefix",
+    "nat_gateway",
 ]
 # create: create or converge a resource this deployment owns; use: read and verify one the user
 # brought; associate: attach aksnet's route table to a subnet the user brought; grant: a role assignment.
@@ -171,7 +182,11 @@ def refusal(spec: Spec, findings: Sequence[Finding]) -> InvalidRequest | None:
 
 
 def _steps(spec: Spec, ids: Ids, extra_scopes: Sequence[tuple[str, str]]) -> Iterator[Step]:
+    # network_steps builds Steps, so it imports this module: imported here, once this one is whole.
+    from aksnet.network_steps import NetworkIds, network_grants, network_steps
+
     tags = ownership_tags(spec.deployment, spec.tags)
+    net = NetworkIds.of(spec, ids.sub)
     yield Step(
         "resource_group",
         "resource_group",
@@ -196,10 +211,13 @@ def _steps(spec: Spec, ids: Ids, extra_scopes: Sequence[tuple[str, str]]) -> Ite
             ("resource_group",),
             {"location": spec.location, "tags": tags},
         )
-    yield _subnet_step(spec, ids)
-    grants = list(_grant_steps(spec, ids, extra_scopes))
+    yield from network_steps(spec, net, tags)
+    yield _subnet_step(spec, ids, net.nat_gateway)
+    scopes: list[Scope] = [(label, scope, "subnet", NETWORK_CONTRIBUTOR) for label, scope in extra_scopes]
+    scopes += [(g.label, g.scope, g.after, g.role) for g in network_grants(spec, net, ids.vnet)]
+    grants = list(_grant_steps(spec, ids, scopes))
     yield from grants
-    yield _cluster_step(spec, ids, tags, tuple(g.id for g in grants))
+    yield _cluster_step(spec, ids, tags, tuple(g.id for g in grants), net)
 
 
 def _vnet_step(spec: Spec, ids: Ids, tags: Mapping[str, str]) -> Step:
@@ -245,31 +263,42 @@ def route_body(route: RouteSpec) -> dict[str, Any]:
     return {"name": route.name, "properties": properties}
 
 
-def _subnet_step(spec: Spec, ids: Ids) -> Step:
-    subnet, rt = spec.vnet.subnet, spec.route_table
+def _subnet_step(spec: Spec, ids: Ids, nat_gateway: str | None) -> Step:
+    subnet, rt, ng = spec.vnet.subnet, spec.route_table, spec.nat_gateway
     # An owned identity first: a subnet created in a VNet this deployment does not own is recorded on it.
     depends = ("virtual_network",) + (("route_table",) if rt else ()) + (() if spec.identity.id else ("identity",))
-    association = {"routeTable": {"id": ids.route_table}} if rt else {}
+    depends += ("nat_gateway",) if ng else ()
+    association: dict[str, Any] = {"routeTable": {"id": ids.route_table}} if rt else {}
+    if nat_gateway is not None:
+        association["natGateway"] = {"id": nat_gateway}  # on the subnet before the cluster (R5.3)
     if not spec.subnet_existing:
         body = {"properties": {"addressPrefix": str(subnet.address_prefix), **association}}
         return Step("subnet", "subnet", "create", subnet.name, ids.subnet, depends, body)
-    if rt is not None and not rt.existing:
+    ours = {"routeTable": rt is not None and not rt.existing, "natGateway": ng is not None and not ng.existing}
+    association = {k: v for k, v in association.items() if ours[k]}
+    if association:
         # Merged into the subnet as read at run time: a subnet PUT replaces the whole subnet.
         return Step("subnet", "subnet", "associate", subnet.name, ids.subnet, depends, {"properties": association})
     return Step("subnet", "subnet", "use", subnet.name, ids.subnet, depends)
 
 
-def _grant_steps(spec: Spec, ids: Ids, extra: Sequence[tuple[str, str]]) -> Iterator[Step]:
-    """Network Contributor on exactly what the cluster joins or writes: never the group or subscription."""
-    scopes = [("subnet", ids.subnet, "subnet")]
+Scope = tuple[str, str, str | None, str]  # label, scope, the step it waits for, role
+
+
+def _grant_steps(spec: Spec, ids: Ids, more: Sequence[Scope]) -> Iterator[Step]:
+    """Each role on exactly what the cluster joins or writes (only ingress IPs' groups, as documented)."""
+    scopes: list[Scope] = [("subnet", ids.subnet, "subnet", NETWORK_CONTRIBUTOR)]
     if ids.route_table is not None:
-        scopes.append(("route_table", ids.route_table, "route_table"))
-    scopes += [(label, scope, "subnet") for label, scope in extra]
-    for label, scope, after in scopes:
-        name = role_assignment_name(spec.deployment, scope)
+        scopes.append(("route_table", ids.route_table, "route_table", NETWORK_CONTRIBUTOR))
+    seen: set[tuple[str, str]] = set()
+    for label, scope, after, role in [*scopes, *more]:
+        if (key(scope), role) in seen:
+            continue  # e.g. a NAT gateway the spec names and preflight also found on the subnet
+        seen.add((key(scope), role))
+        name = role_assignment_name(spec.deployment, scope, role)
         body = {
             "properties": {
-                "roleDefinitionId": role_definition_id(ids.sub),
+                "roleDefinitionId": role_definition_id(ids.sub, role),
                 "principalId": PRINCIPAL_PLACEHOLDER,
                 "principalType": "ServicePrincipal",
             }
@@ -278,14 +307,16 @@ def _grant_steps(spec: Spec, ids: Ids, extra: Sequence[tuple[str, str]]) -> Iter
             f"role_assignment.{label}",
             "role_assignment",
             "grant",
-            f"Network Contributor on {label}",
+            f"{ROLE_NAMES[role]} on {label.replace('_', ' ')}",
             assignment_id(scope, name),
-            ("identity", after),
+            ("identity", after) if after else ("identity",),
             body,
         )
 
 
-def _cluster_step(spec: Spec, ids: Ids, tags: Mapping[str, str], grants: tuple[str, ...]) -> Step:
+def _cluster_step(spec: Spec, ids: Ids, tags: Mapping[str, str], grants: tuple[str, ...], net: NetworkIds) -> Step:
+    from aksnet.network_steps import zone_value
+
     cluster = spec.cluster
     properties: dict[str, Any] = {}
     if cluster.kubernetes_version:
@@ -293,6 +324,12 @@ def _cluster_step(spec: Spec, ids: Ids, tags: Mapping[str, str], grants: tuple[s
     properties["dnsPrefix"] = cluster.dns_prefix or default_dns_prefix(cluster.name, spec.resource_group, ids.sub)
     properties["agentPoolProfiles"] = [_pool_body(p, ids.subnet) for p in cluster.node_pools]
     properties["networkProfile"] = network_profile(spec)
+    access = api_server_access_profile(spec, zone_value(spec, net), None)
+    if access is not None:
+        properties["apiServerAccessProfile"] = access
+    ingress = ingress_profile(spec)
+    if ingress is not None:
+        properties["ingressProfile"] = ingress
     if cluster.has_windows_pool and cluster.windows_admin_username:
         properties["windowsProfile"] = {
             "adminUsername": cluster.windows_admin_username,
@@ -324,6 +361,9 @@ def network_profile(spec: Spec) -> dict[str, Any]:
     profile["dnsServiceIP"] = str(cluster.dns_service_ip)
     profile["outboundType"] = cluster.outbound_type
     profile["loadBalancerSku"] = "standard"
+    lb = load_balancer_profile(spec)
+    if lb is not None:
+        profile["loadBalancerProfile"] = lb
     return profile
 
 

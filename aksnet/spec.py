@@ -15,6 +15,7 @@ from aksnet.convert import FieldError, convert
 from aksnet.errors import SpecInvalid
 from aksnet.findings import Finding, error
 from aksnet.netcalc import CapacityModel
+from aksnet.spec_network import ApiServerSpec, IngressSpec, LoadBalancerSpec, NatGatewaySpec
 
 Plugin = Literal["kubenet", "azure", "none"]
 PluginMode = Literal["overlay"]
@@ -129,6 +130,8 @@ class ClusterSpec:
     dns_service_ip: IPv4Address | None = None
     outbound_type: OutboundType = "loadBalancer"
     windows_admin_username: str | None = None
+    api_server: ApiServerSpec = field(default_factory=ApiServerSpec)
+    load_balancer: LoadBalancerSpec | None = None
 
     @property
     def plugin(self) -> Plugin:
@@ -158,6 +161,11 @@ class ClusterSpec:
         return "overlay" if self.overlay else self.plugin
 
     @property
+    def dual_stack(self) -> bool:
+        """Whether the cluster has IPv6 addresses too (IPv4 only until dual-stack is in the spec)."""
+        return False
+
+    @property
     def has_windows_pool(self) -> bool:
         return any(p.os_type == "Windows" for p in self.node_pools)
 
@@ -173,6 +181,8 @@ class Spec:
     cluster: ClusterSpec
     identity: IdentitySpec = IdentitySpec()
     route_table: RouteTableSpec | None = None
+    nat_gateway: NatGatewaySpec | None = None
+    ingress: IngressSpec = field(default_factory=IngressSpec)
     subscription_id: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
 

@@ -6,7 +6,19 @@ from collections.abc import Mapping
 from datetime import date
 
 from aksnet.findings import Finding
-from aksnet.rules import addressing, capacity, compatibility, egress, lifecycle, pools, structure
+from aksnet.rules import (
+    addressing,
+    api_server,
+    capacity,
+    compatibility,
+    egress,
+    ingress,
+    lifecycle,
+    load_balancer,
+    nat_gateway,
+    pools,
+    structure,
+)
 from aksnet.rules.base import Rule, RuleContext
 from aksnet.spec import Spec
 
@@ -17,6 +29,10 @@ RULES: tuple[Rule, ...] = (
     *pools.RULES,
     *capacity.RULES,
     *egress.RULES,
+    *load_balancer.RULES,
+    *nat_gateway.RULES,
+    *api_server.RULES,
+    *ingress.RULES,
     *lifecycle.RULES,
 )
 

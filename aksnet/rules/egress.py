@@ -78,13 +78,14 @@ def outbound_type(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
             f"with a custom virtual network, and this cluster joins {spec.vnet.name}",
             "use userAssignedNATGateway with a NAT gateway on your subnet, or loadBalancer",
         )
-    if outbound == "userAssignedNATGateway" and not spec.subnet_existing:
+    if outbound == "userAssignedNATGateway" and not spec.subnet_existing and spec.nat_gateway is None:
         yield error(
             "OUTBOUND_TYPE_UNSUPPORTED",
             "cluster.outbound_type",
             "userAssignedNATGateway needs a NAT "
             f"gateway on the subnet, and aksnet creates {spec.vnet.subnet.name} without one",
-            "bring a subnet that has a NAT gateway (vnet.subnet.existing: true), or use loadBalancer",
+            "add nat_gateway: {name: ng-aks} (aksnet creates it and associates it with the subnet), bring a subnet "
+            "that has one (vnet.subnet.existing: true), or use loadBalancer",
         )
     if outbound == "none":
         yield warning(

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from aksnet.arm import LEDGER_TAG, ResourceId, owned_by, same_id
+from aksnet.arm import LEDGER_TAG, ResourceId, name_of, owned_by, same_id
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.context import RunContext, outcome
 from aksnet.azure.errors import azure_call
@@ -20,6 +20,8 @@ from aksnet.errors import AzureOperationError
 from aksnet.plan import Step
 from aksnet.result import ResourceResult
 
+# What aksnet attaches to a subnet, and how a message names it.
+ASSOCIATIONS = {"routeTable": "route table", "natGateway": "NAT gateway"}
 BROUGHT = "brought by you; aksnet reads it and never changes or deletes it"
 FOUND = "found, not created by this deployment; aksnet never changes or deletes it"
 
@@ -178,9 +180,11 @@ def ensure_subnet(ctx: RunContext, step: Step) -> ResourceResult:
             code="IMMUTABLE_CHANGE",
         )
     merged = copy.deepcopy(have)  # a subnet PUT replaces the whole subnet: send back all it has
-    merged.setdefault("properties", {})["routeTable"] = wanted["routeTable"]
-    _put_subnet(ctx, step, rid, merged, f"associating route table with subnet {rid.name}")
-    associated = f"route table {wanted['routeTable']['id'].rsplit('/', 1)[-1]} associated"
+    attached = [field for field in ASSOCIATIONS if field in wanted]
+    for field in attached:
+        merged.setdefault("properties", {})[field] = wanted[field]
+    _put_subnet(ctx, step, rid, merged, f"associating subnet {rid.name}")
+    associated = " and ".join(f"{ASSOCIATIONS[f]} {name_of(wanted[f]['id'])}" for f in attached) + " associated"
     if ctx.vnet_created:
         return outcome(step, "created", f"created with its VNet; {associated}")
     return outcome(step, "updated", associated)
@@ -189,9 +193,7 @@ def ensure_subnet(ctx: RunContext, step: Step) -> ResourceResult:
 def _subnet_matches(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
     if "addressPrefix" in wanted and have.get("addressPrefix") != wanted["addressPrefix"]:
         return False
-    if "routeTable" in wanted:
-        return same_id((have.get("routeTable") or {}).get("id"), wanted["routeTable"]["id"])
-    return True
+    return all(same_id((have.get(f) or {}).get("id"), wanted[f]["id"]) for f in ASSOCIATIONS if f in wanted)
 
 
 def _put_subnet(ctx: RunContext, step: Step, rid: ResourceId, body: dict[str, Any], doing: str) -> None:
