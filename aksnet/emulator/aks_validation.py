@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aksnet.emulator import aks_cidr_rules, aks_identity_rules, aks_pool_rules, aks_subnet_rules
+from aksnet.emulator import (
+    aks_access_rules,
+    aks_cidr_rules,
+    aks_identity_rules,
+    aks_lb_rules,
+    aks_pool_rules,
+    aks_subnet_rules,
+)
 from aksnet.emulator.aks_model import Net
 from aksnet.emulator.context import Ctx
 from aksnet.emulator.errors import aks_bad_request
@@ -43,6 +50,8 @@ def validate(ctx: Ctx, subject: Subject) -> None:
     aks_subnet_rules.check_capacity(net, subnets)
     aks_subnet_rules.check_outbound(ctx, net, subnets)
     aks_identity_rules.check_identity(ctx, subject, subnets)
+    aks_access_rules.check_access(ctx, subject, subnets)
+    aks_lb_rules.check_load_balancer(ctx, subject)
 
 
 def check_pools(net: Net) -> None:

@@ -16,7 +16,9 @@ OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
 READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
+PRIVATE_DNS_ZONE_CONTRIBUTOR = "b12aa53e-6015-4669-85d0-8515ebb3ae7f"
 NETWORK_WRITERS = (NETWORK_CONTRIBUTOR, CONTRIBUTOR, OWNER)
+ZONE_WRITERS = (PRIVATE_DNS_ZONE_CONTRIBUTOR, CONTRIBUTOR, OWNER)
 
 _CONTRIBUTOR_NOT_ACTIONS = [
     "Microsoft.Authorization/*/Delete",
@@ -41,6 +43,23 @@ ROLES: dict[str, tuple[str, list[str], list[str]]] = {
             "Microsoft.Authorization/*/read",
             "Microsoft.Insights/alertRules/*",
             "Microsoft.Network/*",
+            "Microsoft.ResourceHealth/availabilityStatuses/read",
+            "Microsoft.Resources/deployments/*",
+            "Microsoft.Resources/subscriptions/resourceGroups/read",
+            "Microsoft.Support/*",
+        ],
+        [],
+    ),
+    PRIVATE_DNS_ZONE_CONTRIBUTOR: (
+        "Private DNS Zone Contributor",
+        [
+            "Microsoft.Authorization/*/read",
+            "Microsoft.Insights/alertRules/*",
+            "Microsoft.Network/privateDnsZones/*",
+            "Microsoft.Network/privateDnsOperationResults/*",
+            "Microsoft.Network/privateDnsOperationStatuses/*",
+            "Microsoft.Network/virtualNetworks/read",
+            "Microsoft.Network/virtualNetworks/join/action",
             "Microsoft.ResourceHealth/availabilityStatuses/read",
             "Microsoft.Resources/deployments/*",
             "Microsoft.Resources/subscriptions/resourceGroups/read",

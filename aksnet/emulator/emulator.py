@@ -19,6 +19,8 @@ from aksnet.emulator import (
     latency,
     locks,
     lro,
+    private_dns,
+    public_ips,
     resources,
     route_tables,
     vnets,
@@ -48,6 +50,8 @@ ROUTES: list[Route] = [
     *vnets.ROUTES,
     *route_tables.ROUTES,
     *attachments.ROUTES,
+    *public_ips.ROUTES,
+    *private_dns.ROUTES,
     *identity.ROUTES,
     *containerservice.ROUTES,
 ]

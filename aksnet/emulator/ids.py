@@ -11,13 +11,29 @@ ROUTE = "Microsoft.Network/routeTables/routes"
 NSG = "Microsoft.Network/networkSecurityGroups"
 NAT_GATEWAY = "Microsoft.Network/natGateways"
 NIC = "Microsoft.Network/networkInterfaces"
+PUBLIC_IP = "Microsoft.Network/publicIPAddresses"
+PUBLIC_IP_PREFIX = "Microsoft.Network/publicIPPrefixes"
+PRIVATE_DNS_ZONE = "Microsoft.Network/privateDnsZones"
+ZONE_LINK = "Microsoft.Network/privateDnsZones/virtualNetworkLinks"
 IDENTITY = "Microsoft.ManagedIdentity/userAssignedIdentities"
 ROLE_ASSIGNMENT = "Microsoft.Authorization/roleAssignments"
 LOCK = "Microsoft.Authorization/locks"
 MANAGED_CLUSTER = "Microsoft.ContainerService/managedClusters"
 
 # Top-level (tracked) resource types: what `GET .../resources` lists.
-TRACKED_TYPES = (VNET, ROUTE_TABLE, NSG, NAT_GATEWAY, NIC, IDENTITY, MANAGED_CLUSTER)
+TRACKED_TYPES = (
+    VNET,
+    ROUTE_TABLE,
+    NSG,
+    NAT_GATEWAY,
+    NIC,
+    PUBLIC_IP,
+    PUBLIC_IP_PREFIX,
+    PRIVATE_DNS_ZONE,
+    ZONE_LINK,
+    IDENTITY,
+    MANAGED_CLUSTER,
+)
 
 
 def key(resource_id: str) -> str:
