@@ -40,7 +40,7 @@ def _missing(step: Step) -> AzureOperationError:
     )
 
 
-def _lro(ctx: RunContext, step: Step, doing: str, start: Callable[[], Any]) -> None:
+def lro(ctx: RunContext, step: Step, doing: str, start: Callable[[], Any]) -> None:
     """Start a long-running operation and wait for it, reporting progress and honouring Ctrl-C."""
     with azure_call(doing):
         poller = start()
@@ -50,7 +50,7 @@ def _lro(ctx: RunContext, step: Step, doing: str, start: Callable[[], Any]) -> N
 Converge = Callable[[RunContext, Step, ResourceId, Any], ResourceResult]
 
 
-def _ensure(
+def ensure(
     ctx: RunContext,
     step: Step,
     label: str,
@@ -67,7 +67,7 @@ def _ensure(
             raise _missing(step)
         return outcome(step, "adopted", BROUGHT)
     if current is None:
-        _lro(ctx, step, f"creating {label} {rid.name}", lambda: create(rid, dict(step.body or {})))
+        lro(ctx, step, f"creating {label} {rid.name}", lambda: create(rid, dict(step.body or {})))
         return outcome(step, "created")
     if not owned_by(current.tags, ctx.deployment):
         return outcome(step, "adopted", FOUND)
@@ -76,7 +76,7 @@ def _ensure(
 
 def ensure_vnet(ctx: RunContext, step: Step) -> ResourceResult:
     vnets = ctx.clients.network.virtual_networks
-    result = _ensure(
+    result = ensure(
         ctx,
         step,
         "VNet",
@@ -103,7 +103,7 @@ def _converge_vnet(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -
     update = {**body, "properties": {k: v for k, v in body["properties"].items() if k != "subnets"}}
     vnets = ctx.clients.network.virtual_networks
     model = models().VirtualNetwork(update)
-    _lro(
+    lro(
         ctx,
         step,
         f"updating VNet {rid.name}",
@@ -114,7 +114,7 @@ def _converge_vnet(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -
 
 def ensure_route_table(ctx: RunContext, step: Step) -> ResourceResult:
     tables = ctx.clients.network.route_tables
-    return _ensure(
+    return ensure(
         ctx,
         step,
         "route table",
@@ -144,7 +144,7 @@ def _converge_routes(
             continue
         name, model = route["name"], models().Route({"properties": route["properties"]})
         start = partial(ctx.clients.network.routes.begin_create_or_update, rid.resource_group, rid.name, name, model)
-        _lro(ctx, step, f"setting route {name}", start)
+        lro(ctx, step, f"setting route {name}", start)
         changed.append(name)
     return changed
 
@@ -198,9 +198,7 @@ def _subnet_matches(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
 
 def _put_subnet(ctx: RunContext, step: Step, rid: ResourceId, body: dict[str, Any], doing: str) -> None:
     subnets, model = ctx.clients.network.subnets, models().Subnet(body)
-    _lro(
-        ctx, step, doing, lambda: subnets.begin_create_or_update(rid.resource_group, rid.parent or "", rid.name, model)
-    )
+    lro(ctx, step, doing, lambda: subnets.begin_create_or_update(rid.resource_group, rid.parent or "", rid.name, model))
 
 
 def _record_subnet(ctx: RunContext, rid: ResourceId) -> None:
