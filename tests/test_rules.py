@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aksnet.rules import check
-from helpers import TODAY, codes, findings_of, make_spec
+from helpers import TODAY, ZERO_SUB, codes, findings_of, make_spec
 
 # Presets over the clean base (overlay + Cilium), written as --set overrides.
 FLAT = (
@@ -30,7 +30,7 @@ WINDOWS_POOLS = "cluster.node_pools=[{name: system, count: 3}, {name: win, os_ty
 WIN_USER = "cluster.windows_admin_username=winadmin"
 GOOD_PASSWORD = {"AKSNET_WINDOWS_ADMIN_PASSWORD": "Str0ng-Passw0rd!x"}
 BRING_NETWORK = ("vnet.existing=true", "vnet.subnet.existing=true")
-PIP = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/p"
+PIP = f"/subscriptions/{ZERO_SUB}/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/p"
 USER_NAT = ("cluster.outbound_type=userAssignedNATGateway",)
 PRIVATE = "cluster.api_server.private=true"
 ZONE = "cluster.api_server.private_dns_zone"
