@@ -27,7 +27,12 @@ from aksnet.arm import (
 from aksnet.errors import AksnetError, InvalidRequest
 from aksnet.findings import Finding, has_errors
 from aksnet.netcalc import Capacity
-from aksnet.plan_network import api_server_access_profile, ingress_profile, load_balancer_profile
+from aksnet.plan_network import (
+    api_server_access_profile,
+    ingress_profile,
+    load_balancer_profile,
+    service_annotations,
+)
 from aksnet.result import Outcome
 from aksnet.sizing import cluster_capacity, pool_max_pods
 from aksnet.spec import WINDOWS_PASSWORD_ENV, NodePoolSpec, RouteSpec, Spec, default_dns_prefix
@@ -169,7 +174,8 @@ def build_plan(
     sub = subscription_id or spec.subscription_id or ZERO_SUBSCRIPTION
     ids = Ids.of(spec, sub)
     steps = list(_steps(spec, ids, extra_grant_scopes))
-    return Plan(spec, sub, tuple(steps), tuple(findings), cluster_capacity(spec), error=refusal(spec, findings))
+    notes = tuple(service_annotations(spec))
+    return Plan(spec, sub, tuple(steps), tuple(findings), cluster_capacity(spec), notes, error=refusal(spec, findings))
 
 
 def refusal(spec: Spec, findings: Sequence[Finding]) -> InvalidRequest | None:

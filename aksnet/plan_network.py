@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from aksnet.spec import Spec
@@ -56,6 +57,16 @@ def api_server_access_profile(spec: Spec, zone: str | None, subnet_id: str | Non
     if subnet_id is not None:
         profile = {**(profile or {}), "subnetId": subnet_id}
     return profile
+
+
+def service_annotations(spec: Spec) -> Iterator[str]:
+    """How a LoadBalancer Service (or an ingress controller's) takes each static IP (breadth.md §6a)."""
+    for ip in spec.ingress.static_ips:
+        yield (
+            f"static IP {ip.name}: annotate the Service with service.beta.kubernetes.io/azure-pip-name: {ip.name} "
+            f"and service.beta.kubernetes.io/azure-load-balancer-resource-group: "
+            f"{ip.resource_group or spec.resource_group}"
+        )
 
 
 def ingress_profile(spec: Spec) -> dict[str, Any] | None:

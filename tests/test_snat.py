@@ -83,3 +83,14 @@ def test_no_budget_when_egress_is_not_the_load_balancer() -> None:
 
     spec = make_spec("cluster.outbound_type=userAssignedNATGateway", "nat_gateway={name: ng}")
     assert snat_budget(spec) is None
+
+
+def test_capacity_command_prints_the_snat_budget_with_the_contracts_keys() -> None:
+    from aksnet.cli.capacity import PluginChoice, capacity
+
+    result = capacity(PluginChoice.overlay, "10.0.0.0/24", None, 8, "1", None, (1, 8000))
+    snat_json = result.as_dict()["capacity"]["snat"]
+    assert {"ports_per_node", "nodes_counted", "ports_needed", "ports_available", "fits"} <= set(snat_json)
+    assert (snat_json["nodes_counted"], snat_json["ports_needed"], snat_json["fits"]) == (9, 72000, False)
+    assert result.exit_code == 2
+    assert capacity(PluginChoice.overlay, "10.0.0.0/24", None, 100, "2", None, (7, 4000)).exit_code == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aksnet.netcalc import Capacity
 from aksnet.render.text import pairs
+from aksnet.snat import SnatBudget
 
 
 def render_capacity(cap: Capacity) -> str:
@@ -26,4 +27,17 @@ def render_capacity(cap: Capacity) -> str:
                 + (f"; {cap.required_pod_blocks} pod blocks" if cap.required_pod_blocks is not None else ""),
             )
         )
+    if cap.snat is not None:
+        rows.append(("outbound SNAT", _snat(cap.snat)))
     return pairs(rows)
+
+
+def _snat(snat: SnatBudget) -> str:
+    if snat.default_allocation:
+        share = f"{snat.ports_per_node:,} ports per node" if snat.ports_per_node else "no documented share"
+        return f"Azure's default share for {snat.nodes_counted} nodes (with surge): {share}"
+    verdict = "fits" if snat.fits else "does NOT fit"
+    return (
+        f"{snat.ports_per_node:,} ports x {snat.nodes_counted} nodes (with surge) = {snat.ports_needed:,} of "
+        f"{snat.ports_available:,} on {snat.outbound_ips} IP(s): {verdict}; at most {snat.max_nodes:,} nodes"
+    )
