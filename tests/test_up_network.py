@@ -39,7 +39,7 @@ def test_a_custom_zone_without_its_grant_is_refused_by_the_service(tmp_path: Pat
     plan = build_plan(make_spec("cluster.api_server.private=true", ZONE))
     steps = tuple(s for s in plan.steps if s.id != "role_assignment.private_dns_zone")
     cluster = plan.step("managed_cluster")
-    depends = tuple(d for d in cluster.depends_on if d != "role_assignment.private_dns_zone")
+    depends = (*(d for d in cluster.depends_on if d != "role_assignment.private_dns_zone"), "private_dns_zone")
     steps = tuple(dataclasses.replace(s, depends_on=depends) if s.id == cluster.id else s for s in steps)
     result = sent(tmp_path, dataclasses.replace(plan, steps=steps))
     assert result.error is not None and result.error.code == "CustomPrivateDNSZoneMissingPermissionError"
@@ -78,3 +78,22 @@ def test_nat_gateway_egress_up_and_down_leaves_nothing(tmp_path: Path) -> None:
         "https://management.azure.com/subscriptions/00000000-0000-0000-0000-000000000000/resources?api-version=2021-04-01",
     )
     assert body["value"] == []
+
+
+def test_preflight_refuses_a_brought_zone_that_does_not_exist_and_writes_nothing(tmp_path: Path) -> None:
+    session = emulated(tmp_path)
+    zone = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-hub/providers/Microsoft.Network/"
+    spec = make_spec(
+        "cluster.api_server.private=true",
+        f"cluster.api_server.private_dns_zone={zone}privateDnsZones/privatelink.eastus.azmk8s.io",
+    )
+    result = up(spec, session)
+    assert result.error is not None and result.error.code == "RESOURCE_NOT_FOUND"
+    assert session.emulator.stats()["by_method"].get("PUT", 0) == 0
+
+
+def test_preflight_refuses_a_static_ip_in_a_group_that_does_not_exist(tmp_path: Path) -> None:
+    session = emulated(tmp_path)
+    result = up(make_spec("ingress.static_ips=[{name: pip, resource_group: rg-missing}]"), session)
+    assert result.error is not None and result.error.code == "RESOURCE_NOT_FOUND"
+    assert "rg-missing" in str([f.message for f in result.findings or ()])

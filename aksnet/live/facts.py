@@ -242,6 +242,7 @@ class LiveFacts:
     cluster: Mapping[str, Any] | None = None  # the spec's cluster, as read (ARM JSON)
     clusters: tuple[ClusterFacts, ...] = ()
     access: tuple[GrantAccess, ...] = ()
+    network: Mapping[str, Found | None] = field(default_factory=dict)  # zone, NAT gateway, public IPs, by key(id)
     unread: frozenset[str] = frozenset()
 
     def knows(self, what: str) -> bool:
