@@ -81,18 +81,22 @@ def outbound_ports(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-def idle_timeout(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
-    lb = spec.cluster.load_balancer
-    minutes = lb.idle_timeout_minutes if lb else None
-    low, high = IDLE_TIMEOUT
+def idle_timeout_finding(field: str, what: str, minutes: int | None, span: tuple[int, int]) -> Iterator[Finding]:
+    """IDLE_TIMEOUT_OUT_OF_RANGE for `what` when `minutes` is set outside `span`."""
+    low, high = span
     if minutes is not None and not low <= minutes <= high:
         yield error(
             "IDLE_TIMEOUT_OUT_OF_RANGE",
-            f"{FIELD}.idle_timeout_minutes",
-            f"the load balancer's idle timeout is {minutes} minutes; az and Terraform accept {low} to {high} "
-            "(AKS sets 30)",
-            f"set {FIELD}.idle_timeout_minutes between {low} and {high}",
+            field,
+            f"the {what}'s idle timeout is {minutes} minutes; it takes {low} to {high}",
+            f"set {field} between {low} and {high}",
         )
+
+
+def idle_timeout(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    lb = spec.cluster.load_balancer
+    minutes = lb.idle_timeout_minutes if lb else None
+    yield from idle_timeout_finding(f"{FIELD}.idle_timeout_minutes", "load balancer", minutes, IDLE_TIMEOUT)
 
 
 def snat_ports_fit(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:

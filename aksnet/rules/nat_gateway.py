@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from aksnet.findings import Finding, error
 from aksnet.network_steps import nat_ip_names
 from aksnet.rules.base import RuleContext
+from aksnet.rules.load_balancer import idle_timeout_finding
 from aksnet.spec import Spec
 
 FIELD = "nat_gateway"
@@ -68,14 +69,7 @@ def public_ips(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
 def idle_timeout(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
     ng = spec.nat_gateway
     minutes = ng.idle_timeout_minutes if ng else None
-    low, high = IDLE_TIMEOUT
-    if minutes is not None and not low <= minutes <= high:
-        yield error(
-            "IDLE_TIMEOUT_OUT_OF_RANGE",
-            f"{FIELD}.idle_timeout_minutes",
-            f"the NAT gateway's idle timeout is {minutes} minutes; it takes {low} to {high}",
-            f"set {FIELD}.idle_timeout_minutes between {low} and {high} (default 4)",
-        )
+    yield from idle_timeout_finding(f"{FIELD}.idle_timeout_minutes", "NAT gateway", minutes, IDLE_TIMEOUT)
 
 
 RULES = (applies, brought_settings, public_ips, idle_timeout)

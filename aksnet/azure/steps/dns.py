@@ -3,17 +3,10 @@ when you bring it. AKS writes the API server's record and its VNet link into the
 
 from __future__ import annotations
 
-from typing import Any
-
-from aksnet.arm import ResourceId
-from aksnet.azure.context import RunContext, outcome
-from aksnet.azure.steps.network import ensure
+from aksnet.azure.context import RunContext
+from aksnet.azure.steps.network import ensure, unchanged
 from aksnet.plan import Step
 from aksnet.result import ResourceResult
-
-
-def _unchanged(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -> ResourceResult:
-    return outcome(step, "unchanged")
 
 
 def ensure_private_dns_zone(ctx: RunContext, step: Step) -> ResourceResult:
@@ -26,5 +19,5 @@ def ensure_private_dns_zone(ctx: RunContext, step: Step) -> ResourceResult:
         "private DNS zone",
         read=lambda rid: zones.get(rid.resource_group, rid.name),
         create=lambda rid, body: zones.begin_create_or_update(rid.resource_group, rid.name, PrivateZone(body)),
-        converge=_unchanged,
+        converge=unchanged,
     )

@@ -8,55 +8,28 @@ from typing import Any
 from aksnet.arm import ResourceId, key
 from aksnet.azure.arm import arm_dict
 from aksnet.azure.context import RunContext, outcome
-from aksnet.azure.steps.network import ensure, lro, models
+from aksnet.azure.steps.network import Converge, ensure, lro, models, unchanged
 from aksnet.plan import Step
 from aksnet.result import ResourceResult
 
 
-def _unchanged(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -> ResourceResult:
-    return outcome(step, "unchanged")
+def _network_resource(label: str, operations: str, model: str, converge: Converge = unchanged) -> Any:
+    """The step handler of one Network resource type: its operations group and SDK model by name."""
 
+    def handler(ctx: RunContext, step: Step) -> ResourceResult:
+        ops = getattr(ctx.clients.network, operations)
+        return ensure(
+            ctx,
+            step,
+            label,
+            read=lambda rid: ops.get(rid.resource_group, rid.name),
+            create=lambda rid, body: ops.begin_create_or_update(
+                rid.resource_group, rid.name, getattr(models(), model)(body)
+            ),
+            converge=converge,
+        )
 
-def ensure_public_ip(ctx: RunContext, step: Step) -> ResourceResult:
-    ips = ctx.clients.network.public_ip_addresses
-    return ensure(
-        ctx,
-        step,
-        "public IP",
-        read=lambda rid: ips.get(rid.resource_group, rid.name),
-        create=lambda rid, body: ips.begin_create_or_update(
-            rid.resource_group, rid.name, models().PublicIPAddress(body)
-        ),
-        converge=_unchanged,
-    )
-
-
-def ensure_public_ip_prefix(ctx: RunContext, step: Step) -> ResourceResult:
-    prefixes = ctx.clients.network.public_ip_prefixes
-    return ensure(
-        ctx,
-        step,
-        "public IP prefix",
-        read=lambda rid: prefixes.get(rid.resource_group, rid.name),
-        create=lambda rid, body: prefixes.begin_create_or_update(
-            rid.resource_group, rid.name, models().PublicIPPrefix(body)
-        ),
-        converge=_unchanged,
-    )
-
-
-def ensure_nat_gateway(ctx: RunContext, step: Step) -> ResourceResult:
-    gateways = ctx.clients.network.nat_gateways
-    return ensure(
-        ctx,
-        step,
-        "NAT gateway",
-        read=lambda rid: gateways.get(rid.resource_group, rid.name),
-        create=lambda rid, body: gateways.begin_create_or_update(
-            rid.resource_group, rid.name, models().NatGateway(body)
-        ),
-        converge=_converge_nat_gateway,
-    )
+    return handler
 
 
 def _ids(items: Any) -> set[str]:
@@ -74,3 +47,8 @@ def _converge_nat_gateway(ctx: RunContext, step: Step, rid: ResourceId, current:
     doing = f"updating NAT gateway {rid.name}"
     lro(ctx, step, doing, lambda: gateways.begin_create_or_update(rid.resource_group, rid.name, model))
     return outcome(step, "updated", "idle timeout or public IPs set to match the spec")
+
+
+ensure_public_ip = _network_resource("public IP", "public_ip_addresses", "PublicIPAddress")
+ensure_public_ip_prefix = _network_resource("public IP prefix", "public_ip_prefixes", "PublicIPPrefix")
+ensure_nat_gateway = _network_resource("NAT gateway", "nat_gateways", "NatGateway", _converge_nat_gateway)

@@ -50,6 +50,11 @@ def lro(ctx: RunContext, step: Step, doing: str, start: Callable[[], Any]) -> No
 Converge = Callable[[RunContext, Step, ResourceId, Any], ResourceResult]
 
 
+def unchanged(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -> ResourceResult:
+    """Converge for what has nothing to converge once it exists (fixed at creation)."""
+    return outcome(step, "unchanged")
+
+
 def ensure(
     ctx: RunContext,
     step: Step,
