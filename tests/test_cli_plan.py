@@ -55,6 +55,7 @@ CAPACITY_KEYS = {
     "pod_cidr_blocks",
     "required_pod_blocks",
     "limited_by",
+    "snat",  # the contract's API server, egress and ingress section
 }
 
 

@@ -97,3 +97,21 @@ def test_preflight_refuses_a_static_ip_in_a_group_that_does_not_exist(tmp_path: 
     result = up(make_spec("ingress.static_ips=[{name: pip, resource_group: rg-missing}]"), session)
     assert result.error is not None and result.error.code == "RESOURCE_NOT_FOUND"
     assert "rg-missing" in str([f.message for f in result.findings or ()])
+
+
+def test_outbound_ports_converge_and_a_zone_change_is_refused(tmp_path: Path) -> None:
+    session = emulated(tmp_path)
+    assert up(scenario("private-cluster-custom-dns"), session).error is None
+    changed = up(scenario("private-cluster-custom-dns", "cluster.load_balancer.allocated_outbound_ports=4000"), session)
+    assert changed.error is None
+    assert changed.cluster is not None
+    assert changed.cluster["properties"]["networkProfile"]["loadBalancerProfile"]["allocatedOutboundPorts"] == 4000
+    moved = up(
+        scenario(
+            "private-cluster-custom-dns",
+            "cluster.api_server.private_dns_zone={name: other.privatelink.eastus.azmk8s.io}",
+        ),
+        session,
+    )
+    assert moved.error is not None and moved.error.code == "IMMUTABLE_CHANGE"
+    assert any("privateDNSZone" in f.field + f.message for f in moved.findings or ())  # refused before any write
