@@ -24,6 +24,11 @@ LEDGER_TAG = "aksnet-created-subnet"
 INSTANCE_TAG = "aksnet-created-instance"
 
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
+PRIVATE_DNS_ZONE_CONTRIBUTOR = "b12aa53e-6015-4669-85d0-8515ebb3ae7f"
+ROLE_NAMES: Mapping[str, str] = {
+    NETWORK_CONTRIBUTOR: "Network Contributor",
+    PRIVATE_DNS_ZONE_CONTRIBUTOR: "Private DNS Zone Contributor",
+}
 ROLE_ASSIGNMENTS = "/providers/Microsoft.Authorization/roleAssignments/"
 # Role assignment names are uuid5(namespace, deployment|scope|role): a re-run finds its own grants.
 ROLE_ASSIGNMENT_NAMESPACE = uuid.UUID("6f1c7a52-3b1e-4f43-9a57-2f0d8e0c1a11")
@@ -43,6 +48,10 @@ ARM_TYPES: Mapping[str, str] = {
     "logical_network": "Microsoft.AzureStackHCI/logicalNetworks",
     "connected_cluster": "Microsoft.Kubernetes/connectedClusters",
     "provisioned_cluster": "Microsoft.HybridContainerService/provisionedClusterInstances",
+    "private_dns_zone": "Microsoft.Network/privateDnsZones",
+    "public_ip": "Microsoft.Network/publicIPAddresses",
+    "public_ip_prefix": "Microsoft.Network/publicIPPrefixes",
+    "nat_gateway": "Microsoft.Network/natGateways",
 }
 CLUSTER_TYPE = ARM_TYPES["managed_cluster"]
 

@@ -76,7 +76,9 @@ def _convert_optional(tp: Any, data: Any, errors: list[FieldError], path: str) -
         return None
     if len(inner) > 1 and all(arg in NETWORK_TYPES for arg in inner):
         return _parse_network(data, errors, path, versions=(4, 6))
-    return _convert_value(inner[0], data, errors, path)
+    # `str | SomeSpec`: a map is the dataclass, anything else the first other choice.
+    shaped = [arg for arg in inner if dataclasses.is_dataclass(arg) == isinstance(data, dict)]
+    return _convert_value((shaped or inner)[0], data, errors, path)
 
 
 def _convert_literal(tp: Any, data: Any, errors: list[FieldError], path: str) -> Any:

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Network
 from typing import Any, Literal
 
+from aksnet.snat import SnatBudget
+
 CapacityModel = Literal["kubenet", "azure", "overlay", "none"]
 AllocationMode = Literal["DynamicIndividual", "StaticBlock"]
 Network = IPv4Network | IPv6Network
@@ -210,10 +212,11 @@ class Capacity:
     block_waste_per_node: int | None = None
     required_pod_subnet_ips: int | None = None
     subnets: tuple[SubnetCapacity, ...] = ()
+    snat: SnatBudget | None = None  # outbound ports through the load balancer, when it is the egress
 
     @property
     def fits(self) -> bool:
-        """Whether the planned nodes and their surge fit the subnets and the pod ranges."""
+        """Whether the planned nodes and their surge fit the subnets, the pod ranges and the SNAT ports."""
         nodes = self.required_pod_blocks
         pods_fit = nodes is None or nodes <= (self.pod_cidr_blocks or 0)
         v6_fits = self.pod_cidr_ipv6_blocks is None or (nodes or 0) <= self.pod_cidr_ipv6_blocks
@@ -221,7 +224,8 @@ class Capacity:
             self.pod_subnet_usable_ips or 0
         )
         subnets_fit = all(s.free is None or s.free >= 0 for s in self.subnets)
-        return self.free_subnet_ips >= 0 and pods_fit and v6_fits and pod_subnet_fits and subnets_fit
+        snat_fits = self.snat is None or self.snat.fits
+        return self.free_subnet_ips >= 0 and pods_fit and v6_fits and pod_subnet_fits and subnets_fit and snat_fits
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from aksnet.arc.kinds import ArcKind
 from aksnet.arc.spec import ArcSpec
 from aksnet.arm import (
+    NETWORK_CONTRIBUTOR,
+    ROLE_NAMES,
     ZERO_SUBSCRIPTION,
     assignment_id,
     cluster_id,
+    key,
     ownership_tags,
     provider_id,
     resource_group_id,
@@ -26,9 +29,18 @@ from aksnet.arm import (
 from aksnet.errors import AksnetError, InvalidRequest
 from aksnet.findings import Finding, has_errors
 from aksnet.netcalc import Capacity
+from aksnet.plan_network import (
+    api_server_access_profile,
+    ingress_profile,
+    load_balancer_profile,
+    service_annotations,
+)
 from aksnet.result import Outcome
 from aksnet.sizing import cluster_capacity, pool_max_pods
 from aksnet.spec import WINDOWS_PASSWORD_ENV, NodePoolSpec, RouteSpec, Spec, SubnetSpec, default_dns_prefix
+
+if TYPE_CHECKING:
+    from aksnet.network_steps import NetworkIds
 
 PRINCIPAL_PLACEHOLDER = "<identity.principalId>"
 PASSWORD_PLACEHOLDER = f"<{WINDOWS_PASSWORD_ENV}>"
@@ -41,6 +53,10 @@ StepKind = Literal[
     "identity",
     "role_assignment",
     "managed_cluster",
+    "private_dns_zone",
+    "public_ip",
+    "public_ip_prefix",
+    "nat_gateway",
 ]
 # create: create or converge a resource this deployment owns; use: read and verify one the user
 # brought; associate: attach aksnet's route table to a subnet the user brought; grant: a role assignment.
@@ -173,7 +189,8 @@ def build_plan(
     sub = subscription_id or spec.subscription_id or ZERO_SUBSCRIPTION
     ids = Ids.of(spec, sub)
     steps = list(_steps(spec, ids, extra_grant_scopes))
-    return Plan(spec, sub, tuple(steps), tuple(findings), cluster_capacity(spec), error=refusal(spec, findings))
+    notes = tuple(service_annotations(spec))
+    return Plan(spec, sub, tuple(steps), tuple(findings), cluster_capacity(spec), notes, error=refusal(spec, findings))
 
 
 def refusal(spec: Spec | ArcSpec, findings: Sequence[Finding]) -> InvalidRequest | None:
@@ -186,7 +203,11 @@ def refusal(spec: Spec | ArcSpec, findings: Sequence[Finding]) -> InvalidRequest
 
 
 def _steps(spec: Spec, ids: Ids, extra_scopes: Sequence[tuple[str, str]]) -> Iterator[Step]:
+    # network_steps builds Steps, so it imports this module: imported here, once this one is whole.
+    from aksnet.network_steps import NetworkIds, network_grants, network_steps
+
     tags = ownership_tags(spec.deployment, spec.tags)
+    net = NetworkIds.of(spec, ids.sub)
     yield Step(
         "resource_group",
         "resource_group",
@@ -211,11 +232,14 @@ def _steps(spec: Spec, ids: Ids, extra_scopes: Sequence[tuple[str, str]]) -> Ite
             ("resource_group",),
             {"location": spec.location, "tags": tags},
         )
-    subnets = [_subnet_step(spec, ids, subnet, after) for subnet, after in _subnet_order(spec)]
+    yield from network_steps(spec, net, tags)
+    subnets = [_subnet_step(spec, ids, subnet, after, net.nat_gateway) for subnet, after in _subnet_order(spec)]
     yield from subnets
-    grants = list(_grant_steps(spec, ids, extra_scopes))
+    scopes: list[Scope] = [(label, scope, "subnet", NETWORK_CONTRIBUTOR) for label, scope in extra_scopes]
+    scopes += [(g.label, g.scope, g.after, g.role) for g in network_grants(spec, net, ids.vnet)]
+    grants = list(_grant_steps(spec, ids, scopes))
     yield from grants
-    yield _cluster_step(spec, ids, tags, (*(s.id for s in subnets), "identity", *(g.id for g in grants)))
+    yield _cluster_step(spec, ids, tags, (*(s.id for s in subnets), "identity", *(g.id for g in grants)), net)
 
 
 def subnet_step_id(spec: Spec, subnet: SubnetSpec) -> str:
@@ -282,22 +306,34 @@ def subnet_prefixes(subnet: SubnetSpec) -> dict[str, Any]:
     return {"addressPrefixes": [str(p) for p in subnet.prefixes]}
 
 
-def _routed(spec: Spec, subnet: SubnetSpec) -> bool:
-    """Whether the spec's route table goes on `subnet`: the default subnet and every pool's node subnet."""
-    return spec.route_table is not None and (subnet is spec.vnet.subnet or subnet in spec.node_subnets())
+def _node_subnet(spec: Spec, subnet: SubnetSpec) -> bool:
+    """The default subnet and every pool's node subnet: where the route table and NAT gateway go."""
+    return subnet is spec.vnet.subnet or subnet in spec.node_subnets()
 
 
-def _subnet_step(spec: Spec, ids: Ids, subnet: SubnetSpec, after: str | None) -> Step:
-    rt, step_id, rid = spec.route_table, subnet_step_id(spec, subnet), ids.subnet_id(subnet.name)
+def _associations(spec: Spec, ids: Ids, subnet: SubnetSpec, nat_gateway: str | None) -> dict[str, Any]:
+    if not _node_subnet(spec, subnet):
+        return {}
+    association: dict[str, Any] = {"routeTable": {"id": ids.route_table}} if spec.route_table else {}
+    if nat_gateway is not None:
+        association["natGateway"] = {"id": nat_gateway}  # on every node subnet before the cluster (R5.3)
+    return association
+
+
+def _subnet_step(spec: Spec, ids: Ids, subnet: SubnetSpec, after: str | None, nat_gateway: str | None) -> Step:
+    rt, ng, step_id, rid = spec.route_table, spec.nat_gateway, subnet_step_id(spec, subnet), ids.subnet_id(subnet.name)
     # An owned identity first: a subnet created in a VNet this deployment does not own is recorded on it.
     depends = (
         (after or "virtual_network",) + (("route_table",) if rt else ()) + (() if spec.identity.id else ("identity",))
     )
-    association = {"routeTable": {"id": ids.route_table}} if _routed(spec, subnet) else {}
+    depends += ("nat_gateway",) if ng else ()
+    association = _associations(spec, ids, subnet, nat_gateway)
     if not spec.is_existing(subnet):
         body = {"properties": {**subnet_prefixes(subnet), **association}}
         return Step(step_id, "subnet", "create", subnet.name, rid, depends, body)
-    if rt is not None and not rt.existing and association:
+    ours = {"routeTable": rt is not None and not rt.existing, "natGateway": ng is not None and not ng.existing}
+    association = {k: v for k, v in association.items() if ours[k]}
+    if association:
         # Merged into the subnet as read at run time: a subnet PUT replaces the whole subnet.
         return Step(step_id, "subnet", "associate", subnet.name, rid, depends, {"properties": association})
     return Step(step_id, "subnet", "use", subnet.name, rid, depends)
@@ -308,22 +344,27 @@ def grant_label(spec: Spec, subnet: SubnetSpec) -> str:
     return subnet_step_id(spec, subnet)
 
 
-def _grant_steps(spec: Spec, ids: Ids, extra: Sequence[tuple[str, str]]) -> Iterator[Step]:
-    """Network Contributor on exactly what the cluster joins or writes: every node and pod subnet, the
-    route table, and (found live) their NSGs, NAT gateways and route tables; never the group or subscription."""
-    scopes = [(grant_label(spec, s), ids.subnet_id(s.name), subnet_step_id(spec, s)) for s in spec.cluster_subnets()]
+Scope = tuple[str, str, str | None, str]  # label, scope, the step it waits for, role
+
+
+def _grant_steps(spec: Spec, ids: Ids, more: Sequence[Scope]) -> Iterator[Step]:
+    """Each role on exactly what the cluster joins or writes: every node and pod subnet, the route table,
+    what preflight found attached to them, the zone, NAT gateway and IPs; only ingress IPs' groups, as documented."""
+    scopes: list[Scope] = [
+        (grant_label(spec, s), ids.subnet_id(s.name), subnet_step_id(spec, s), NETWORK_CONTRIBUTOR)
+        for s in spec.cluster_subnets()
+    ]
     if ids.route_table is not None:
-        scopes.append(("route_table", ids.route_table, "route_table"))
-    scopes += [(label, scope, "subnet") for label, scope in extra]
-    seen: set[str] = set()
-    for label, scope, after in scopes:
-        if scope.lower() in seen:
-            continue  # two subnets sharing one NSG or NAT gateway: one grant
-        seen.add(scope.lower())
-        name = role_assignment_name(spec.deployment, scope)
+        scopes.append(("route_table", ids.route_table, "route_table", NETWORK_CONTRIBUTOR))
+    seen: set[tuple[str, str]] = set()
+    for label, scope, after, role in [*scopes, *more]:
+        if (key(scope), role) in seen:
+            continue  # two subnets sharing one NSG, or a NAT gateway both named and found: one grant
+        seen.add((key(scope), role))
+        name = role_assignment_name(spec.deployment, scope, role)
         body = {
             "properties": {
-                "roleDefinitionId": role_definition_id(ids.sub),
+                "roleDefinitionId": role_definition_id(ids.sub, role),
                 "principalId": PRINCIPAL_PLACEHOLDER,
                 "principalType": "ServicePrincipal",
             }
@@ -332,14 +373,16 @@ def _grant_steps(spec: Spec, ids: Ids, extra: Sequence[tuple[str, str]]) -> Iter
             f"role_assignment.{label}",
             "role_assignment",
             "grant",
-            f"Network Contributor on {label}",
+            f"{ROLE_NAMES[role]} on {label.replace('_', ' ')}",
             assignment_id(scope, name),
-            ("identity", after),
+            ("identity", after) if after else ("identity",),
             body,
         )
 
 
-def _cluster_step(spec: Spec, ids: Ids, tags: Mapping[str, str], depends: tuple[str, ...]) -> Step:
+def _cluster_step(spec: Spec, ids: Ids, tags: Mapping[str, str], depends: tuple[str, ...], net: NetworkIds) -> Step:
+    from aksnet.network_steps import zone_value
+
     cluster = spec.cluster
     properties: dict[str, Any] = {}
     if cluster.kubernetes_version:
@@ -347,6 +390,12 @@ def _cluster_step(spec: Spec, ids: Ids, tags: Mapping[str, str], depends: tuple[
     properties["dnsPrefix"] = cluster.dns_prefix or default_dns_prefix(cluster.name, spec.resource_group, ids.sub)
     properties["agentPoolProfiles"] = [_pool_body(p, ids) for p in cluster.node_pools]
     properties["networkProfile"] = network_profile(spec)
+    access = api_server_access_profile(spec, zone_value(spec, net), None)
+    if access is not None:
+        properties["apiServerAccessProfile"] = access
+    ingress = ingress_profile(spec)
+    if ingress is not None:
+        properties["ingressProfile"] = ingress
     if cluster.has_windows_pool and cluster.windows_admin_username:
         properties["windowsProfile"] = {
             "adminUsername": cluster.windows_admin_username,
@@ -384,6 +433,9 @@ def network_profile(spec: Spec) -> dict[str, Any]:
     profile["dnsServiceIP"] = str(cluster.dns_service_ip)
     profile["outboundType"] = cluster.outbound_type
     profile["loadBalancerSku"] = "standard"
+    lb = load_balancer_profile(spec)
+    if lb is not None:
+        profile["loadBalancerProfile"] = lb
     return profile
 
 

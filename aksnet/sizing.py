@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
+from aksnet import snat
 from aksnet.netcalc import (
     Capacity,
     CapacityModel,
@@ -48,6 +50,31 @@ def planned_nodes(spec: Spec) -> int:
 
 def total_surge(spec: Spec) -> int:
     return sum(pool_surge(p) for p in spec.cluster.node_pools)
+
+
+def snat_nodes(spec: Spec) -> int:
+    """Nodes the load balancer's outbound rule must serve at once: every pool's ceiling plus its surge."""
+    return planned_nodes(spec) + total_surge(spec)
+
+
+def outbound_ipv4_count(spec: Spec) -> int | None:
+    """IPv4 outbound IPs of the load balancer, when known offline (a prefix's size is read live)."""
+    lb = spec.cluster.load_balancer
+    if lb is None or not lb.ip_options:
+        return 1  # AKS's one managed IP
+    if lb.outbound_ip_prefixes:
+        return None
+    return len(lb.outbound_ips) if lb.outbound_ips else lb.managed_outbound_ips
+
+
+def snat_budget(spec: Spec) -> snat.SnatBudget | None:
+    """The outbound ports budget when the load balancer is the egress and its IPs are known."""
+    ips = outbound_ipv4_count(spec)
+    if spec.cluster.outbound_type != "loadBalancer" or not ips or ips < 1:
+        return None
+    lb = spec.cluster.load_balancer
+    ports = lb.allocated_outbound_ports if lb and lb.allocated_outbound_ports else 0
+    return snat.budget(snat_nodes(spec), ips, max(ports, 0))
 
 
 def capacity_model(spec: Spec) -> CapacityModel:
@@ -123,7 +150,7 @@ def cluster_capacity(spec: Spec) -> Capacity | None:
     subnets = subnet_capacities(spec)
     model = capacity_model(spec)
     cluster = spec.cluster
-    return capacity(
+    found = capacity(
         model,
         node_subnet.address_prefix,
         max(pool_max_pods(p) for p in pools),
@@ -137,6 +164,7 @@ def cluster_capacity(spec: Spec) -> Capacity | None:
         required_pod_subnet_ips=_needed(subnets, spec.pod_subnet_of(first)),
         subnets=subnets,
     )
+    return dataclasses.replace(found, snat=snat_budget(spec))
 
 
 def _needed(subnets: Sequence[SubnetCapacity], subnet: SubnetSpec | None) -> int | None:

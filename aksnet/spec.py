@@ -17,6 +17,7 @@ from aksnet.convert import FieldError, convert
 from aksnet.errors import SpecInvalid
 from aksnet.findings import Finding, error
 from aksnet.netcalc import CapacityModel
+from aksnet.spec_network import ApiServerSpec, IngressSpec, LoadBalancerSpec, NatGatewaySpec
 
 Plugin = Literal["kubenet", "azure", "none"]
 PluginMode = Literal["overlay"]
@@ -184,6 +185,8 @@ class ClusterSpec:
     ip_families: tuple[IpFamily, ...] | None = None
     pod_cidrs: tuple[IPv4Network | IPv6Network, ...] | None = None
     service_cidrs: tuple[IPv4Network | IPv6Network, ...] | None = None
+    api_server: ApiServerSpec = field(default_factory=ApiServerSpec)
+    load_balancer: LoadBalancerSpec | None = None
 
     @property
     def dual_stack(self) -> bool:
@@ -243,6 +246,8 @@ class Spec:
     cluster: ClusterSpec
     identity: IdentitySpec = IdentitySpec()
     route_table: RouteTableSpec | None = None
+    nat_gateway: NatGatewaySpec | None = None
+    ingress: IngressSpec = field(default_factory=IngressSpec)
     subscription_id: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from aksnet.arm import assignment_id, deployment_of, key, name_of, role_assignment_name
+from aksnet.arm import deployment_of, key, name_of, role_assignment_name
 from aksnet.findings import listed
 from aksnet.plan import Ids
 from aksnet.spec import Spec, SubnetSpec
@@ -31,6 +31,10 @@ TargetKind = Literal[
     "connected_cluster",
     "logical_network",
     "custom_location",
+    "private_dns_zone",
+    "public_ip",
+    "public_ip_prefix",
+    "nat_gateway",
 ]
 # delete: this deployment's, goes; detach: a kept subnet loses the route table association aksnet made;
 # with_cluster: AKS deletes it with the cluster; keep: stays, with the reason; skip: not there.
@@ -38,6 +42,7 @@ Decision = Literal["delete", "detach", "with_cluster", "keep", "skip"]
 Body = Mapping[str, Any]
 
 NOT_FOUND = "not found: already deleted or never created"
+ASSOCIATED = {"routeTable": "route table", "natGateway": "NAT gateway"}  # what aksnet attaches to a subnet
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class Observed:
     assignments: tuple[Body, ...] = ()
     group_contents: tuple[Body, ...] = ()  # what `GET .../resources` lists in the resource group
     recorded_subnets: frozenset[str] = frozenset()  # "<vnet>/<subnet>" (lower case) from the identity's ledger
+    network: Mapping[str, Body | None] = field(default_factory=dict)  # zone, NAT gateway, public IPs, by id
 
     def subnet(self, name: str) -> Body | None:
         """The subnet of the spec called `name`, as read."""
@@ -91,11 +97,17 @@ class TeardownPlan:
 
 def decide(spec: Spec, ids: Ids, seen: Observed) -> TeardownPlan:
     """Every target of `spec`'s teardown with its decision and reason, newest first."""
+    from aksnet.network_steps import NetworkIds
+    from aksnet.teardown_network import edge_targets, egress_targets
+
+    net = NetworkIds.of(spec, ids.sub)
     targets = [*cluster_targets(spec, ids, seen), *assignment_targets(spec, ids, seen)]
     targets += [subnet_target(spec, ids, seen, s) for s in reversed(spec.vnet.all_subnets)]
+    targets += egress_targets(spec, net, seen.network)
     targets.append(identity_target(spec, ids, seen))
     if spec.route_table is not None:
         targets.append(route_table_target(spec, ids, seen))
+    targets += edge_targets(spec, net, seen.network)
     targets.append(vnet_target(spec, ids, seen.vnet, going(targets)))
     targets.append(group_target(spec, ids, seen.resource_group, seen.group_contents, going(targets)))
     return TeardownPlan(spec.deployment, tuple(targets))
@@ -122,7 +134,7 @@ def brought(field_name: str) -> str:
     return f"brought by you ({field_name}); aksnet never deletes it"
 
 
-def _ownership(spec: Spec, kind: TargetKind, rid: str, body: Body | None, brought_by: str | None) -> Target:
+def ownership(spec: Spec, kind: TargetKind, rid: str, body: Body | None, brought_by: str | None) -> Target:
     """The common rule: absent -> skip; brought -> keep; tagged for this deployment -> delete."""
     if body is None:
         return Target(kind, rid, "skip", NOT_FOUND)
@@ -135,7 +147,7 @@ def _ownership(spec: Spec, kind: TargetKind, rid: str, body: Body | None, brough
 
 def cluster_targets(spec: Spec, ids: Ids, seen: Observed) -> list[Target]:
     """The cluster, and its node resource group, which AKS (never aksnet) deletes with it."""
-    cluster = _ownership(spec, "managed_cluster", ids.cluster, seen.cluster, None)
+    cluster = ownership(spec, "managed_cluster", ids.cluster, seen.cluster, None)
     node_group = ((seen.cluster or {}).get("properties") or {}).get("nodeResourceGroup")
     if cluster.decision != "delete" or not node_group:
         return [cluster]
@@ -153,9 +165,9 @@ def assignment_targets(spec: Spec, ids: Ids, seen: Observed) -> list[Target]:
 
 def expected_assignments(spec: Spec, ids: Ids) -> list[str]:
     """The grants `up` makes on the scopes the spec names (more may exist on scopes found live)."""
-    subnets = [ids.subnet_id(s.name) for s in spec.cluster_subnets()]
-    scopes = [*subnets, *([ids.route_table] if ids.route_table else [])]
-    return [assignment_id(scope, role_assignment_name(spec.deployment, scope)) for scope in scopes]
+    from aksnet.plan import build_plan
+
+    return [s.resource_id for s in build_plan(spec, subscription_id=ids.sub).steps if s.kind == "role_assignment"]
 
 
 def _assignment_target(spec: Spec, assignment: Body) -> Target:
@@ -179,7 +191,7 @@ def subnet_owned(spec: Spec, seen: Observed, subnet: SubnetSpec) -> bool:
 
 
 def subnet_target(spec: Spec, ids: Ids, seen: Observed, subnet: SubnetSpec) -> Target:
-    """A subnet goes when this deployment created it; a kept one loses the association with aksnet's route table."""
+    """A subnet goes when this deployment created it; a kept one loses the associations aksnet made."""
     rid, body = ids.subnet_id(subnet.name), seen.subnet(subnet.name)
     if body is None:
         return Target("subnet", rid, "skip", NOT_FOUND)
@@ -187,9 +199,10 @@ def subnet_target(spec: Spec, ids: Ids, seen: Observed, subnet: SubnetSpec) -> T
         return Target("subnet", rid, "delete", f"created by deployment {spec.deployment}")
     field_name = f"{spec.vnet.subnet_field(subnet)}.existing" if subnet.existing else "vnet.existing"
     why = brought(field_name) if spec.is_existing(subnet) else _unrecorded_subnet(spec)
-    if _associated_with_ours(spec, ids, seen, body):
-        rt = (ids.route_table or "").rsplit("/", 1)[-1]
-        return Target("subnet", rid, "detach", f"{why}; aksnet removes the association with route table {rt}")
+    attached = detachable(spec, ids, seen, body)
+    if attached:
+        what = " and ".join(f"{ASSOCIATED[field]} {name_of(rid)}" for field, rid in attached.items())
+        return Target("subnet", rid, "detach", f"{why}; aksnet removes the association with {what}")
     return Target("subnet", rid, "keep", why)
 
 
@@ -199,26 +212,35 @@ def _unrecorded_subnet(spec: Spec) -> str:
     return "found, not recorded as created by this deployment; aksnet never deletes it"
 
 
-def _associated_with_ours(spec: Spec, ids: Ids, seen: Observed, subnet: Body) -> bool:
-    """aksnet associated its own route table with a subnet it keeps: that association is undone."""
-    association = (subnet.get("properties") or {}).get("routeTable") or {}
-    return (
-        spec.route_table is not None
-        and not spec.route_table.existing
-        and owner(seen.route_table) == spec.deployment
-        and key(str(association.get("id", ""))) == key(ids.route_table or "")
-    )
+def detachable(spec: Spec, ids: Ids, seen: Observed, subnet: Body) -> dict[str, str]:
+    """The subnet's associations aksnet made with resources of its own: property -> that resource's id."""
+    from aksnet.network_steps import NetworkIds
+
+    props = subnet.get("properties") or {}
+    ng, rt = spec.nat_gateway, spec.route_table
+    ours = {
+        "routeTable": ids.route_table if rt is not None and not rt.existing else None,
+        "natGateway": NetworkIds.of(spec, ids.sub).nat_gateway if ng is not None and not ng.existing else None,
+    }
+    bodies = {"routeTable": seen.route_table, "natGateway": seen.network.get(key(ours["natGateway"] or ""))}
+    return {
+        field: rid
+        for field, rid in ours.items()
+        if rid
+        and owner(bodies[field]) == spec.deployment
+        and key(str((props.get(field) or {}).get("id", ""))) == key(rid)
+    }
 
 
 def identity_target(spec: Spec, ids: Ids, seen: Observed) -> Target:
-    return _ownership(spec, "identity", ids.identity, seen.identity, "identity.id" if spec.identity.id else None)
+    return ownership(spec, "identity", ids.identity, seen.identity, "identity.id" if spec.identity.id else None)
 
 
 def route_table_target(spec: Spec, ids: Ids, seen: Observed) -> Target:
     """This deployment's route table goes unless a subnet of somebody else's still uses it."""
     rt, rid = spec.route_table, ids.route_table or ""
     brought_by = "route_table.existing" if rt is not None and rt.existing else None
-    target = _ownership(spec, "route_table", rid, seen.route_table, brought_by)
+    target = ownership(spec, "route_table", rid, seen.route_table, brought_by)
     if target.decision != "delete":
         return target
     subnets = ((seen.route_table or {}).get("properties") or {}).get("subnets") or []
@@ -231,7 +253,7 @@ def route_table_target(spec: Spec, ids: Ids, seen: Observed) -> Target:
 
 def vnet_target(spec: Spec, ids: Ids, vnet: Body | None, deleting: set[str]) -> Target:
     """This deployment's VNet goes only when nothing of anybody else's is left in it."""
-    target = _ownership(spec, "virtual_network", ids.vnet, vnet, "vnet.existing" if spec.vnet.existing else None)
+    target = ownership(spec, "virtual_network", ids.vnet, vnet, "vnet.existing" if spec.vnet.existing else None)
     if target.decision != "delete":
         return target
     props = (vnet or {}).get("properties") or {}
@@ -249,15 +271,20 @@ def vnet_target(spec: Spec, ids: Ids, vnet: Body | None, deleting: set[str]) -> 
 
 def group_target(spec: Spec, ids: Ids, group: Body | None, contents: Iterable[Body], deleting: set[str]) -> Target:
     """This deployment's resource group goes only when it would be empty of everything else."""
-    target = _ownership(spec, "resource_group", ids.resource_group, group, None)
+    target = ownership(spec, "resource_group", ids.resource_group, group, None)
     if target.decision != "delete":
         return target
-    others = [str(r["id"]) for r in contents if key(str(r["id"])) not in deleting]
+    # A child (a zone's VNet link) goes with its parent.
+    others = [str(r["id"]) for r in contents if not _goes(key(str(r["id"])), deleting)]
     if others:
         count = len(others)
         why = f"resource group still holds {count} other resource{'s' * (count != 1)}: {names(others)}"
         return Target("resource_group", ids.resource_group, "keep", why)
     return target
+
+
+def _goes(resource_key: str, deleting: set[str]) -> bool:
+    return any(resource_key == d or resource_key.startswith(f"{d}/") for d in deleting)
 
 
 def names(resource_ids: Sequence[str]) -> str:

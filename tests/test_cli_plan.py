@@ -55,6 +55,7 @@ CAPACITY_KEYS = {
     "pod_cidr_blocks",
     "required_pod_blocks",
     "limited_by",
+    "snat",  # the contract's API server, egress and ingress section
 }
 # Added with pod subnets and dual-stack (additive): the contract's `subnets` list and the pod-subnet keys.
 CAPACITY_KEYS_ADDED = {

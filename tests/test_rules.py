@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aksnet.rules import check
-from helpers import TODAY, codes, findings_of, make_spec
+from helpers import TODAY, ZERO_SUB, codes, findings_of, make_spec
 
 # Presets over the clean base (overlay + Cilium), written as --set overrides.
 FLAT = (
@@ -50,6 +50,18 @@ KUBENET_TWO_SUBNETS = (
     "vnet.subnets=[{name: second, address_prefix: 10.20.1.0/24}]",
     "cluster.node_pools=[{name: system}, {name: user, subnet: second}]",
 )
+PIP = f"/subscriptions/{ZERO_SUB}/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/p"
+USER_NAT = ("cluster.outbound_type=userAssignedNATGateway",)
+PRIVATE = "cluster.api_server.private=true"
+ZONE = "cluster.api_server.private_dns_zone"
+RANGES = "cluster.api_server.authorized_ip_ranges"
+LB = "cluster.load_balancer"
+
+
+def public_ranges(count: int) -> str:
+    """`count` distinct public /32s as a --set value."""
+    return "[" + ", ".join(f"20.0.{n // 250}.{n % 250 + 1}/32" for n in range(count)) + "]"
+
 
 # (id, overrides, code, field, severity)
 TRIPS = [
@@ -754,6 +766,213 @@ TRIPS = [
         "route_table",
         "error",
     ),
+    # load balancer outbound and SNAT
+    (
+        "lb-profile-with-user-nat",
+        (*USER_NAT, "nat_gateway={name: ng}", f"{LB}={{managed_outbound_ips: 2}}"),
+        "LOAD_BALANCER_PROFILE_UNSUPPORTED",
+        LB,
+        "error",
+    ),
+    (
+        "lb-managed-and-own-ips",
+        (f"{LB}={{managed_outbound_ips: 2, outbound_ips: [{PIP}]}}",),
+        "OUTBOUND_IPS_EXCLUSIVE",
+        LB,
+        "error",
+    ),
+    (
+        "lb-101-managed-ips",
+        (f"{LB}={{managed_outbound_ips: 101}}",),
+        "OUTBOUND_IP_COUNT_OUT_OF_RANGE",
+        f"{LB}.managed_outbound_ips",
+        "error",
+    ),
+    (
+        "lb-ipv6-on-ipv4-cluster",
+        (f"{LB}={{managed_outbound_ipv6: 1}}",),
+        "IPV6_REQUIRES_DUAL_STACK",
+        f"{LB}.managed_outbound_ipv6",
+        "error",
+    ),
+    (
+        "lb-ports-not-multiple-of-8",
+        (f"{LB}={{allocated_outbound_ports: 1004}}",),
+        "OUTBOUND_PORTS_INVALID",
+        f"{LB}.allocated_outbound_ports",
+        "error",
+    ),
+    (
+        "lb-ports-64008",
+        (f"{LB}={{allocated_outbound_ports: 64008}}",),
+        "OUTBOUND_PORTS_INVALID",
+        f"{LB}.allocated_outbound_ports",
+        "error",
+    ),
+    (
+        "lb-idle-101",
+        (f"{LB}={{idle_timeout_minutes: 101}}",),
+        "IDLE_TIMEOUT_OUT_OF_RANGE",
+        f"{LB}.idle_timeout_minutes",
+        "error",
+    ),
+    (
+        "snat-9-nodes-8000-ports-1-ip",
+        (
+            "cluster.node_pools.0.count=8",
+            "cluster.node_pools.0.max_surge=1",
+            f"{LB}={{allocated_outbound_ports: 8000}}",
+        ),
+        "SNAT_PORTS_EXHAUSTED",
+        f"{LB}.allocated_outbound_ports",
+        "error",
+    ),
+    (
+        "snat-default-share-halves-at-51",
+        ("cluster.node_pools.0.count=48", "cluster.node_pools.0.max_surge=3"),
+        "SNAT_PORTS_SHRINK",
+        f"{LB}.allocated_outbound_ports",
+        "warning",
+    ),
+    # NAT gateway
+    (
+        "nat-gateway-with-load-balancer",
+        ("nat_gateway={name: ng}",),
+        "NAT_GATEWAY_NOT_APPLICABLE",
+        "nat_gateway",
+        "error",
+    ),
+    (
+        "nat-gateway-brought-with-ips",
+        (*USER_NAT, "nat_gateway={name: ng, existing: true, public_ips: 2}"),
+        "SPEC_INVALID",
+        "nat_gateway.public_ips",
+        "error",
+    ),
+    (
+        "nat-gateway-prefix-27",
+        (*USER_NAT, "nat_gateway={name: ng, public_ip_prefix: {name: pfx, length: 27}}"),
+        "NAT_GATEWAY_PREFIX_INVALID",
+        "nat_gateway.public_ip_prefix.length",
+        "error",
+    ),
+    (
+        "nat-gateway-17-ips",
+        (*USER_NAT, "nat_gateway={name: ng, public_ips: 17}"),
+        "NAT_GATEWAY_IP_COUNT_OUT_OF_RANGE",
+        "nat_gateway.public_ips",
+        "error",
+    ),
+    (
+        "nat-gateway-prefix-28-and-an-ip",
+        (*USER_NAT, "nat_gateway={name: ng, public_ips: 1, public_ip_prefix: {name: pfx, length: 28}}"),
+        "NAT_GATEWAY_IP_COUNT_OUT_OF_RANGE",
+        "nat_gateway.public_ips",
+        "error",
+    ),
+    (
+        "nat-gateway-idle-121",
+        (*USER_NAT, "nat_gateway={name: ng, idle_timeout_minutes: 121}"),
+        "IDLE_TIMEOUT_OUT_OF_RANGE",
+        "nat_gateway.idle_timeout_minutes",
+        "error",
+    ),
+    # API server
+    (
+        "zone-on-public-cluster",
+        (f"{ZONE}=system",),
+        "PRIVATE_DNS_ZONE_NOT_APPLICABLE",
+        ZONE,
+        "error",
+    ),
+    (
+        "zone-of-another-region",
+        (PRIVATE, f"{ZONE}={{name: privatelink.westus.azmk8s.io}}"),
+        "PRIVATE_DNS_ZONE_INVALID",
+        ZONE,
+        "error",
+    ),
+    (
+        "zone-subzone-33",
+        (PRIVATE, f"{ZONE}={{name: {'s' * 33}.privatelink.eastus.azmk8s.io}}"),
+        "PRIVATE_DNS_ZONE_INVALID",
+        ZONE,
+        "error",
+    ),
+    (
+        "zone-private-without-vnet-integration",
+        (PRIVATE, f"{ZONE}={{name: private.eastus.azmk8s.io}}"),
+        "PRIVATE_DNS_ZONE_INVALID",
+        ZONE,
+        "error",
+    ),
+    ("zone-not-an-id", (PRIVATE, f"{ZONE}=mine"), "PRIVATE_DNS_ZONE_INVALID", ZONE, "error"),
+    (
+        "zone-none-without-public-fqdn",
+        (PRIVATE, f"{ZONE}=none", "cluster.api_server.public_fqdn=false"),
+        "PUBLIC_FQDN_REQUIRED",
+        "cluster.api_server.public_fqdn",
+        "error",
+    ),
+    (
+        "public-fqdn-on-public-cluster",
+        ("cluster.api_server.public_fqdn=false",),
+        "PUBLIC_FQDN_NOT_APPLICABLE",
+        "cluster.api_server.public_fqdn",
+        "error",
+    ),
+    (
+        "ranges-on-private-cluster",
+        (PRIVATE, f"{RANGES}=[20.30.40.0/24]"),
+        "AUTHORIZED_RANGES_NOT_APPLICABLE",
+        RANGES,
+        "error",
+    ),
+    ("201-ranges", (f"{RANGES}={public_ranges(201)}",), "AUTHORIZED_RANGES_TOO_MANY", RANGES, "error"),
+    ("private-range-authorized", (f"{RANGES}=[10.0.0.0/8]",), "AUTHORIZED_RANGE_INVALID", f"{RANGES}.0", "error"),
+    (
+        "agent-nodes-only-with-others",
+        (f"{RANGES}=[0.0.0.0/32, 20.30.40.0/24]",),
+        "AUTHORIZED_RANGE_INVALID",
+        f"{RANGES}.0",
+        "error",
+    ),
+    (
+        "api-subnet-without-integration",
+        ("cluster.api_server.subnet=snet-api",),
+        "API_SERVER_SUBNET_NOT_APPLICABLE",
+        "cluster.api_server.subnet",
+        "error",
+    ),
+    (
+        "integration-without-subnet",
+        ("cluster.api_server.vnet_integration=true",),
+        "API_SERVER_SUBNET_REQUIRED",
+        "cluster.api_server.subnet",
+        "error",
+    ),
+    (
+        "integration-in-qatarcentral",
+        ("location=qatarcentral", "cluster.api_server.vnet_integration=true"),
+        "VNET_INTEGRATION_UNSUPPORTED",
+        "cluster.api_server.vnet_integration",
+        "error",
+    ),
+    # ingress
+    (
+        "static-ip-name-invalid",
+        ("ingress.static_ips=[{name: -pip}]",),
+        "NAME_INVALID",
+        "ingress.static_ips.0.name",
+        "error",
+    ),
+    (
+        "static-ip-twice",
+        ("ingress.static_ips=[{name: pip}, {name: PIP}]",),
+        "SPEC_INVALID",
+        "ingress.static_ips.1.name",
+        "error",
+    ),
 ]
 
 # (id, overrides, code that must NOT appear): each sits just inside the limit its twin above crosses.
@@ -918,6 +1137,79 @@ INSIDE = [
         "kubenet-pools-on-two-subnets-with-route-table",
         (*KUBENET_TWO_SUBNETS, "route_table={name: rt}"),
         "KUBENET_ROUTE_TABLE_REQUIRED",
+    ),
+    ("user-nat-with-nat-gateway-aksnet-creates", (*USER_NAT, "nat_gateway={name: ng}"), "OUTBOUND_TYPE_UNSUPPORTED"),
+    # load balancer outbound and SNAT
+    ("lb-profile-with-load-balancer", (f"{LB}={{managed_outbound_ips: 2}}",), "LOAD_BALANCER_PROFILE_UNSUPPORTED"),
+    ("lb-own-ips-only", (f"{LB}={{outbound_ips: [{PIP}]}}",), "OUTBOUND_IPS_EXCLUSIVE"),
+    ("lb-100-managed-ips", (f"{LB}={{managed_outbound_ips: 100}}",), "OUTBOUND_IP_COUNT_OUT_OF_RANGE"),
+    ("lb-ports-1000", (f"{LB}={{allocated_outbound_ports: 1000}}",), "OUTBOUND_PORTS_INVALID"),
+    (
+        "lb-ports-64000",
+        (f"{LB}={{allocated_outbound_ports: 64000, managed_outbound_ips: 2}}", "cluster.node_pools.0.count=1"),
+        "OUTBOUND_PORTS_INVALID",
+    ),
+    ("lb-idle-100", (f"{LB}={{idle_timeout_minutes: 100}}",), "IDLE_TIMEOUT_OUT_OF_RANGE"),
+    ("lb-idle-4", (f"{LB}={{idle_timeout_minutes: 4}}",), "IDLE_TIMEOUT_OUT_OF_RANGE"),
+    (
+        "snat-8-nodes-8000-ports-1-ip",
+        (
+            "cluster.node_pools.0.count=7",
+            "cluster.node_pools.0.max_surge=1",
+            f"{LB}={{allocated_outbound_ports: 8000}}",
+        ),
+        "SNAT_PORTS_EXHAUSTED",
+    ),
+    (
+        "snat-default-share-stays-to-50",
+        ("cluster.node_pools.0.count=47", "cluster.node_pools.0.max_surge=3"),
+        "SNAT_PORTS_SHRINK",
+    ),
+    # NAT gateway
+    ("nat-gateway-with-user-nat", (*USER_NAT, "nat_gateway={name: ng}"), "NAT_GATEWAY_NOT_APPLICABLE"),
+    (
+        "nat-gateway-prefix-28",
+        (*USER_NAT, "nat_gateway={name: ng, public_ip_prefix: {name: pfx, length: 28}}"),
+        "NAT_GATEWAY_PREFIX_INVALID",
+    ),
+    ("nat-gateway-16-ips", (*USER_NAT, "nat_gateway={name: ng, public_ips: 16}"), "NAT_GATEWAY_IP_COUNT_OUT_OF_RANGE"),
+    (
+        "nat-gateway-prefix-29-and-8-ips",
+        (*USER_NAT, "nat_gateway={name: ng, public_ips: 8, public_ip_prefix: {name: pfx, length: 29}}"),
+        "NAT_GATEWAY_IP_COUNT_OUT_OF_RANGE",
+    ),
+    (
+        "nat-gateway-idle-120",
+        (*USER_NAT, "nat_gateway={name: ng, idle_timeout_minutes: 120}"),
+        "IDLE_TIMEOUT_OUT_OF_RANGE",
+    ),
+    # API server
+    ("zone-on-private-cluster", (PRIVATE, f"{ZONE}=system"), "PRIVATE_DNS_ZONE_NOT_APPLICABLE"),
+    (
+        "zone-subzone-32",
+        (PRIVATE, f"{ZONE}={{name: {'s' * 32}.privatelink.eastus.azmk8s.io}}"),
+        "PRIVATE_DNS_ZONE_INVALID",
+    ),
+    (
+        "zone-none-with-public-fqdn",
+        (PRIVATE, f"{ZONE}=none", "cluster.api_server.public_fqdn=true"),
+        "PUBLIC_FQDN_REQUIRED",
+    ),
+    (
+        "public-fqdn-off-on-private-cluster",
+        (PRIVATE, "cluster.api_server.public_fqdn=false"),
+        "PUBLIC_FQDN_NOT_APPLICABLE",
+    ),
+    ("ranges-on-public-cluster", (f"{RANGES}=[20.30.40.0/24]",), "AUTHORIZED_RANGES_NOT_APPLICABLE"),
+    ("200-ranges", (f"{RANGES}={public_ranges(200)}",), "AUTHORIZED_RANGES_TOO_MANY"),
+    ("public-range-and-address", (f"{RANGES}=[20.30.40.0/24, 20.30.50.7]",), "AUTHORIZED_RANGE_INVALID"),
+    ("agent-nodes-only-alone", (f"{RANGES}=[0.0.0.0/32]",), "AUTHORIZED_RANGE_INVALID"),
+    # ingress
+    ("static-ip-name-80", (f"ingress.static_ips=[{{name: {'p' * 79}_}}]",), "NAME_INVALID"),
+    (
+        "static-ips-in-two-groups",
+        ("ingress.static_ips=[{name: pip}, {name: pip, resource_group: rg-in}]",),
+        "SPEC_INVALID",
     ),
 ]
 

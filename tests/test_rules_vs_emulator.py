@@ -40,6 +40,19 @@ AKSNET_ONLY = {
     "static-block-24-holds-7-nodes-of-30-pods-not-8": "7 nodes + 1 surge: aksnet counts the surge node's blocks too",
     "kubenet-pools-on-two-subnets-without-route-table": "derived from the kubenet docs (one route table on every "
     "pool subnet; Azure/AKS#1500): AKS accepts the create, and pods on the second subnet cannot reach the others",
+    "lb-profile-with-user-nat": "az refuses it; the RP accepted and dropped LB settings for userAssignedNATGateway "
+    "(Azure/azure-rest-api-specs#22469)",
+    "lb-idle-101": "the CLI's and Terraform's 4-100; the API itself takes up to 120",
+    "snat-default-share-halves-at-51": "a warning: Azure's default share shrinks, nothing is refused",
+    "nat-gateway-with-load-balancer": "Azure accepts a NAT gateway on the subnet of a loadBalancer cluster (the NAT "
+    "gateway then takes the egress); aksnet refuses the contradiction",
+    "public-fqdn-on-public-cluster": "aksnet sends enablePrivateClusterPublicFQDN only for a private cluster",
+    "private-range-authorized": "az refuses non-global ranges client-side; no RP refusal is documented",
+    "agent-nodes-only-with-others": "az refuses it client-side; no RP refusal is documented",
+    "api-subnet-without-integration": "aksnet sends subnetId only with VNet integration",
+    "static-ip-twice": "the same public IP listed twice is one resource to Azure",
+    "zone-on-public-cluster": "az refuses a zone for a public cluster; aksnet sends privateDNSZone only for a "
+    "private one",
 }
 # Cases about resources the user brings: they need those resources, which tests/test_preflight.py seeds.
 BROUGHT = {
@@ -48,6 +61,10 @@ BROUGHT = {
     "identity-name-and-id",
     "identity-id-malformed",
     "brought-subnet-with-user-nat",
+    "lb-managed-and-own-ips",
+    "lb-own-ips-only",
+    "nat-gateway-brought-with-ips",
+    "static-ips-in-two-groups",
 }
 
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from azure.mgmt.containerservice import ContainerServiceClient
     from azure.mgmt.msi import ManagedServiceIdentityClient
     from azure.mgmt.network import NetworkManagementClient
+    from azure.mgmt.privatedns import PrivateDnsManagementClient
     from azure.mgmt.resource.resources import ResourceManagementClient
 
 # What each client needs imported before its first use, in the order a run first needs them: the
@@ -32,6 +33,7 @@ SDK_IMPORTS: dict[str, tuple[str, ...]] = {
     "msi": ("azure.mgmt.msi", "azure.mgmt.msi.v2024_11_30.models"),
     "authorization": ("azure.mgmt.authorization", "azure.mgmt.authorization.v2022_04_01.models", "tenacity"),
     "containerservice": ("azure.mgmt.containerservice",),
+    "privatedns": ("azure.mgmt.privatedns",),  # only private clusters with a custom zone use it
 }
 
 ARM_ENDPOINT = "https://management.azure.com"
@@ -112,7 +114,7 @@ def shared_transport(pool_size: int = 256) -> HttpTransport[Any, Any]:
 
 
 class Clients:
-    """The five management clients, each built on first use from one credential and one transport."""
+    """The management clients, each built on first use from one credential and one transport."""
 
     def __init__(
         self,
@@ -190,3 +192,10 @@ class Clients:
         return ContainerServiceClient(
             self.credential, self.subscription_id, **self._kwargs(self.cluster_polling_interval)
         )
+
+    @cached_property
+    def privatedns(self) -> PrivateDnsManagementClient:
+        sdk_ready("privatedns")
+        from azure.mgmt.privatedns import PrivateDnsManagementClient
+
+        return PrivateDnsManagementClient(self.credential, self.subscription_id, **self._kwargs(self.polling_interval))

@@ -30,7 +30,7 @@ def execute(ctx: RunContext) -> RunResult:
     result.grant_readable.update(ctx.grant_readable)
     result.waited_for_grant = ctx.waited_for_grant
     result.cluster = ctx.cluster
-    result.notes.extend(ctx.notes)
+    result.notes.extend([*ctx.plan.notes, *ctx.notes])
     return result
 
 

@@ -13,11 +13,12 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from aksnet.arm import ResourceId, key
+from aksnet.arm import ResourceId, key, resource_group_of
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
 from aksnet.azure.errors import azure_call, status_of, translate
 from aksnet.azure.session import Session
+from aksnet.azure.teardown import read as teardown_read
 from aksnet.findings import Finding
 from aksnet.live.evaluate import (
     Preflight,
@@ -41,8 +42,10 @@ from aksnet.live.facts import (
     RouteTableFacts,
     VNetFacts,
 )
+from aksnet.network_steps import NetworkIds
 from aksnet.plan import Ids, Plan, build_plan
 from aksnet.spec import Spec
+from aksnet.teardown_network import network_ids_read
 
 T = TypeVar("T")
 READERS = 8
@@ -99,6 +102,10 @@ def read_facts(clients: Clients, spec: Spec) -> LiveFacts:
         reads["vnet"] = _vnet(clients, ids.vnet)
         if ids.route_table is not None:
             reads["route_table"] = _route_table(clients, ids.route_table)
+    if NETWORK in registered:
+        reads |= {f"net:{key(rid)}": _network_read(clients, kind, rid) for kind, rid in network_reads(spec, ids.sub)}
+        groups = {resource_group_of(rid) for _, rid in network_reads(spec, ids.sub)} - {spec.resource_group}
+        reads |= {f"group:{rg.lower()}": _group(clients, rg) for rg in groups}
     if MANAGED_IDENTITY in registered:
         reads["identity"] = _identity(clients, ids.identity)
     if CONTAINER_SERVICE in registered:
@@ -119,6 +126,7 @@ def read_facts(clients: Clients, spec: Spec) -> LiveFacts:
         identity=got.get("identity"),
         cluster=got.get("cluster"),
         clusters=clusters or (),
+        network={k.removeprefix("net:"): v for k, v in got.items() if k.startswith("net:")},
         unread=frozenset(_unread(registered, clusters)),
     )
 
@@ -207,6 +215,23 @@ def _route_table(clients: Clients, table_id: str) -> Callable[[], RouteTableFact
         return RouteTableFacts.from_arm(arm_dict(found)) if found is not None else None
 
     return read
+
+
+def network_reads(spec: Spec, sub: str) -> list[tuple[str, str]]:
+    """(kind, id) of the zone, NAT gateway, public IPs and prefixes the spec creates or brings."""
+    net = NetworkIds.of(spec, sub)
+    lb = spec.cluster.load_balancer
+    brought = [("public_ip", i) for i in (lb.outbound_ips if lb else ())]
+    brought += [("public_ip_prefix", p) for p in (lb.outbound_ip_prefixes if lb else ())]
+    return [*network_ids_read(net), *brought]
+
+
+def _network_read(clients: Clients, kind: str, resource_id: str) -> Callable[[], Found | None]:
+    def read_one() -> Found | None:
+        body = teardown_read(clients, kind, resource_id)
+        return Found.from_arm(body) if body is not None else None
+
+    return read_one
 
 
 def _identity(clients: Clients, identity_id: str) -> Callable[[], Found | None]:

@@ -22,10 +22,12 @@ from aksnet.azure.lro import wait_for
 from aksnet.azure.session import Session
 from aksnet.clock import Clock
 from aksnet.errors import AksnetError, AuthError, Interrupted
+from aksnet.network_steps import NetworkIds
 from aksnet.plan import Ids
 from aksnet.progress import NullProgress, Progress
 from aksnet.result import Action, ResourceResult, RunResult
 from aksnet.spec import Spec
+from aksnet.teardown_network import network_ids_read
 from aksnet.teardown_plan import (
     NOT_FOUND,
     Body,
@@ -35,6 +37,7 @@ from aksnet.teardown_plan import (
     TargetKind,
     TeardownPlan,
     decide,
+    detachable,
     expected_assignments,
     group_target,
     vnet_target,
@@ -54,6 +57,7 @@ class Teardown:
     clients: Clients
     clock: Clock
     plan: TeardownPlan
+    observed: Observed
 
 
 @dataclass
@@ -68,10 +72,11 @@ def read_teardown(spec: Spec, session: Session, env: Mapping[str, str], subscrip
     """Read every resource of `spec` and decide, per resource, what teardown does. Writes nothing."""
     sub, _ = session.subscription(subscription, spec.subscription_id, env)
     clients, ids = session.clients(sub), Ids.of(spec, sub)
-    plan = decide(spec, ids, observe(clients, spec, ids))
+    seen = observe(clients, spec, ids)
+    plan = decide(spec, ids, seen)
     for target in plan.targets:
         log.info("%s: %s %s: %s (%s)", spec.deployment, target.decision, target.kind, target.resource_id, target.reason)
-    return Teardown(spec, ids, clients, session.clock, plan)
+    return Teardown(spec, ids, clients, session.clock, plan, seen)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -83,6 +88,10 @@ READERS: dict[str, Callable[[Clients, ResourceId], Any]] = {
     "route_table": lambda c, r: c.network.route_tables.get(r.resource_group, r.name),
     "identity": lambda c, r: c.msi.user_assigned_identities.get(r.resource_group, r.name),
     "resource_group": lambda c, r: c.resource.resource_groups.get(r.resource_group),
+    "private_dns_zone": lambda c, r: c.privatedns.private_zones.get(r.resource_group, r.name),
+    "public_ip": lambda c, r: c.network.public_ip_addresses.get(r.resource_group, r.name),
+    "public_ip_prefix": lambda c, r: c.network.public_ip_prefixes.get(r.resource_group, r.name),
+    "nat_gateway": lambda c, r: c.network.nat_gateways.get(r.resource_group, r.name),
 }
 
 
@@ -106,6 +115,7 @@ def observe(clients: Clients, spec: Spec, ids: Ids) -> Observed:
         assignments=tuple(read_assignments(clients, spec, ids, identity)),
         group_contents=tuple(read_group_contents(clients, ids)) if group else (),
         recorded_subnets=recorded_subnets((identity or {}).get("tags")),
+        network={key(rid): read(clients, kind, rid) for kind, rid in network_ids_read(NetworkIds.of(spec, ids.sub))},
     )
 
 
@@ -281,6 +291,10 @@ DELETERS: dict[TargetKind, Callable[[Clients, str], Any]] = {
     "route_table": lambda c, i: c.network.route_tables.begin_delete(*_group_and_name(i)),
     "virtual_network": lambda c, i: c.network.virtual_networks.begin_delete(*_group_and_name(i)),
     "resource_group": lambda c, i: c.resource.resource_groups.begin_delete(_group_and_name(i)[0]),
+    "private_dns_zone": lambda c, i: c.privatedns.private_zones.begin_delete(*_group_and_name(i)),
+    "public_ip": lambda c, i: c.network.public_ip_addresses.begin_delete(*_group_and_name(i)),
+    "public_ip_prefix": lambda c, i: c.network.public_ip_prefixes.begin_delete(*_group_and_name(i)),
+    "nat_gateway": lambda c, i: c.network.nat_gateways.begin_delete(*_group_and_name(i)),
 }
 
 
@@ -313,20 +327,20 @@ def _write(teardown: Teardown, doing: str, target: Target, options: DownOptions,
 
 
 def _detach(teardown: Teardown, target: Target, options: DownOptions) -> ResourceResult:
-    """PUT the subnet back as read, without the route table association aksnet made."""
+    """PUT the subnet back as read, without the associations aksnet made (its route table, NAT gateway)."""
     from azure.mgmt.network import models
 
     subnet = read(teardown.clients, "subnet", target.resource_id)
     if subnet is None:
         return _result(target, "skipped", NOT_FOUND)
-    association = (subnet.get("properties") or {}).get("routeTable") or {}
-    if key(str(association.get("id", ""))) != key(teardown.ids.route_table or ""):
-        return _result(target, "kept", "kept; its association with aksnet's route table was already gone")
+    attached = detachable(teardown.spec, teardown.ids, teardown.observed, subnet)
+    if not attached:
+        return _result(target, "kept", "kept; its association with aksnet's resources was already gone")
     body = copy.deepcopy(dict(subnet))
-    body["properties"] = {k: v for k, v in body["properties"].items() if k != "routeTable"}
+    body["properties"] = {k: v for k, v in body["properties"].items() if k not in attached}
     group, vnet, name = _subnet_path(target.resource_id)
     put = teardown.clients.network.subnets.begin_create_or_update
-    doing = f"removing the route table association of subnet {name}"
+    doing = f"removing aksnet's associations from subnet {name}"
     _write(teardown, doing, target, options, lambda: put(group, vnet, name, models.Subnet(body)))
     return _result(target, "kept", target.reason)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from dataclasses import dataclass
 from enum import StrEnum
@@ -15,6 +16,7 @@ from aksnet.errors import InvalidRequest
 if TYPE_CHECKING:
     from aksnet.netcalc import CapacityModel, PodSubnet
     from aksnet.result import CapacityResult
+    from aksnet.snat import SnatBudget
 
 
 class AllocationChoice(StrEnum):
@@ -62,6 +64,13 @@ def command(
     explicit_cp_ip: Annotated[
         bool, typer.Option("--explicit-cp-ip", help="arc: the control-plane IP is given (outside the pool).")
     ] = False,
+    outbound_ips: Annotated[
+        int | None,
+        typer.Option("--outbound-ips", help="The load balancer's IPv4 outbound IPs: prints the SNAT budget."),
+    ] = None,
+    outbound_ports: Annotated[
+        int, typer.Option("--outbound-ports", help="allocatedOutboundPorts per node (0: Azure's share by pool size).")
+    ] = 0,
     output: OutputOption = Output.table,
 ) -> None:
     """How many nodes and pods a subnet (and pod range or pod subnet) hold, and whether your plan fits."""
@@ -69,7 +78,7 @@ def command(
         shape = ArcShape(control_plane, max(nodes, max_nodes or 0), clusters, lb_ips, explicit_cp_ip)
         finish(output, lambda: arc_capacity(subnet, ip_pool or [], shape))
     pods = PodOptions(pod_cidr, pod_subnet, pod_ip_allocation_mode)
-    finish(output, lambda: capacity(plugin, subnet, max_pods, nodes, surge, pods))
+    finish(output, lambda: capacity(plugin, subnet, max_pods, nodes, surge, pods, (outbound_ips, outbound_ports)))
 
 
 @dataclass(frozen=True)
@@ -116,7 +125,13 @@ def arc_capacity(subnet: str, pools: list[str], shape: ArcShape) -> CapacityResu
 
 
 def capacity(
-    plugin: PluginChoice, subnet: str, max_pods: int | None, nodes: int, surge: str, pods: PodOptions
+    plugin: PluginChoice,
+    subnet: str,
+    max_pods: int | None,
+    nodes: int,
+    surge: str,
+    pods: PodOptions,
+    snat: tuple[int | None, int] = (None, 0),
 ) -> CapacityResult:
     from aksnet.netcalc import capacity, parse_surge, surge_nodes
     from aksnet.result import CapacityResult
@@ -137,6 +152,7 @@ def capacity(
         surge_setting=surge,
         pod_subnet=pod_subnet,
     )
+    result = dataclasses.replace(result, snat=_snat(nodes + result.surge_nodes, *snat))
     if result.fits:
         return CapacityResult(result)
     return CapacityResult(result, InvalidRequest("the planned nodes do not fit", code="CAPACITY_EXCEEDED"))
@@ -178,6 +194,21 @@ def _max_pods(plugin: PluginChoice, max_pods: int | None, pod_subnet: bool) -> i
     if not low <= pods <= high:
         raise InvalidRequest(f"--max-pods {pods} is outside {low}-{high}", code="MAX_PODS_OUT_OF_RANGE")
     return pods
+
+
+def _snat(nodes: int, ips: int | None, ports: int) -> SnatBudget | None:
+    """The SNAT budget of `nodes` (with surge) on `ips` outbound IPs, when --outbound-ips is given."""
+    from aksnet.snat import MAX_ALLOCATED_PORTS, PORT_STEP, budget
+
+    if ips is None:
+        return None
+    if not 1 <= ips <= 100:
+        raise InvalidRequest(f"--outbound-ips {ips} is outside 1-100", code="OUTBOUND_IP_COUNT_OUT_OF_RANGE")
+    if ports % PORT_STEP or not 0 <= ports <= MAX_ALLOCATED_PORTS:
+        raise InvalidRequest(
+            f"--outbound-ports {ports} is not a multiple of 8 from 0 to 64,000", code="OUTBOUND_PORTS_INVALID"
+        )
+    return budget(nodes, ips, ports)
 
 
 def _network(flag: str, text: str) -> ipaddress.IPv4Network:

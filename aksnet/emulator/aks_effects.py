@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aksnet.emulator import cascade, identity, ids, netaddr, resources, subnet_links, subnet_usage
+from aksnet.emulator import cascade, identity, ids, netaddr, private_dns, resources, subnet_links, subnet_usage
+from aksnet.emulator.aks_access_rules import custom_zone
 from aksnet.emulator.aks_model import Net, short_hash, view
 from aksnet.emulator.aks_pod_subnet_rules import pod_ips_per_node
 from aksnet.emulator.errors import ArmError
@@ -100,7 +101,31 @@ def reconcile(tx: Tx, cluster_id: str, mc: dict[str, Any], meta: dict[str, Any])
             tx.put(subnet)
     meta["subnets"] = list(wanted)
     _reconcile_routes(tx, cluster_id, mc, net, meta)
+    _reconcile_zone_link(tx, cluster_id, mc, net, meta)
     return None
+
+
+def _reconcile_zone_link(tx: Tx, cluster_id: str, mc: dict[str, Any], net: Net, meta: dict[str, Any]) -> None:
+    """AKS links a custom private DNS zone to the cluster's VNet and writes the API server's record."""
+    _remove_zone_link(tx, meta)
+    zone = tx.get(custom_zone(mc) or "")
+    if zone is None or not net.subnet_ids:
+        return
+    link = private_dns.link_vnet(tx, zone, ids.parent_of(net.subnet_ids[0]), f"{short_hash(cluster_id)}-link", 0.0)
+    zone.meta.setdefault("records", {})[ids.key(cluster_id)] = mc["properties"].get("privateFQDN")
+    tx.put(zone)
+    meta["zone_link"] = link
+
+
+def _remove_zone_link(tx: Tx, meta: dict[str, Any]) -> None:
+    link = tx.get(meta.pop("zone_link", None) or "")
+    if link is None:
+        return
+    zone = tx.get(ids.parent_of(link.id))
+    if zone is not None:
+        zone.meta.get("records", {}).clear()
+        tx.put(zone)
+    tx.delete(link.id)
 
 
 def _release_claims(tx: Tx, cluster_id: str, meta: dict[str, Any]) -> None:
@@ -209,6 +234,7 @@ def release(tx: Tx, cluster: Row) -> None:
     _release_claims(tx, cluster.id, meta)
     _remove_routes(tx, meta)
     _drop_managed_table(tx, meta)
+    _remove_zone_link(tx, meta)
     node_rg = tx.get(node_rg_id(cluster.id, cluster.body))
     if node_rg is not None:
         cascade.remove(tx, node_rg)

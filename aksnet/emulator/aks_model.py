@@ -109,6 +109,7 @@ def fill(mc: dict[str, Any], cluster_id: str) -> dict[str, Any]:
     props.setdefault("dnsPrefix", f"{name[:10]}-{rg[:16]}-{sub[:6]}")
     props["fqdn"] = f"{props['dnsPrefix']}-{short_hash(cluster_id)}.hcp.{location}.azmk8s.io"
     props["azurePortalFQDN"] = props["fqdn"].replace(".hcp.", ".portal.hcp.")
+    _fill_private(props, cluster_id, location)
     props.setdefault("nodeResourceGroup", f"MC_{rg}_{name}_{location}")
     props.setdefault("enableRBAC", True)
     props.setdefault("supportPlan", "KubernetesOfficial")
@@ -117,6 +118,19 @@ def fill(mc: dict[str, Any], cluster_id: str) -> dict[str, Any]:
     _fill_pools(props, version)
     _fill_identity(mc)
     return mc
+
+
+def _fill_private(props: dict[str, Any], cluster_id: str, location: str) -> None:
+    """A private cluster's API server name: in its custom zone, or AKS's privatelink zone."""
+    api = props.get("apiServerAccessProfile") or {}
+    if not api.get("enablePrivateCluster"):
+        props.pop("privateFQDN", None)
+        return
+    zone = str(api.get("privateDNSZone") or "system")
+    suffix = ids.name_of(zone) if zone.lower() not in ("system", "none") else f"privatelink.{location}.azmk8s.io"
+    props["privateFQDN"] = f"{props['dnsPrefix']}-{short_hash(cluster_id + 'private')}.{suffix}"
+    api.setdefault("privateDNSZone", "system")
+    api.setdefault("enablePrivateClusterPublicFQDN", zone.lower() == "none")
 
 
 def _fill_network(np: dict[str, Any], node_rg: str, cluster_id: str) -> None:
@@ -154,11 +168,16 @@ def _public_ips(node_rg: str, cluster_id: str, count: int) -> list[dict[str, str
 def _fill_egress(np: dict[str, Any], node_rg: str, cluster_id: str) -> None:
     if np["outboundType"] == "loadBalancer":
         lbp = np.setdefault("loadBalancerProfile", {})
-        managed = lbp.setdefault("managedOutboundIPs", {"count": 1})
-        if "IPv6" in np["ipFamilies"]:
-            managed.setdefault("countIPv6", 1)
-        count = int(managed.get("count", 1)) + int(managed.get("countIPv6", 0))
-        lbp["effectiveOutboundIPs"] = _public_ips(node_rg, cluster_id, count)
+        brought = (lbp.get("outboundIPs") or {}).get("publicIPs") or []
+        if brought or lbp.get("outboundIPPrefixes"):
+            lbp.pop("managedOutboundIPs", None)  # one outbound IP option at a time
+            lbp["effectiveOutboundIPs"] = [{"id": r["id"]} for r in brought]
+        else:
+            managed = lbp.setdefault("managedOutboundIPs", {"count": 1})
+            if "IPv6" in np["ipFamilies"]:
+                managed.setdefault("countIPv6", 1)
+            count = int(managed.get("count", 1)) + int(managed.get("countIPv6", 0))
+            lbp["effectiveOutboundIPs"] = _public_ips(node_rg, cluster_id, count)
         lbp.setdefault("allocatedOutboundPorts", 0)
         lbp.setdefault("idleTimeoutInMinutes", 30)
     elif np["outboundType"] == "managedNATGateway":

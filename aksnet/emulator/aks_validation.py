@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from aksnet.emulator import (
+    aks_access_rules,
     aks_cidr_rules,
     aks_dual_stack_rules,
     aks_identity_rules,
+    aks_lb_rules,
     aks_pod_subnet_rules,
     aks_pool_rules,
     aks_subnet_rules,
@@ -57,6 +59,8 @@ def validate(ctx: Ctx, subject: Subject) -> None:
     aks_subnet_rules.check_capacity(net, subnets)
     aks_subnet_rules.check_outbound(ctx, net, subnets)
     aks_identity_rules.check_identity(ctx, subject, subnets, pod_subnets)
+    aks_access_rules.check_access(ctx, subject, subnets)
+    aks_lb_rules.check_load_balancer(ctx, subject)
 
 
 def check_pools(net: Net) -> None:

@@ -20,6 +20,8 @@ Where the lists come from, per namespace (azure-rest-api-specs paths, below `spe
 - Microsoft.Authorization: `authorization/resource-manager/Microsoft.Authorization/{stable,preview}/*`,
   the versions azure-mgmt-authorization 4.0 packages (az sends 2022-04-01 and 2022-05-01-preview),
   and for `locks` the `resources/resource-manager/Microsoft.Authorization/stable/*` locks specs.
+- Microsoft.Network/privateDnsZones: `privatedns/resource-manager/Microsoft.Network/stable/*` (azure-mgmt-privatedns
+  2.0 sends 2024-06-01).
 - AKS on Azure Local (Microsoft.ExtendedLocation, .AzureStackHCI, .Kubernetes, .HybridContainerService):
   the versions the pinned SDKs send and Microsoft's own clients (Az.AksArc, the templates) use.
 """
@@ -83,6 +85,7 @@ AUTHORIZATION = (
     "2022-04-01-preview", "2022-05-01-preview", "2022-08-01-preview",
 )  # fmt: skip
 LOCKS = ("2015-01-01", "2016-09-01", "2017-04-01", "2020-05-01")
+PRIVATE_DNS = ("2018-09-01", "2020-01-01", "2020-06-01", "2024-06-01")
 # azure-mgmt-extendedlocation 2.0.0's default; Az.AksArc reads with 2021-08-31-preview.
 CUSTOM_LOCATIONS = ("2021-08-15", "2021-08-31-preview")
 # The stable API aksnet pins; azure-mgmt-azurestackhcivm 1.0.0b1's default preview.
@@ -95,7 +98,11 @@ HYBRID_CONTAINER_SERVICE = ("2024-01-01",)
 # namespace (lower-case) -> resource type (lower-case, "*" for the rest of the namespace) -> versions.
 VERSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "microsoft.resources": {"*": RESOURCES},
-    "microsoft.network": {"*": NETWORK},
+    "microsoft.network": {
+        "*": NETWORK,
+        "privatednszones": PRIVATE_DNS,
+        "privatednszones/virtualnetworklinks": PRIVATE_DNS,
+    },
     "microsoft.containerservice": {"*": CONTAINER_SERVICE},
     "microsoft.managedidentity": {"*": MANAGED_IDENTITY},
     "microsoft.authorization": {"*": AUTHORIZATION, "locks": LOCKS},

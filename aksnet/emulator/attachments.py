@@ -71,14 +71,50 @@ NSG = Kind(ids.NSG, build_nsg, _render_with_subnets("networkSecurityGroup"), _ns
 # --- NAT gateways ---------------------------------------------------------------------------
 
 
+NAT_IDLE_TIMEOUT = (4, 120)
+NAT_MAX_ADDRESSES = 16
+NAT_PREFIX_LENGTHS = (28, 31)
+
+
 def build_nat_gateway(ctx: Ctx, rid: str, existing: Row | None, body: dict[str, Any]) -> Row:
     props = properties(body)
-    stored = {
-        "idleTimeoutInMinutes": props.get("idleTimeoutInMinutes", 4),
-        "publicIpAddresses": props.get("publicIpAddresses") or [],
-    }
+    idle = props.get("idleTimeoutInMinutes", 4)
+    if not isinstance(idle, int) or not NAT_IDLE_TIMEOUT[0] <= idle <= NAT_IDLE_TIMEOUT[1]:
+        raise bad_request(
+            "InvalidIdleTimeoutInMinutes",
+            f"Idle timeout {idle} of NAT gateway {rid} is out of the allowed range 4 to 120 minutes.",
+        )
+    ips = [_ref(ctx, r, ids.PUBLIC_IP, rid) for r in props.get("publicIpAddresses") or []]
+    prefixes = [_ref(ctx, r, ids.PUBLIC_IP_PREFIX, rid) for r in props.get("publicIpPrefixes") or []]
+    _check_addresses(ctx, rid, ips, prefixes)
+    stored: dict[str, Any] = {"idleTimeoutInMinutes": idle, "publicIpAddresses": [{"id": i} for i in ips]}
+    if prefixes:
+        stored["publicIpPrefixes"] = [{"id": p} for p in prefixes]
     body = {"sku": {"name": "Standard"}} | body
     return _simple_row(rid, ids.NAT_GATEWAY, body, existing, stored)
+
+
+def _ref(ctx: Ctx, ref: Any, arm_type: str, referrer: str) -> str:
+    found = require_reference(ctx, ref, arm_type, referrer)
+    if found is None:
+        raise bad_request("InvalidRequestFormat", f"A public IP reference of NAT gateway {referrer} has no id.")
+    return found
+
+
+def _check_addresses(ctx: Ctx, rid: str, ips: list[str], prefixes: list[str]) -> None:
+    low, high = NAT_PREFIX_LENGTHS
+    lengths = [int(ctx.require(p).body["properties"]["prefixLength"]) for p in prefixes]
+    if any(not low <= n <= high for n in lengths):
+        raise bad_request(
+            "NatGatewayPublicIpPrefixLengthNotSupported",
+            f"NAT gateway {rid} takes public IP prefixes of /{low} to /{high}, not /{min(lengths)}.",
+        )
+    total = len(ips) + sum(2 ** (32 - n) for n in lengths)
+    if total > NAT_MAX_ADDRESSES:
+        raise bad_request(
+            "NatGatewayTooManyPublicIpAddresses",
+            f"NAT gateway {rid} has {total} public IP addresses; a NAT gateway supports up to {NAT_MAX_ADDRESSES}.",
+        )
 
 
 def _nat_gateway_in_use(tx: Tx, row: Row) -> ArmError | None:

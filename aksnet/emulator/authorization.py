@@ -13,6 +13,7 @@ from aksnet.emulator.builtin_roles import (
     CONTRIBUTOR_NOT_ACTIONS,
     NETWORK_CONTRIBUTOR,
     OWNER,
+    PRIVATE_DNS_ZONE_CONTRIBUTOR,
     Role,
 )
 from aksnet.emulator.context import Ctx
@@ -21,6 +22,7 @@ from aksnet.emulator.router import Response, Route, route
 from aksnet.emulator.store import Row, Tx
 
 NETWORK_WRITERS = (NETWORK_CONTRIBUTOR, CONTRIBUTOR, OWNER)
+ZONE_WRITERS = (PRIVATE_DNS_ZONE_CONTRIBUTOR, CONTRIBUTOR, OWNER)
 
 
 def _permission(

@@ -221,6 +221,7 @@ ROLES = (
 
 BY_GUID = {r.guid: r for r in ROLES}
 OWNER, CONTRIBUTOR, READER, NETWORK_CONTRIBUTOR = (r.guid for r in ROLES[:4])
+PRIVATE_DNS_ZONE_CONTRIBUTOR = "b12aa53e-6015-4669-85d0-8515ebb3ae7f"
 
 
 def by_name(name: str) -> Role | None:

@@ -11,6 +11,10 @@ ROUTE = "Microsoft.Network/routeTables/routes"
 NSG = "Microsoft.Network/networkSecurityGroups"
 NAT_GATEWAY = "Microsoft.Network/natGateways"
 NIC = "Microsoft.Network/networkInterfaces"
+PUBLIC_IP = "Microsoft.Network/publicIPAddresses"
+PUBLIC_IP_PREFIX = "Microsoft.Network/publicIPPrefixes"
+PRIVATE_DNS_ZONE = "Microsoft.Network/privateDnsZones"
+ZONE_LINK = "Microsoft.Network/privateDnsZones/virtualNetworkLinks"
 IDENTITY = "Microsoft.ManagedIdentity/userAssignedIdentities"
 ROLE_ASSIGNMENT = "Microsoft.Authorization/roleAssignments"
 LOCK = "Microsoft.Authorization/locks"
@@ -32,6 +36,12 @@ TRACKED_TYPES = (
     CUSTOM_LOCATION,
     LOGICAL_NETWORK,
     CONNECTED_CLUSTER,
+    PUBLIC_IP,
+    PUBLIC_IP_PREFIX,
+    PRIVATE_DNS_ZONE,
+    ZONE_LINK,
+    IDENTITY,
+    MANAGED_CLUSTER,
 )
 
 

@@ -51,7 +51,14 @@ def cluster_differences(desired: Mapping[str, Any], current: Mapping[str, Any]) 
         *_identity(desired.get("identity", {}), current.get("identity") or {}),
         *_version(want.get("kubernetesVersion"), have.get("kubernetesVersion")),
         *_tags(desired.get("tags", {}), current.get("tags") or {}),
+        *_edges(want, have),
     ]
+
+
+def _edges(want: Mapping[str, Any], have: Mapping[str, Any]) -> Iterator[Difference]:
+    from aksnet.live.drift_network import network_differences  # it builds on Difference, defined here
+
+    yield from network_differences(want, have)
 
 
 def _network(want: Mapping[str, Any], have: Mapping[str, Any]) -> Iterator[Difference]:

@@ -96,6 +96,7 @@ def known_ids(facts: LiveFacts) -> set[str]:
     for table in (facts.route_table, facts.subnet_route_table):
         if table is not None:
             found.add(key(table.id))
+    found |= {k for k, v in facts.network.items() if v is not None}
     if facts.vnet is not None:
         found.add(key(facts.vnet.id))
         for subnet in facts.vnet.subnets:

@@ -283,6 +283,7 @@ class LiveFacts:
     clusters: tuple[ClusterFacts, ...] = ()
     access: tuple[GrantAccess, ...] = ()
     nat_gateways: Mapping[str, str] = field(default_factory=dict)  # SKU name by lower-case id (dual-stack)
+    network: Mapping[str, Found | None] = field(default_factory=dict)  # zone, NAT gateway, public IPs, by key(id)
     unread: frozenset[str] = frozenset()
 
     def knows(self, what: str) -> bool:

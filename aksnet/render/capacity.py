@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aksnet.netcalc import Capacity, SubnetCapacity
 from aksnet.render.text import pairs, table
+from aksnet.snat import SnatBudget
 
 
 def render_capacity(cap: Capacity) -> str:
@@ -29,6 +30,8 @@ def render_capacity(cap: Capacity) -> str:
                 + (f"; {cap.required_pod_blocks} pod blocks" if cap.required_pod_blocks is not None else ""),
             )
         )
+    if cap.snat is not None:
+        rows.append(("outbound SNAT", _snat(cap.snat)))
     text = pairs(rows)
     if len(cap.subnets) > 1 or any(s.role != "nodes" for s in cap.subnets):
         text += "\n\n  Per subnet (nodes + surge at the autoscaler's max)\n" + render_subnets(cap.subnets, "    ")
@@ -72,4 +75,15 @@ def render_subnets(subnets: tuple[SubnetCapacity, ...], indent: str = "  ") -> s
             for s in subnets
         ),
         indent,
+    )
+
+
+def _snat(snat: SnatBudget) -> str:
+    if snat.default_allocation:
+        share = f"{snat.ports_per_node:,} ports per node" if snat.ports_per_node else "no documented share"
+        return f"Azure's default share for {snat.nodes_counted} nodes (with surge): {share}"
+    verdict = "fits" if snat.fits else "does NOT fit"
+    return (
+        f"{snat.ports_per_node:,} ports x {snat.nodes_counted} nodes (with surge) = {snat.ports_needed:,} of "
+        f"{snat.ports_available:,} on {snat.outbound_ips} IP(s): {verdict}; at most {snat.max_nodes:,} nodes"
     )

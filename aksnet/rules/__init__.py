@@ -8,11 +8,15 @@ from datetime import date
 from aksnet.findings import Finding
 from aksnet.rules import (
     addressing,
+    api_server,
     capacity,
     compatibility,
     dual_stack,
     egress,
+    ingress,
     lifecycle,
+    load_balancer,
+    nat_gateway,
     pod_subnets,
     pools,
     structure,
@@ -31,6 +35,10 @@ RULES: tuple[Rule, ...] = (
     *pod_subnets.RULES,
     *capacity.RULES,
     *egress.RULES,
+    *load_balancer.RULES,
+    *nat_gateway.RULES,
+    *api_server.RULES,
+    *ingress.RULES,
     *lifecycle.RULES,
 )
 

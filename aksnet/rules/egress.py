@@ -79,13 +79,14 @@ def outbound_type(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
             "use userAssignedNATGateway with a NAT gateway on your subnet, or loadBalancer",
         )
     created = [s.name for s in spec.node_subnets() if not spec.is_existing(s)]
-    if outbound == "userAssignedNATGateway" and created:
+    if outbound == "userAssignedNATGateway" and created and spec.nat_gateway is None:
         yield error(
             "OUTBOUND_TYPE_UNSUPPORTED",
             "cluster.outbound_type",
             "userAssignedNATGateway needs a NAT "
             f"gateway on every node subnet, and aksnet creates {', '.join(created)} without one",
-            "bring node subnets that have a NAT gateway (existing: true), or use loadBalancer",
+            "add nat_gateway: {name: ng-aks} (aksnet creates it and associates it with the node subnets), bring "
+            "node subnets that have one (existing: true), or use loadBalancer",
         )
     if outbound == "none":
         yield warning(

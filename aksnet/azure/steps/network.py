@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from aksnet.arm import ResourceId, owned_by, same_id, subnet_record
+from aksnet.arm import ResourceId, name_of, owned_by, same_id, subnet_record
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.context import RunContext, outcome
 from aksnet.azure.errors import azure_call
@@ -20,6 +20,8 @@ from aksnet.errors import AzureOperationError
 from aksnet.plan import Step
 from aksnet.result import ResourceResult
 
+# What aksnet attaches to a subnet, and how a message names it.
+ASSOCIATIONS = {"routeTable": "route table", "natGateway": "NAT gateway"}
 BROUGHT = "brought by you; aksnet reads it and never changes or deletes it"
 FOUND = "found, not created by this deployment; aksnet never changes or deletes it"
 
@@ -38,7 +40,7 @@ def _missing(step: Step) -> AzureOperationError:
     )
 
 
-def _lro(ctx: RunContext, step: Step, doing: str, start: Callable[[], Any]) -> None:
+def lro(ctx: RunContext, step: Step, doing: str, start: Callable[[], Any]) -> None:
     """Start a long-running operation and wait for it, reporting progress and honouring Ctrl-C."""
     with azure_call(doing):
         poller = start()
@@ -48,7 +50,12 @@ def _lro(ctx: RunContext, step: Step, doing: str, start: Callable[[], Any]) -> N
 Converge = Callable[[RunContext, Step, ResourceId, Any], ResourceResult]
 
 
-def _ensure(
+def unchanged(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -> ResourceResult:
+    """Converge for what has nothing to converge once it exists (fixed at creation)."""
+    return outcome(step, "unchanged")
+
+
+def ensure(
     ctx: RunContext,
     step: Step,
     label: str,
@@ -65,7 +72,7 @@ def _ensure(
             raise _missing(step)
         return outcome(step, "adopted", BROUGHT)
     if current is None:
-        _lro(ctx, step, f"creating {label} {rid.name}", lambda: create(rid, dict(step.body or {})))
+        lro(ctx, step, f"creating {label} {rid.name}", lambda: create(rid, dict(step.body or {})))
         return outcome(step, "created")
     if not owned_by(current.tags, ctx.deployment):
         return outcome(step, "adopted", FOUND)
@@ -74,7 +81,7 @@ def _ensure(
 
 def ensure_vnet(ctx: RunContext, step: Step) -> ResourceResult:
     vnets = ctx.clients.network.virtual_networks
-    result = _ensure(
+    result = ensure(
         ctx,
         step,
         "VNet",
@@ -101,7 +108,7 @@ def _converge_vnet(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -
     update = {**body, "properties": {k: v for k, v in body["properties"].items() if k != "subnets"}}
     vnets = ctx.clients.network.virtual_networks
     model = models().VirtualNetwork(update)
-    _lro(
+    lro(
         ctx,
         step,
         f"updating VNet {rid.name}",
@@ -112,7 +119,7 @@ def _converge_vnet(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -
 
 def ensure_route_table(ctx: RunContext, step: Step) -> ResourceResult:
     tables = ctx.clients.network.route_tables
-    return _ensure(
+    return ensure(
         ctx,
         step,
         "route table",
@@ -142,7 +149,7 @@ def _converge_routes(
             continue
         name, model = route["name"], models().Route({"properties": route["properties"]})
         start = partial(ctx.clients.network.routes.begin_create_or_update, rid.resource_group, rid.name, name, model)
-        _lro(ctx, step, f"setting route {name}", start)
+        lro(ctx, step, f"setting route {name}", start)
         changed.append(name)
     return changed
 
@@ -178,9 +185,11 @@ def ensure_subnet(ctx: RunContext, step: Step) -> ResourceResult:
             code="IMMUTABLE_CHANGE",
         )
     merged = copy.deepcopy(have)  # a subnet PUT replaces the whole subnet: send back all it has
-    merged.setdefault("properties", {})["routeTable"] = wanted["routeTable"]
-    _put_subnet(ctx, step, rid, merged, f"associating route table with subnet {rid.name}")
-    associated = f"route table {wanted['routeTable']['id'].rsplit('/', 1)[-1]} associated"
+    attached = [field for field in ASSOCIATIONS if field in wanted]
+    for field in attached:
+        merged.setdefault("properties", {})[field] = wanted[field]
+    _put_subnet(ctx, step, rid, merged, f"associating subnet {rid.name}")
+    associated = " and ".join(f"{ASSOCIATIONS[f]} {name_of(wanted[f]['id'])}" for f in attached) + " associated"
     if ctx.vnet_created:
         return outcome(step, "created", f"created with its VNet; {associated}")
     return outcome(step, "updated", associated)
@@ -200,16 +209,12 @@ def _prefixes_match(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
 def _subnet_matches(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
     if not _prefixes_match(have, wanted):
         return False
-    if "routeTable" in wanted:
-        return same_id((have.get("routeTable") or {}).get("id"), wanted["routeTable"]["id"])
-    return True
+    return all(same_id((have.get(f) or {}).get("id"), wanted[f]["id"]) for f in ASSOCIATIONS if f in wanted)
 
 
 def _put_subnet(ctx: RunContext, step: Step, rid: ResourceId, body: dict[str, Any], doing: str) -> None:
     subnets, model = ctx.clients.network.subnets, models().Subnet(body)
-    _lro(
-        ctx, step, doing, lambda: subnets.begin_create_or_update(rid.resource_group, rid.parent or "", rid.name, model)
-    )
+    lro(ctx, step, doing, lambda: subnets.begin_create_or_update(rid.resource_group, rid.parent or "", rid.name, model))
 
 
 def _record_subnet(ctx: RunContext, rid: ResourceId) -> None:

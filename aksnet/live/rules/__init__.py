@@ -23,6 +23,7 @@ from aksnet.live.rules.access import (
 from aksnet.live.rules.addressing import new_subnet_fits, ranges_clear_of_network
 from aksnet.live.rules.base import LiveInput, LiveRule
 from aksnet.live.rules.cluster import cluster_changes, existing_cluster
+from aksnet.live.rules.edges import network_resources
 from aksnet.live.rules.egress import dual_stack_network_found, egress_matches_network
 from aksnet.live.rules.resources import declared_resources_exist, found_resources_owned
 from aksnet.live.rules.subnet import (
@@ -51,6 +52,7 @@ __all__ = [
     "egress_matches_network",
     "existing_cluster",
     "found_resources_owned",
+    "network_resources",
     "new_subnet_fits",
     "only_permission_errors",
     "pod_subnet_mode_shared",
@@ -74,6 +76,7 @@ LIVE_RULES: tuple[LiveRule, ...] = (
     ranges_clear_of_network,
     egress_matches_network,
     dual_stack_network_found,
+    network_resources,
     caller_can_grant,
     clusters_listed,
 )

@@ -56,16 +56,16 @@ def found_resources_owned(inp: LiveInput) -> Iterator[Finding]:
     if not spec.vnet.existing and facts.vnet is not None:
         have, want = set(facts.vnet.address_space), set(spec.vnet.address_prefixes)
         differs = f"has address space {_nets(have)}, the spec says {_nets(want)}" if have != want else None
-        yield from _adopt_or_refuse(inp, facts.vnet, differs, field="vnet.name", kind="VNet", bring="vnet.existing")
+        yield from adopt_or_refuse(inp, facts.vnet, differs, field="vnet.name", kind="VNet", bring="vnet.existing")
     rt = spec.route_table
     if rt is not None and not rt.existing and facts.route_table is not None:
         missing = _missing_routes(rt.routes, facts.route_table)
         differs = f"lacks route(s) {', '.join(missing)} of the spec" if missing else None
-        yield from _adopt_or_refuse(
+        yield from adopt_or_refuse(
             inp, facts.route_table, differs, field="route_table.name", kind="route table", bring="route_table.existing"
         )
     if not spec.identity.id and facts.identity is not None:
-        yield from _adopt_or_refuse(
+        yield from adopt_or_refuse(
             inp, facts.identity, None, field="identity.name", kind="identity", bring="identity.id"
         )
 
@@ -86,7 +86,7 @@ def _missing_routes(wanted: Iterable[Any], table: RouteTableFacts) -> list[str]:
     ]
 
 
-def _adopt_or_refuse(
+def adopt_or_refuse(
     inp: LiveInput, found: Found, differs: str | None, *, field: str, kind: str, bring: str
 ) -> Iterator[Finding]:
     owner = found.deployment

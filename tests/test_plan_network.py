@@ -1,0 +1,170 @@
+"""The ManagedCluster parts and resource bodies for the API server, egress and ingress.
+
+Each expected body is what `az aks create` (azure-cli 2.91.0) sends for the flags named beside it,
+read from acs `managed_cluster_decorator.py` (`set_up_api_server_access_profile`,
+`set_up_network_profile`, `set_up_ingress_web_app_routing`) and `_loadbalancer.py`
+(`configure_load_balancer_profile`), serialised by azure-mgmt-containerservice's models.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aksnet.arm import PRIVATE_DNS_ZONE_CONTRIBUTOR, role_definition_id
+from aksnet.plan import build_plan
+from helpers import ZERO_SUB, make_spec
+
+RG = f"/subscriptions/{ZERO_SUB}/resourceGroups/rg"
+ZONE_ID = f"{RG}/providers/Microsoft.Network/privateDnsZones/privatelink.eastus.azmk8s.io"
+
+
+def cluster_properties(*overrides: str) -> dict[str, Any]:
+    body = build_plan(make_spec(*overrides)).step("managed_cluster").body
+    assert body is not None
+    return dict(body["properties"])
+
+
+def test_enable_private_cluster() -> None:
+    # az aks create --enable-private-cluster
+    props = cluster_properties("cluster.api_server.private=true")
+    assert props["apiServerAccessProfile"] == {"authorizedIPRanges": [], "enablePrivateCluster": True}
+
+
+def test_private_dns_zone_system_none_and_an_id() -> None:
+    # --enable-private-cluster --private-dns-zone system|none|<id> [--disable-public-fqdn]
+    for zone in ("system", "none"):
+        access = cluster_properties("cluster.api_server.private=true", f"cluster.api_server.private_dns_zone={zone}")
+        assert access["apiServerAccessProfile"]["privateDNSZone"] == zone
+    access = cluster_properties(
+        "cluster.api_server.private=true",
+        f"cluster.api_server.private_dns_zone={ZONE_ID}",
+        "cluster.api_server.public_fqdn=false",
+    )["apiServerAccessProfile"]
+    assert access == {
+        "authorizedIPRanges": [],
+        "enablePrivateCluster": True,
+        "enablePrivateClusterPublicFQDN": False,
+        "privateDNSZone": ZONE_ID,
+    }
+
+
+def test_a_zone_aksnet_creates_is_sent_by_id() -> None:
+    access = cluster_properties(
+        "cluster.api_server.private=true", "cluster.api_server.private_dns_zone={name: privatelink.eastus.azmk8s.io}"
+    )["apiServerAccessProfile"]
+    assert access["privateDNSZone"] == ZONE_ID
+
+
+def test_authorized_ip_ranges() -> None:
+    # az aks create --api-server-authorized-ip-ranges 20.30.40.0/24,20.30.50.7
+    props = cluster_properties("cluster.api_server.authorized_ip_ranges=[20.30.40.0/24, 20.30.50.7]")
+    assert props["apiServerAccessProfile"] == {"authorizedIPRanges": ["20.30.40.0/24", "20.30.50.7"]}
+
+
+def test_apiserver_vnet_integration_flag() -> None:
+    # --enable-apiserver-vnet-integration (the subnet comes with vnet.subnets)
+    props = cluster_properties("cluster.api_server.vnet_integration=true")
+    assert props["apiServerAccessProfile"] == {"enableVnetIntegration": True}
+
+
+def test_load_balancer_flags() -> None:
+    # --load-balancer-managed-outbound-ip-count 2 --load-balancer-outbound-ports 1000 --load-balancer-idle-timeout 10
+    np = cluster_properties(
+        "cluster.load_balancer={managed_outbound_ips: 2, allocated_outbound_ports: 1000, idle_timeout_minutes: 10}"
+    )["networkProfile"]
+    assert np["loadBalancerProfile"] == {
+        "managedOutboundIPs": {"count": 2},
+        "allocatedOutboundPorts": 1000,
+        "idleTimeoutInMinutes": 10,
+    }
+    assert np["outboundType"] == "loadBalancer" and np["loadBalancerSku"] == "standard"
+
+
+def test_load_balancer_ports_alone_and_brought_ips() -> None:
+    # --load-balancer-outbound-ports 0: the profile carries only that (az sends no managed count then)
+    np = cluster_properties("cluster.load_balancer={allocated_outbound_ports: 0}")["networkProfile"]
+    assert np["loadBalancerProfile"] == {"allocatedOutboundPorts": 0}
+    pip = f"{RG}/providers/Microsoft.Network/publicIPAddresses/egress"
+    np = cluster_properties(f"cluster.load_balancer={{outbound_ips: [{pip}], backend_pool_type: NodeIP}}")[
+        "networkProfile"
+    ]
+    assert np["loadBalancerProfile"] == {"outboundIPs": {"publicIPs": [{"id": pip}]}, "backendPoolType": "NodeIP"}
+
+
+def test_no_load_balancer_settings_send_no_profile() -> None:
+    assert "loadBalancerProfile" not in cluster_properties()["networkProfile"]
+
+
+def test_outbound_type_user_assigned_nat_gateway() -> None:
+    # --outbound-type userAssignedNATGateway (with --vnet-subnet-id)
+    np = cluster_properties("cluster.outbound_type=userAssignedNATGateway", "nat_gateway={name: ng}")["networkProfile"]
+    assert np["outboundType"] == "userAssignedNATGateway" and "loadBalancerProfile" not in np
+
+
+def test_enable_app_routing() -> None:
+    # az aks create --enable-app-routing
+    assert cluster_properties("ingress.app_routing=true")["ingressProfile"] == {"webAppRouting": {"enabled": True}}
+
+
+def test_nat_gateway_with_ips_and_prefix_before_the_subnet() -> None:
+    plan = build_plan(
+        make_spec(
+            "cluster.outbound_type=userAssignedNATGateway",
+            "nat_gateway={name: ng, public_ips: 2, public_ip_prefix: {name: pfx, length: 31}, "
+            "idle_timeout_minutes: 10}",
+        )
+    )
+    ng = plan.step("nat_gateway")
+    assert ng.depends_on == ("resource_group", "public_ip.ng-pip-1", "public_ip.ng-pip-2", "public_ip_prefix")
+    assert ng.body is not None and ng.body["properties"] == {
+        "idleTimeoutInMinutes": 10,
+        "publicIpAddresses": [{"id": f"{RG}/providers/Microsoft.Network/publicIPAddresses/ng-pip-{n}"} for n in (1, 2)],
+        "publicIpPrefixes": [{"id": f"{RG}/providers/Microsoft.Network/publicIPPrefixes/pfx"}],
+    }
+    ip = plan.step("public_ip.ng-pip-1").body
+    assert ip is not None and ip["sku"] == {"name": "Standard"}
+    assert ip["properties"] == {"publicIPAllocationMethod": "Static", "publicIPAddressVersion": "IPv4"}
+    subnet = plan.step("subnet")
+    assert "nat_gateway" in subnet.depends_on
+    assert subnet.body is not None and subnet.body["properties"]["natGateway"] == {"id": ng.resource_id}
+    assert "role_assignment.nat_gateway" in plan.step("managed_cluster").depends_on
+
+
+def test_custom_zone_grants_zone_contributor_and_network_contributor_on_the_vnet() -> None:
+    plan = build_plan(
+        make_spec(
+            "cluster.api_server.private=true",
+            "cluster.api_server.private_dns_zone={name: privatelink.eastus.azmk8s.io}",
+        )
+    )
+    zone = plan.step("role_assignment.private_dns_zone")
+    assert zone.resource_id.startswith(ZONE_ID + "/providers/Microsoft.Authorization/roleAssignments/")
+    assert zone.body is not None
+    assert zone.body["properties"]["roleDefinitionId"] == role_definition_id(ZERO_SUB, PRIVATE_DNS_ZONE_CONTRIBUTOR)
+    assert zone.depends_on == ("identity", "private_dns_zone")
+    vnet = plan.step("role_assignment.virtual_network")
+    assert vnet.resource_id.startswith(f"{RG}/providers/Microsoft.Network/virtualNetworks/vnet/providers/")
+    cluster = plan.step("managed_cluster").depends_on
+    assert {"role_assignment.private_dns_zone", "role_assignment.virtual_network"} <= set(cluster)
+    assert plan.step("private_dns_zone").body == {
+        "location": "global",
+        "tags": plan.step("resource_group").body["tags"],
+    }  # type: ignore[index]
+
+
+def test_static_ips_grant_network_contributor_on_their_group_once() -> None:
+    plan = build_plan(
+        make_spec("ingress.static_ips=[{name: a, resource_group: rg-in}, {name: b, resource_group: rg-in}]")
+    )
+    grants = [s for s in plan.steps if s.id.startswith("role_assignment.ingress")]
+    assert [g.id for g in grants] == ["role_assignment.ingress.rg-in"]
+    assert grants[0].resource_id.startswith(
+        f"/subscriptions/{ZERO_SUB}/resourceGroups/rg-in/providers/Microsoft.Authorization/"
+    )
+    assert plan.step("public_ip.a").depends_on == ()  # another group: it must exist, aksnet does not create it
+
+
+def test_brought_outbound_ips_get_join_rights() -> None:
+    pip = f"{RG}/providers/Microsoft.Network/publicIPAddresses/egress"
+    plan = build_plan(make_spec(f"cluster.load_balancer={{outbound_ips: [{pip}]}}"))
+    assert plan.step("role_assignment.outbound_ip.0").resource_id.startswith(pip + "/providers/")
