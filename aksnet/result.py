@@ -160,6 +160,20 @@ class ScenarioList(Outcome):
 
 
 @dataclass
+class ScenarioFile(Outcome):
+    """`scenarios show NAME`: one bundled scenario file, comments and all."""
+
+    name: str
+    path: str
+    description: str
+    content: str
+    error: AksnetError | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "path": self.path, "description": self.description, "content": self.content}
+
+
+@dataclass
 class Failure(Outcome):
     """A command that failed before it had a result of its own: its error, in the command's JSON shape."""
 

@@ -111,7 +111,8 @@ def ask_on_a_terminal(tmp_path: Path, answer: bytes) -> subprocess.CompletedProc
 def test_on_a_terminal_down_shows_what_goes_and_asks(tmp_path: Path) -> None:
     assert cli(tmp_path, "up", KUBENET, "-o", "json").exit_code == 0
     declined = ask_on_a_terminal(tmp_path, b"n\n")
-    assert declined.returncode == 2, declined.stderr
+    assert declined.returncode == 1, declined.stderr
+    assert "cancelled; nothing changed" in declined.stderr
     assert "will:" in declined.stderr and "delete or change these 8 resources?" in declined.stderr.lower()
     assert cluster_exists(tmp_path)
     accepted = ask_on_a_terminal(tmp_path, b"y\n")

@@ -127,7 +127,7 @@ def test_without_a_terminal_and_without_yes_nothing_changes(tmp_path: Path) -> N
     assert policy(tmp_path) == "calico"
 
 
-@pytest.mark.parametrize(("answer", "exit_code", "engine"), [("n\n", 2, "calico"), ("y\n", 0, "none")])
+@pytest.mark.parametrize(("answer", "exit_code", "engine"), [("n\n", 1, "calico"), ("y\n", 0, "none")])
 def test_on_a_terminal_the_path_is_shown_and_confirmed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: str, exit_code: int, engine: str
 ) -> None:

@@ -122,6 +122,6 @@ def _cluster_update_allowed(spec: Spec, changes: Sequence[Difference], options: 
             summary,
             "Apply these changes?",
             refused=refused,
-            declined=f"cluster {spec.cluster.name} left unchanged: the change ({listed}) was declined",
+            declined=f"cluster {spec.cluster.name} left as it is; the change was: {listed}",
         )
     return True

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aksnet.cli.common import Output, OutputOption, finish
+from aksnet.cli.common import app_context, finish
 from aksnet.errors import InvalidRequest
 
 if TYPE_CHECKING:
@@ -25,16 +25,20 @@ class PluginChoice(StrEnum):
 
 
 def command(
+    ctx: typer.Context,
     plugin: Annotated[PluginChoice, typer.Option("--plugin", help="kubenet, azure (flat), overlay or none.")],
-    subnet: Annotated[str, typer.Option("--subnet", help="The node subnet, e.g. 10.240.0.0/24.")],
+    subnet: Annotated[str, typer.Option("--subnet", metavar="CIDR", help="The node subnet, e.g. 10.240.0.0/24.")],
     max_pods: Annotated[int | None, typer.Option("--max-pods", help="Pods per node (AKS default per plugin).")] = None,
     nodes: Annotated[int, typer.Option("--nodes", help="Nodes you plan to run.")] = 0,
-    surge: Annotated[str, typer.Option("--surge", help="Upgrade surge: a node count or a percentage.")] = "10%",
-    pod_cidr: Annotated[str | None, typer.Option("--pod-cidr", help="Pod range (kubenet/overlay).")] = None,
-    output: OutputOption = Output.table,
+    surge: Annotated[
+        str, typer.Option("--surge", metavar="N|N%", help="Upgrade surge: a node count or a percentage.")
+    ] = "10%",
+    pod_cidr: Annotated[
+        str | None, typer.Option("--pod-cidr", metavar="CIDR", help="Pod range (kubenet/overlay).")
+    ] = None,
 ) -> None:
     """How many nodes and pods a subnet (and pod range) hold, and whether your plan fits."""
-    finish(output, lambda: capacity(plugin, subnet, max_pods, nodes, surge, pod_cidr))
+    finish(app_context(ctx), lambda: capacity(plugin, subnet, max_pods, nodes, surge, pod_cidr))
 
 
 def capacity(

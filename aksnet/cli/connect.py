@@ -7,7 +7,7 @@ cadence (scaled with its latency), and the zero-GUID subscription as the default
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from aksnet.arm import ZERO_SUBSCRIPTION
@@ -23,10 +23,22 @@ EMULATOR_NETWORK_POLL = 1.0  # the emulator's own Retry-After bases, scaled by i
 EMULATOR_CLUSTER_POLL = 5.0
 
 
-def connect(*, emulator: bool, env: Mapping[str, str], clock: Clock | None = None) -> Session:
-    """The session a command runs on: the emulator (from AKSNET_EMULATOR_* settings) or Azure."""
+def connect(
+    *,
+    emulator: bool,
+    env: Mapping[str, str],
+    clock: Clock | None = None,
+    announce: Callable[[str], None] | None = None,
+) -> Session:
+    """The session a command runs on: the emulator (from AKSNET_EMULATOR_* settings) or Azure.
+
+    `announce` is told where the emulator keeps its state, first thing: `status` run from another
+    folder reads another database, and the line says which one."""
     if emulator:
-        return emulator_session(open_emulator(env, clock))
+        emu = open_emulator(env, clock)
+        if announce is not None:
+            announce(f"aksnet --emulator: state in {emu.db_path} (AKSNET_EMULATOR_DB chooses another file)")
+        return emulator_session(emu)
     from aksnet.azure.auth import default_credential
     from aksnet.azure.clients import sdk_ready
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aksnet.cli.common import AppContext, Output, OutputOption, SetOption, SubscriptionOption, app_context, finish
-from aksnet.errors import InvalidRequest
+from aksnet.cli.common import AppContext, SetOption, app_context, finish
+from aksnet.errors import Declined, InvalidRequest
 
 if TYPE_CHECKING:
     from aksnet.result import RunResult
@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 def command(
     ctx: typer.Context,
-    spec: Annotated[str, typer.Argument(help="The scenario YAML file the deployment was made from.")],
+    spec: Annotated[
+        str, typer.Argument(metavar="SPEC", help="The scenario file (or bundled name) the deployment was made from.")
+    ],
     set_: SetOption = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Delete without asking (required when stdin is not a terminal).")
@@ -24,12 +26,10 @@ def command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List what would be deleted and kept; write nothing.")
     ] = False,
-    subscription: SubscriptionOption = None,
-    output: OutputOption = Output.table,
 ) -> None:
     """Delete what this deployment created, newest first; keep everything else and say why."""
     app = app_context(ctx)
-    finish(output, lambda: down(app, spec, set_ or (), yes=yes, dry_run=dry_run, subscription=subscription))
+    finish(app, lambda: down(app, spec, set_ or (), yes=yes, dry_run=dry_run))
 
 
 def down(
@@ -39,7 +39,6 @@ def down(
     *,
     yes: bool,
     dry_run: bool,
-    subscription: str | None,
 ) -> RunResult:
     """Read, decide, then (confirmed, unless a dry run) delete; a refusal reports the preview with its error."""
     from aksnet.azure.teardown import DownOptions, preview, read_teardown, tear_down
@@ -51,7 +50,7 @@ def down(
     session = app.session()
     progress = app.progress()
     try:
-        teardown = read_teardown(loaded, session, app.env, subscription)
+        teardown = read_teardown(loaded, session, app.env, app.subscription)
         if dry_run:
             return preview(teardown)
         if teardown.plan.writes:
@@ -61,9 +60,9 @@ def down(
                     f"Delete or change these {len(teardown.plan.writes)} resources?",
                     refused="stdin is not a terminal, so aksnet cannot ask: re-run with --yes to delete (or "
                     "--dry-run to list); nothing was deleted",
-                    declined="not confirmed; nothing was deleted",
+                    declined="",
                 )
-            except InvalidRequest as refused:
+            except (InvalidRequest, Declined) as refused:
                 result = preview(teardown)
                 result.error = refused
                 return result

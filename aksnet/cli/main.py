@@ -1,25 +1,52 @@
-"""The `aksnet` command: a Typer app with one small module per command (imported lazily where heavy)."""
+"""The `aksnet` command: a Typer app with one small module per command (imported lazily where heavy).
+
+The app's callback holds the global options. Adding one: a parameter here, and a field of the same
+name on `AppContext` (cli/common.py); it then works before or after the command name, shows in every
+command's help, and reaches each command as `app_context(ctx).<name>`.
+"""
 
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from aksnet.cli import capacity, down, migrate, plan, scenarios, status, up
-from aksnet.cli.common import AppContext, leave
-from aksnet.cli.fast_options import FastGroup
+from aksnet.cli.common import AppContext, Output, leave
+from aksnet.cli.group import AksnetGroup
 
 app = typer.Typer(
     name="aksnet",
-    cls=FastGroup,
+    cls=AksnetGroup,
     help="Plan, provision, tear down and migrate AKS clusters with the networking they need.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=False,  # see --install-completion below: the same, without loading it on every run
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from aksnet.cli.common import print_text
+        from aksnet.cli.version import version_text
+
+        print_text(version_text())
+        raise typer.Exit(0)
+
+
+def _completion(action: str) -> Any:
+    """Typer's own completion installer, imported only when asked for."""
+
+    def callback(ctx: typer.Context, param: Any, value: bool) -> None:
+        if value and not ctx.resilient_parsing:
+            from typer import completion
+
+            getattr(completion, f"{action}_callback")(ctx, param, value)
+
+    return callback
 
 
 @app.callback()
@@ -31,6 +58,27 @@ def main(
             "--emulator", envvar="AKSNET_EMULATOR", help="Talk to the built-in ARM emulator instead of Azure."
         ),
     ] = False,
+    output: Annotated[
+        Output,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FORMAT",
+            help="table (default), json, jsonc (coloured on a terminal), yaml, tsv or none: "
+            "one document on stdout (progress goes to stderr).",
+            show_default=False,
+        ),
+    ] = Output.table,
+    query: Annotated[
+        str | None,
+        typer.Option("--query", metavar="JMESPATH", help="Print only what this JMESPath expression selects."),
+    ] = None,
+    subscription: Annotated[
+        str | None,
+        typer.Option(
+            "--subscription", metavar="ID", help="Subscription id (default: the spec's, then AZURE_SUBSCRIPTION_ID)."
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="Log what aksnet decides and why (stderr).")] = False,
     debug: Annotated[
         bool,
@@ -40,12 +88,40 @@ def main(
             help="--verbose, plus every HTTP request and response Azure's SDK logs (secrets redacted).",
         ),
     ] = False,
+    _version_flag: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            expose_value=False,
+            callback=_version,
+            help="Show aksnet's version and the Azure SDK versions it runs, then exit.",
+        ),
+    ] = False,
+    _install: Annotated[
+        bool,
+        typer.Option(
+            "--install-completion",
+            expose_value=False,
+            callback=_completion("install"),
+            help="Install shell completion for the current shell (bash, zsh, fish, PowerShell).",
+        ),
+    ] = False,
+    _show: Annotated[
+        bool,
+        typer.Option(
+            "--show-completion",
+            expose_value=False,
+            callback=_completion("show"),
+            help="Print the completion script for the current shell, to install it yourself.",
+        ),
+    ] = False,
 ) -> None:
     """aksnet: one scenario file in, an AKS cluster in the network you need out."""
     from aksnet.cli.logs import configure
 
     configure(verbose=verbose, debug=debug)
-    ctx.obj = AppContext(emulator=emulator, env=os.environ)
+    ctx.obj = AppContext.from_options(ctx.params, os.environ)
 
 
 app.command("plan")(plan.command)
@@ -54,7 +130,7 @@ app.command("down")(down.command)
 app.command("status")(status.command)
 app.command("migrate-policy")(migrate.command)
 app.command("capacity")(capacity.command)
-app.command("scenarios")(scenarios.command)
+app.add_typer(scenarios.app, name="scenarios")
 
 
 def run() -> None:

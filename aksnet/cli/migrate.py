@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aksnet.cli.common import Output, OutputOption, SubscriptionOption, app_context, finish
+from aksnet.cli.common import ClusterNameOption, ResourceGroupOption, app_context, finish
 
 if TYPE_CHECKING:
     from aksnet.cli.progress import TerminalProgress
@@ -27,8 +27,8 @@ class Engine(StrEnum):
 
 def command(
     ctx: typer.Context,
-    resource_group: Annotated[str, typer.Option("--resource-group", "-g", help="The cluster's resource group.")],
-    name: Annotated[str, typer.Option("--name", "-n", help="The cluster's name.")],
+    resource_group: ResourceGroupOption,
+    name: ClusterNameOption,
     to: Annotated[Engine, typer.Option("--to", help="The policy engine to move to.")],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the path and its warnings; change nothing, ask nothing.")
@@ -43,8 +43,6 @@ def command(
             "before a move to Cilium.",
         ),
     ] = None,
-    subscription: SubscriptionOption = None,
-    output: OutputOption = Output.table,
 ) -> None:
     """Move a cluster to another network policy engine by the supported path, one cluster update at a time."""
     app = app_context(ctx)
@@ -58,7 +56,7 @@ def command(
             target=to.value,
             dry_run=dry_run,
             policies=policies,
-            subscription=subscription,
+            subscription=app.subscription,
             confirm=confirmation(yes=yes, progress=progress),
             progress=progress,
         )
@@ -68,7 +66,7 @@ def command(
             progress.close()
             session.close()
 
-    finish(output, migrate)
+    finish(app, migrate)
 
 
 def confirmation(*, yes: bool, progress: TerminalProgress) -> Callable[[MigrationRun], None]:
@@ -84,7 +82,7 @@ def confirmation(*, yes: bool, progress: TerminalProgress) -> Callable[[Migratio
             f"Run these {count} cluster update(s) now?",
             refused=f"migrate-policy would make {count} cluster update(s), each reimaging every node pool; stdin is "
             "not a terminal, so re-run with --yes to apply them (nothing was changed)",
-            declined="not confirmed; nothing was changed",
+            declined="",
         )
 
     return confirm

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aksnet.cli.common import Output, OutputOption, SetOption, SubscriptionOption, app_context, finish
+from aksnet.cli.common import SetOption, app_context, finish
 
 if TYPE_CHECKING:
     from aksnet.cli.common import AppContext
@@ -19,21 +19,22 @@ FAILED_PLAN: dict[str, Any] = {"deployment": None, "findings": [], "capacity": N
 
 def command(
     ctx: typer.Context,
-    spec: Annotated[str, typer.Argument(help="The scenario YAML file.", show_default=False)],
+    spec: Annotated[
+        str,
+        typer.Argument(metavar="SPEC", help="A scenario YAML file, or a bundled scenario's name.", show_default=False),
+    ],
     set_: SetOption = None,
     live: Annotated[
         bool,
         typer.Option("--live", help="Also read what exists in Azure and check the spec against it; writes nothing."),
     ] = False,
-    subscription: SubscriptionOption = None,
-    output: OutputOption = Output.table,
 ) -> None:
     """Validate a scenario offline and print what `up` would create, with the exact ARM bodies."""
     app = app_context(ctx)
-    finish(output, lambda: plan(app, spec, set_ or (), live=live, subscription=subscription), shape=FAILED_PLAN)
+    finish(app, lambda: plan(app, spec, set_ or (), live=live), shape=FAILED_PLAN)
 
 
-def plan(app: AppContext, path: str, overrides: Sequence[str], *, live: bool, subscription: str | None) -> Plan:
+def plan(app: AppContext, path: str, overrides: Sequence[str], *, live: bool) -> Plan:
     from aksnet.plan import build_plan
     from aksnet.rules import check
     from aksnet.spec import load_spec
@@ -45,6 +46,6 @@ def plan(app: AppContext, path: str, overrides: Sequence[str], *, live: bool, su
 
     session = app.session()
     try:
-        return live_plan(loaded, check(loaded), session, subscription=subscription, env=app.env)
+        return live_plan(loaded, check(loaded), session, subscription=app.subscription, env=app.env)
     finally:
         session.close()

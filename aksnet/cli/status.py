@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 
-from aksnet.cli.common import Output, OutputOption, SubscriptionOption, app_context, finish
+from aksnet.cli.common import ClusterNameOption, ResourceGroupOption, app_context, finish
 
 if TYPE_CHECKING:
     from aksnet.result import StatusResult
@@ -14,10 +14,8 @@ if TYPE_CHECKING:
 
 def command(
     ctx: typer.Context,
-    resource_group: Annotated[str, typer.Option("--resource-group", "-g", help="The cluster's resource group.")],
-    name: Annotated[str, typer.Option("--name", "-n", help="The cluster's name.")],
-    subscription: SubscriptionOption = None,
-    output: OutputOption = Output.table,
+    resource_group: ResourceGroupOption,
+    name: ClusterNameOption,
 ) -> None:
     """Show a cluster's network profile, pools, policy engine, ownership and subnet address use."""
     app = app_context(ctx)
@@ -28,9 +26,9 @@ def command(
 
         session = app.session()
         try:
-            sub, _ = session.subscription(subscription, None, app.env)
+            sub, _ = session.subscription(app.subscription, None, app.env)
             return StatusResult(cluster_status(session.clients(sub), resource_group, name))
         finally:
             session.close()
 
-    finish(output, status)
+    finish(app, status)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aksnet.cli.common import AppContext, Output, OutputOption, SetOption, SubscriptionOption, app_context, finish
+from aksnet.cli.common import AppContext, SetOption, app_context, finish
 from aksnet.errors import AksnetError, InvalidRequest
 
 if TYPE_CHECKING:
@@ -17,28 +17,27 @@ if TYPE_CHECKING:
 
 def command(
     ctx: typer.Context,
-    specs: Annotated[list[str], typer.Argument(help="Scenario YAML file(s); several run concurrently.")],
+    specs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SPEC", help="Scenario YAML file(s) or bundled scenario names; several run concurrently."
+        ),
+    ],
     set_: SetOption = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Apply changes to an existing cluster without asking.")
     ] = False,
     parallel: Annotated[int, typer.Option("--parallel", min=1, help="Deployments provisioned at once.")] = 8,
-    subscription: SubscriptionOption = None,
-    output: OutputOption = Output.table,
 ) -> None:
     """Provision the scenario(s): resource group, network, identity, grants, then the AKS cluster."""
     from aksnet.azure.clients import warm_up
 
     warm_up()  # the SDK imports overlap reading the specs, the credential and the first reads
     app = app_context(ctx)
-    finish(
-        output, lambda: up(app, load_fleet(specs, set_ or ()), yes=yes, parallel=parallel, subscription=subscription)
-    )
+    finish(app, lambda: up(app, load_fleet(specs, set_ or ()), yes=yes, parallel=parallel))
 
 
-def up(
-    app: AppContext, loaded: Sequence[Spec | RunResult], *, yes: bool, parallel: int, subscription: str | None
-) -> RunResult | FleetResult:
+def up(app: AppContext, loaded: Sequence[Spec | RunResult], *, yes: bool, parallel: int) -> RunResult | FleetResult:
     """Provision every loaded spec (a file that failed to load keeps its failed result)."""
     from aksnet.azure.fleet import run_fleet
     from aksnet.azure.provision import UpOptions
@@ -56,7 +55,7 @@ def up(
                 loaded,
                 session,
                 lambda: UpOptions(
-                    allow_cluster_update=yes, subscription=subscription, progress=progress, confirm=confirm
+                    allow_cluster_update=yes, subscription=app.subscription, progress=progress, confirm=confirm
                 ),
                 parallel=parallel,
                 env=app.env,

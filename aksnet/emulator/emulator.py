@@ -71,6 +71,7 @@ class Emulator:
         self.clock: Clock = clock or SystemClock()
         self.faults = faults or Faults()
         self.latency = latency
+        self.db_path = Path(db_path).resolve()
         self._store = Store(db_path)
         self._settings = Settings(latency, self.faults, TENANT_ID, CALLER_OBJECT_ID)
         self._router = Router(ROUTES)

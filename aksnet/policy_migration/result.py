@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aksnet.arm import CLUSTER_TYPE
-from aksnet.errors import AksnetError, Interrupted, InvalidRequest
+from aksnet.errors import AksnetError, Declined, Interrupted, InvalidRequest
 from aksnet.policy_migration.cluster import ClusterNetwork
 from aksnet.policy_migration.plan import MigrationPlan, MigrationStep, MigrationWarning
 from aksnet.policy_migration.scan import PolicyScan
@@ -93,7 +93,7 @@ def _outcome(run: MigrationRun) -> tuple[Action, str]:
     total = len(run.updates)
     if run.error is not None:
         done = f"{run.applied} of {total} cluster update(s) applied"
-        if isinstance(run.error, InvalidRequest):
+        if isinstance(run.error, InvalidRequest | Declined):
             return "unchanged", f"nothing written: {run.error.code}"
         if isinstance(run.error, Interrupted):
             running = f"; update {run.sent} continues in Azure" if run.sent > run.applied else ""

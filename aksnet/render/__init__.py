@@ -12,7 +12,15 @@ def text_of(result: Any) -> str:
     """The table (or text) a person reads for `result`; '' when the error report alone says it all."""
     from aksnet.plan import Plan
     from aksnet.policy_migration.result import MigrationRun
-    from aksnet.result import CapacityResult, Failure, FleetResult, RunResult, ScenarioList, StatusResult
+    from aksnet.result import (
+        CapacityResult,
+        Failure,
+        FleetResult,
+        RunResult,
+        ScenarioFile,
+        ScenarioList,
+        StatusResult,
+    )
 
     if isinstance(result, Failure):
         return ""
@@ -48,4 +56,6 @@ def text_of(result: Any) -> str:
         from aksnet.render.scenarios import render_scenarios
 
         return render_scenarios(result.scenarios)
+    if isinstance(result, ScenarioFile):
+        return result.content
     raise TypeError(f"no text rendering for {type(result).__name__}")
