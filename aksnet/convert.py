@@ -126,7 +126,7 @@ def _report_unknown_keys(data: dict[Any, Any], fields: Mapping[str, Any], errors
 
 def _convert_scalar(tp: Any, data: Any, errors: list[FieldError], path: str) -> Any:
     if tp is ipaddress.IPv4Network:
-        return _parse_network(data, errors, path)
+        return parse_network(data, errors, path)
     if tp is ipaddress.IPv4Address:
         return _parse_address(data, errors, path)
     if tp is str and isinstance(data, str | int) and not isinstance(data, bool):
@@ -142,7 +142,8 @@ def _convert_scalar(tp: Any, data: Any, errors: list[FieldError], path: str) -> 
     return None
 
 
-def _parse_network(data: Any, errors: list[FieldError], path: str) -> ipaddress.IPv4Network | None:
+def parse_network(data: Any, errors: list[FieldError], path: str) -> ipaddress.IPv4Network | None:
+    """An IPv4 CIDR, or None with the problem (not a CIDR, host bits set) appended to `errors`."""
     text = str(data).strip() if isinstance(data, str) else None
     if text is None or "/" not in text:
         errors.append(FieldError(path, f"{data!r} is not a CIDR", "write it as address/prefix, e.g. 10.0.0.0/16"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from aksnet.arm import (
     ZERO_SUBSCRIPTION,
@@ -28,6 +28,9 @@ from aksnet.result import Outcome
 from aksnet.sizing import cluster_capacity, pool_max_pods
 from aksnet.spec import WINDOWS_PASSWORD_ENV, NodePoolSpec, RouteSpec, Spec, default_dns_prefix
 
+if TYPE_CHECKING:
+    from aksnet.live.actions import Decision
+
 PRINCIPAL_PLACEHOLDER = "<identity.principalId>"
 PASSWORD_PLACEHOLDER = f"<{WINDOWS_PASSWORD_ENV}>"
 
@@ -43,6 +46,9 @@ StepKind = Literal[
 # create: create or converge a resource this deployment owns; use: read and verify one the user
 # brought; associate: attach aksnet's route table to a subnet the user brought; grant: a role assignment.
 StepAction = Literal["create", "use", "associate", "grant"]
+# What an offline plan says `up` does (it has not looked): creates, uses what is brought, updates a
+# brought subnet with the route table. `plan --live` says what it will do (aksnet.live.actions).
+OFFLINE_ACTIONS = {"create": "create", "grant": "create", "use": "use", "associate": "update"}
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,7 @@ class Plan(Outcome):
     capacity: Capacity | None = None
     notes: tuple[str, ...] = field(default=())
     error: AksnetError | None = field(default=None, compare=False)
+    actions: Mapping[str, Decision] | None = field(default=None, compare=False)  # by step id, once read live
 
     @property
     def requests(self) -> dict[str, Mapping[str, Any]]:
@@ -89,6 +96,17 @@ class Plan(Outcome):
         if found is None:
             raise KeyError(f"the plan has no step {step_id!r}")
         return found
+
+    def action_of(self, step: Step) -> str:
+        """What `up` does to the step's resource: decided against what exists, else the offline word."""
+        decided = self.actions.get(step.id) if self.actions else None
+        return decided.action if decided is not None else OFFLINE_ACTIONS[step.action]
+
+    def step_document(self, step: Step) -> dict[str, Any]:
+        """The step in `plan -o json`; once read live, with the changes (and a refusal's finding)."""
+        document = {**step.as_dict(), "action": self.action_of(step)}
+        decided = self.actions.get(step.id) if self.actions else None
+        return {**document, **decided.as_dict()} if decided is not None else document
 
     def find(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)
@@ -107,7 +125,7 @@ class Plan(Outcome):
             "subscription_id": self.subscription_id,
             "findings": [f.as_dict() for f in self.findings],
             "capacity": self.capacity.as_dict() if self.capacity else None,
-            "steps": [s.as_dict() for s in self.steps],
+            "steps": [self.step_document(s) for s in self.steps],
             "requests": self.requests,
         }
 

@@ -20,16 +20,38 @@ Action = Literal["created", "updated", "unchanged", "adopted", "deleted", "kept"
 
 
 @dataclass(frozen=True)
+class Change:
+    """One field a write changes: its path in the ARM body, what Azure holds, what the spec asks for."""
+
+    path: str
+    before: Any
+    after: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "from": self.before, "to": self.after}
+
+    def describe(self) -> str:
+        return f"{self.path}: {self.before!r} -> {self.after!r}"
+
+
+@dataclass(frozen=True)
 class ResourceResult:
-    """What happened to one resource, and why."""
+    """What happened to one resource, and why; `changes` are the fields an update changed."""
 
     type: str
     id: str
     action: Action
     reason: str = ""
+    changes: tuple[Change, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {"type": self.type, "id": self.id, "action": self.action, "reason": self.reason}
+        return {
+            "type": self.type,
+            "id": self.id,
+            "action": self.action,
+            "reason": self.reason,
+            "changes": [c.as_dict() for c in self.changes],
+        }
 
 
 class Outcome:

@@ -65,7 +65,7 @@ def test_dry_run_json_is_the_contract(tmp_path: Path) -> None:
     assert (document["to"], document["dry_run"], document["ok"], document["error"]) == ("cilium", True, True, None)
     assert all(set(step) == {"set", "why"} for step in document["steps"])
     assert all(set(warning) == {"code", "message"} for warning in document["warnings"])
-    assert [set(r) for r in document["resources"]] == [{"type", "id", "action", "reason"}]
+    assert [set(r) for r in document["resources"]] == [{"type", "id", "action", "reason", "changes"}]
     assert policy(tmp_path) == "calico"
 
 

@@ -33,7 +33,7 @@ def execute(ctx: RunContext) -> RunResult:
 
 def _run_step(ctx: RunContext, step: Step) -> ResourceResult:
     started = ctx.clock.now()
-    ctx.progress.started(ctx.deployment, step.id, f"{step.action} {step.name}")
+    ctx.progress.started(ctx.deployment, step.id, f"{ctx.plan.action_of(step)} {step.name}")
     try:
         outcome = HANDLERS[step.kind](ctx, step)
     except AksnetError as exc:

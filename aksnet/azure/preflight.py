@@ -239,15 +239,23 @@ def read_access(clients: Clients, facts: LiveFacts, grants: Sequence[tuple[str, 
         {label: _assignment(clients, scope, name) for label, scope, name in grants if key(scope) in found}
     )
     return tuple(
-        GrantAccess(label, scope, checked[label], permissions[key(checked[label])], granted.get(label, False))
+        GrantAccess(
+            label,
+            scope,
+            checked[label],
+            permissions[key(checked[label])],
+            granted.get(label) is not None,
+            assignment=granted.get(label),
+        )
         for label, scope, _ in grants
     )
 
 
-def _assignment(clients: Clients, scope: str, name: str) -> Callable[[], bool]:
-    def read() -> bool:
+def _assignment(clients: Clients, scope: str, name: str) -> Callable[[], dict[str, Any] | None]:
+    def read() -> dict[str, Any] | None:
         assignments = clients.authorization.role_assignments
-        return get_or_none(lambda: assignments.get(scope, name), f"reading role assignment {name}") is not None
+        found = get_or_none(lambda: assignments.get(scope, name), f"reading role assignment {name}")
+        return arm_dict(found) if found is not None else None
 
     return read
 

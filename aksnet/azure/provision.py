@@ -20,7 +20,7 @@ from aksnet.azure.session import Session
 from aksnet.clock import Clock
 from aksnet.errors import AksnetError, InvalidRequest
 from aksnet.findings import Finding
-from aksnet.live.drift import Difference
+from aksnet.live.actions import describe_actions
 from aksnet.live.evaluate import Preflight
 from aksnet.plan import refusal
 from aksnet.progress import Confirm, NullProgress, Progress
@@ -71,7 +71,7 @@ def provision(spec: Spec, session: Session, options: UpOptions, env: Mapping[str
                 stop=options.stop,
                 bounds=options.bounds,
                 windows_password=windows_admin_password(env),
-                allow_cluster_update=_cluster_update_allowed(spec, checked.cluster_changes, options),
+                allow_cluster_update=_cluster_update_allowed(spec, checked, options),
             )
         )
     except AksnetError as exc:
@@ -106,17 +106,18 @@ def _preflight(
     return checked, elapsed
 
 
-def _cluster_update_allowed(spec: Spec, changes: Sequence[Difference], options: UpOptions) -> bool:
-    """Whether the existing cluster may change: --yes, or the person at the terminal said so."""
+def _cluster_update_allowed(spec: Spec, checked: Preflight, options: UpOptions) -> bool:
+    """Whether the existing cluster may change: --yes, or the person at the terminal said so after seeing
+    what `up` will do to every resource (the same actions `plan --live` shows)."""
+    changes = checked.cluster_changes
     if options.allow_cluster_update or not changes:
         return options.allow_cluster_update
-    listed = "; ".join(d.describe() for d in changes)
+    listed = "; ".join(c.describe() for c in changes)
     refused = f"cluster {spec.cluster.name} would change ({listed}); re-run with --yes to apply"
     if options.confirm is None:
         raise InvalidRequest(refused, code="CONFIRMATION_REQUIRED")
-    summary = f"{spec.deployment}: cluster {spec.cluster.name} exists and would change:\n" + "".join(
-        f"  {d.describe()}\n" for d in changes
-    )
+    summary = f"{spec.deployment}: cluster {spec.cluster.name} exists and would change. What up will do:\n"
+    summary += "\n".join(describe_actions(checked.plan)) + "\n"
     with _ASKING:
         options.confirm(
             summary,

@@ -1,9 +1,9 @@
-"""`aksnet capacity`: the IP planning arithmetic on its own."""
+"""`aksnet capacity`: the IP planning arithmetic on its own, ending with a verdict line."""
 
 from __future__ import annotations
 
-import ipaddress
 from enum import StrEnum
+from ipaddress import IPv4Network
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -29,7 +29,10 @@ def command(
     plugin: Annotated[PluginChoice, typer.Option("--plugin", help="kubenet, azure (flat), overlay or none.")],
     subnet: Annotated[str, typer.Option("--subnet", metavar="CIDR", help="The node subnet, e.g. 10.240.0.0/24.")],
     max_pods: Annotated[int | None, typer.Option("--max-pods", help="Pods per node (AKS default per plugin).")] = None,
-    nodes: Annotated[int, typer.Option("--nodes", help="Nodes you plan to run.")] = 0,
+    nodes: Annotated[
+        int | None,
+        typer.Option("--nodes", help="Nodes you plan to run (at least 1); without it, what the subnet holds."),
+    ] = None,
     surge: Annotated[
         str, typer.Option("--surge", metavar="N|N%", help="Upgrade surge: a node count or a percentage.")
     ] = "10%",
@@ -42,15 +45,24 @@ def command(
 
 
 def capacity(
-    plugin: PluginChoice, subnet: str, max_pods: int | None, nodes: int, surge: str, pod_cidr: str | None
+    plugin: PluginChoice, subnet: str, max_pods: int | None, nodes: int | None, surge: str, pod_cidr: str | None
 ) -> CapacityResult:
-    from aksnet.netcalc import capacity, parse_surge, surge_nodes
+    from aksnet.netcalc import capacity, fit_verdict, parse_surge, surge_nodes, too_small
     from aksnet.result import CapacityResult
     from aksnet.rules.pools import MAX_PODS_RANGE
     from aksnet.spec import DEFAULT_POD_CIDR, default_max_pods_for
 
     subnet_net = _network("--subnet", subnet)
+    refused = too_small(subnet_net)
+    if refused is not None:
+        raise InvalidRequest(refused, code="SUBNET_TOO_SMALL", hint="use a /29 or larger")
     pods_net = _network("--pod-cidr", pod_cidr) if pod_cidr else None
+    if nodes is not None and nodes < 1:
+        raise InvalidRequest(
+            f"--nodes {nodes}: a plan needs at least 1 node",
+            code="BAD_ARGUMENT",
+            hint="leave --nodes out to see how many nodes the subnet holds",
+        )
     ok, why = parse_surge(surge)
     if not ok:
         raise InvalidRequest(f"--surge {why}", code="BAD_ARGUMENT")
@@ -60,24 +72,28 @@ def capacity(
     low, high = MAX_PODS_RANGE
     if not low <= pods <= high:
         raise InvalidRequest(f"--max-pods {pods} is outside {low}-{high}", code="MAX_PODS_OUT_OF_RANGE")
+    planned = nodes or 0
     result = capacity(
         plugin.value,
         subnet_net,
         pods,
-        planned_nodes=nodes,
-        surge=surge_nodes(nodes, surge),
+        planned_nodes=planned,
+        surge=surge_nodes(planned, surge),
         pod_cidr=pods_net,
         surge_setting=surge,
     )
     if result.fits:
         return CapacityResult(result)
-    return CapacityResult(result, InvalidRequest("the planned nodes do not fit", code="CAPACITY_EXCEEDED"))
+    return CapacityResult(result, InvalidRequest(fit_verdict(result), code="CAPACITY_EXCEEDED"))
 
 
-def _network(flag: str, text: str) -> ipaddress.IPv4Network:
-    try:
-        return ipaddress.IPv4Network(text)
-    except ValueError:
-        raise InvalidRequest(
-            f"{flag} {text!r} is not a valid IPv4 CIDR (e.g. 10.240.0.0/24)", code="BAD_ARGUMENT"
-        ) from None
+def _network(flag: str, text: str) -> IPv4Network:
+    """The CIDR `text`, refused in the very words the scenario file's check uses (host bits included)."""
+    from aksnet.convert import FieldError, parse_network
+
+    errors: list[FieldError] = []
+    network = parse_network(text, errors, flag)
+    if network is None:
+        problem = errors[0]
+        raise InvalidRequest(f"{problem.field}: {problem.message}", code="BAD_ARGUMENT", hint=problem.hint)
+    return network

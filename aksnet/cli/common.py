@@ -95,6 +95,10 @@ class AppContext:
 
         return TerminalProgress(fleet=fleet)
 
+    @staticmethod
+    def width() -> int:
+        return terminal_width()
+
     def compiled_query(self) -> Any:
         """The --query expression compiled (None without one); QUERY_INVALID before anything runs."""
         if self.query is None:
@@ -102,6 +106,15 @@ class AppContext:
         from aksnet.cli.query import compile_query
 
         return compile_query(self.query)
+
+
+def terminal_width() -> int:
+    """The terminal's width for tables: COLUMNS when set, else the terminal's, else the renderers' default."""
+    import shutil
+
+    from aksnet.render.text import DEFAULT_WIDTH
+
+    return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
 
 
 def app_context(ctx: typer.Context) -> AppContext:
@@ -123,7 +136,7 @@ def emit(result: Result, app: AppContext, query: Any = None) -> int:
     An error is reported on stderr too, unless the whole document (which carries it) is printed."""
     code = result.exit_code
     if app.output is Output.table and query is None:
-        text = _table_text(result)
+        text = _table_text(result, app.width())
         shown_whole = False
     else:
         document = result.as_dict()
@@ -139,10 +152,10 @@ def emit(result: Result, app: AppContext, query: Any = None) -> int:
     return code
 
 
-def _table_text(result: Result) -> str:
+def _table_text(result: Result, width: int) -> str:
     from aksnet.render import text_of
 
-    return text_of(result)
+    return text_of(result, width)
 
 
 def _queried(result: Result, app: AppContext, query: Any, document: Any) -> tuple[Any, int]:
@@ -185,7 +198,7 @@ def report(error: AksnetError, *, label: str = "", findings: bool = True) -> Non
     if error.hint:
         stderr(f"  fix: {error.hint}")
     if findings and isinstance(error, InvalidRequest) and error.findings:
-        stderr(render_findings(error.findings))
+        stderr(render_findings(error.findings, terminal_width()))
 
 
 def finish(app: AppContext, make: Callable[[], Result], *, shape: Mapping[str, Any] | None = None) -> NoReturn:

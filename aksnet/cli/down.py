@@ -43,7 +43,7 @@ def down(
     """Read, decide, then (confirmed, unless a dry run) delete; a refusal reports the preview with its error."""
     from aksnet.azure.teardown import DownOptions, preview, read_teardown, tear_down
     from aksnet.cli.confirm import TerminalConfirm
-    from aksnet.render.teardown import render_pending
+    from aksnet.render.teardown import deletions, render_pending
     from aksnet.spec import load_spec
 
     loaded = load_spec(path, overrides)
@@ -54,10 +54,11 @@ def down(
         if dry_run:
             return preview(teardown)
         if teardown.plan.writes:
+            pending = preview(teardown)  # the very table --dry-run prints, so the counts agree
             try:
                 TerminalConfirm(yes=yes, progress=progress)(
-                    render_pending(teardown.plan),
-                    f"Delete or change these {len(teardown.plan.writes)} resources?",
+                    render_pending(pending, app.width()),
+                    f"Delete the {deletions(pending)} resource(s) marked 'would delete'?",
                     refused="stdin is not a terminal, so aksnet cannot ask: re-run with --yes to delete (or "
                     "--dry-run to list); nothing was deleted",
                     declined="",

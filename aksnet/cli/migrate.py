@@ -74,11 +74,12 @@ def confirmation(*, yes: bool, progress: TerminalProgress) -> Callable[[Migratio
     from aksnet.cli.confirm import TerminalConfirm
 
     def confirm(run: MigrationRun) -> None:
+        from aksnet.cli.common import terminal_width
         from aksnet.render.migration import render_migration_plan
 
         count = len(run.updates)
         TerminalConfirm(yes=yes, progress=progress)(
-            render_migration_plan(run.as_dict()),
+            render_migration_plan(run.as_dict(), terminal_width()),
             f"Run these {count} cluster update(s) now?",
             refused=f"migrate-policy would make {count} cluster update(s), each reimaging every node pool; stdin is "
             "not a terminal, so re-run with --yes to apply them (nothing was changed)",

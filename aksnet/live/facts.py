@@ -45,10 +45,11 @@ def _ids(items: Any) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Found:
-    """A resource that exists, and its tags (which say who created it)."""
+    """A resource that exists, and its tags (which say who created it); `body` is its ARM JSON as read."""
 
     id: str
     tags: Mapping[str, str] = field(default_factory=dict)
+    body: Mapping[str, Any] = field(default_factory=dict, kw_only=True, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -61,7 +62,7 @@ class Found:
 
     @classmethod
     def from_arm(cls, arm: Mapping[str, Any]) -> Found:
-        return cls(str(arm["id"]), dict(arm.get("tags") or {}))
+        return cls(str(arm["id"]), dict(arm.get("tags") or {}), body=arm)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class SubnetFacts:
     route_table: str | None = None
     network_security_group: str | None = None
     nat_gateway: str | None = None
+    body: Mapping[str, Any] = field(default_factory=dict, kw_only=True, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -100,6 +102,7 @@ class SubnetFacts:
             route_table=_ref(props.get("routeTable")),
             network_security_group=_ref(props.get("networkSecurityGroup")),
             nat_gateway=_ref(props.get("natGateway")),
+            body=arm,
         )
 
 
@@ -142,6 +145,7 @@ class VNetFacts(Found):
             address_space=ipv4_networks((props.get("addressSpace") or {}).get("addressPrefixes") or ()),
             subnets=tuple(SubnetFacts.from_arm(s) for s in props.get("subnets") or ()),
             peerings=tuple(PeeringFacts.from_arm(p) for p in props.get("virtualNetworkPeerings") or ()),
+            body=arm,
         )
 
 
@@ -174,7 +178,7 @@ class RouteTableFacts(Found):
             )
             for r in props.get("routes") or ()
         )
-        return cls(str(arm["id"]), dict(arm.get("tags") or {}), routes, _ids(props.get("subnets")))
+        return cls(str(arm["id"]), dict(arm.get("tags") or {}), routes, _ids(props.get("subnets")), body=arm)
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,7 @@ class ClusterFacts(Found):
             tags=dict(arm.get("tags") or {}),
             node_resource_group=props.get("nodeResourceGroup"),
             subnets=tuple(sorted(subnets)),
+            body=arm,
         )
 
 
@@ -225,6 +230,7 @@ class GrantAccess:
     checked_at: str
     permissions: tuple[Permission, ...] = ()
     already_granted: bool = False
+    assignment: Mapping[str, Any] | None = field(default=None, kw_only=True, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

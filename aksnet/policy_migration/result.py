@@ -10,7 +10,7 @@ from aksnet.errors import AksnetError, Declined, Interrupted, InvalidRequest
 from aksnet.policy_migration.cluster import ClusterNetwork
 from aksnet.policy_migration.plan import MigrationPlan, MigrationStep, MigrationWarning
 from aksnet.policy_migration.scan import PolicyScan
-from aksnet.result import Action, Outcome, ResourceResult
+from aksnet.result import Action, Change, Outcome, ResourceResult
 
 
 @dataclass
@@ -60,7 +60,22 @@ class MigrationRun(Outcome):
 
     def resource(self) -> ResourceResult:
         action, reason = _outcome(self)
-        return ResourceResult(CLUSTER_TYPE, self.cluster_id, action, reason)
+        return ResourceResult(
+            CLUSTER_TYPE, self.cluster_id, action, reason, self.changes() if action == "updated" else ()
+        )
+
+    def changes(self) -> tuple[Change, ...]:
+        """Each network setting the updates sent, from what the cluster had to what the last update set."""
+        before = self.plan.network_from if self.plan else {}
+        after: dict[str, str] = {}
+        sent = self.updates if self.error is None else self.updates[: self.sent]
+        for update in sent:
+            after.update(update.set)
+        return tuple(
+            Change(f"properties.networkProfile.{name}", before.get(name), value)
+            for name, value in after.items()
+            if before.get(name) != value
+        )
 
     def as_dict(self) -> dict[str, Any]:
         planned = self.plan

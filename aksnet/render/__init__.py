@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 
-def text_of(result: Any) -> str:
+def text_of(result: Any, width: int = 120) -> str:
     """The table (or text) a person reads for `result`; '' when the error report alone says it all."""
     from aksnet.plan import Plan
     from aksnet.policy_migration.result import MigrationRun
@@ -27,35 +27,35 @@ def text_of(result: Any) -> str:
     if isinstance(result, Plan):
         from aksnet.render.plan import render_plan
 
-        return render_plan(result)
+        return render_plan(result, width)
     if isinstance(result, RunResult):
         if result.dry_run is not None:
             from aksnet.render.teardown import render_teardown
 
-            return render_teardown(result)
+            return render_teardown(result, width)
         from aksnet.render.result import render_result
 
-        return render_result(result)
+        return render_result(result, width)
     if isinstance(result, FleetResult):
         from aksnet.render.result import render_fleet
 
-        return render_fleet(result.results)
+        return render_fleet(result.results, width)
     if isinstance(result, StatusResult):
         from aksnet.render.status import render_status
 
-        return render_status(result.cluster)
+        return render_status(result.cluster, width)
     if isinstance(result, MigrationRun):
         from aksnet.render.migration import render_migration
 
-        return render_migration(result.as_dict())
+        return render_migration(result.as_dict(), width)
     if isinstance(result, CapacityResult):
-        from aksnet.render.capacity import render_capacity
+        from aksnet.render.capacity import render_capacity_verdict
 
-        return render_capacity(result.capacity)
+        return render_capacity_verdict(result.capacity, width)
     if isinstance(result, ScenarioList):
         from aksnet.render.scenarios import render_scenarios
 
-        return render_scenarios(result.scenarios)
+        return render_scenarios(result.scenarios, width)
     if isinstance(result, ScenarioFile):
         return result.content
     raise TypeError(f"no text rendering for {type(result).__name__}")

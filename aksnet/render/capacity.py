@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from aksnet.netcalc import Capacity
-from aksnet.render.text import pairs
+from aksnet.netcalc import Capacity, fit_verdict
+from aksnet.render.text import DEFAULT_WIDTH, pairs, paragraph
 
 
-def render_capacity(cap: Capacity) -> str:
+def render_capacity(cap: Capacity, width: int = DEFAULT_WIDTH) -> str:
     rows: list[tuple[str, str]] = [
         ("network model", cap.plugin),
         ("subnet", f"{cap.subnet_prefix}: {cap.subnet_usable_ips:,} usable (Azure keeps 5)"),
@@ -26,4 +26,9 @@ def render_capacity(cap: Capacity) -> str:
                 + (f"; {cap.required_pod_blocks} pod blocks" if cap.required_pod_blocks is not None else ""),
             )
         )
-    return pairs(rows)
+    return pairs(rows, width=width)
+
+
+def render_capacity_verdict(cap: Capacity, width: int = DEFAULT_WIDTH) -> str:
+    """The capacity, then one line that says whether the plan fits and what would."""
+    return f"{render_capacity(cap, width)}\n\n{paragraph(fit_verdict(cap), '', width)}"

@@ -6,12 +6,11 @@ from collections.abc import Iterator
 from ipaddress import IPv4Network
 
 from aksnet.findings import Finding, error, warning
-from aksnet.netcalc import RESERVED_RANGES, first_host, reserved_overlaps
+from aksnet.netcalc import RESERVED_RANGES, first_host, reserved_overlaps, too_small
 from aksnet.rules.base import RuleContext
 from aksnet.spec import Spec
 
 RESERVED_TEXT = ", ".join(str(r) for r in RESERVED_RANGES)
-SMALLEST_SUBNET_PREFIX = 29  # Azure's smallest subnet
 
 
 def _pod_cidr(spec: Spec) -> IPv4Network | None:
@@ -64,11 +63,12 @@ def subnet_inside_vnet(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
             f"subnet {subnet} is not inside the VNet's address space {', '.join(map(str, prefixes))}",
             f"pick a subnet range inside {prefixes[0]}",
         )
-    if subnet.prefixlen > SMALLEST_SUBNET_PREFIX:
+    refused = too_small(subnet)
+    if refused is not None:
         yield error(
             "SUBNET_TOO_SMALL",
             "vnet.subnet.address_prefix",
-            f"subnet {subnet} is smaller than /29, the smallest subnet Azure allows",
+            refused,
             "use a /29 or larger; see the capacity section for the size",
         )
 

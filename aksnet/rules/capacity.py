@@ -6,24 +6,12 @@ from collections.abc import Iterator
 
 from aksnet import sizing
 from aksnet.findings import Finding, error, warning
-from aksnet.netcalc import AZURE_RESERVED_PER_SUBNET, POD_BLOCK_PREFIX, node_limit
+from aksnet.netcalc import node_limit, smallest_pod_range_for, smallest_subnet_for
 from aksnet.rules.base import RuleContext
 from aksnet.spec import Spec
 
 NPM_MAX_NODES = 250
 NPM_MAX_PODS = 20_000
-
-
-def smallest_subnet_for(addresses: int) -> int:
-    """The longest prefix whose usable addresses (minus Azure's 5) cover `addresses`."""
-    for prefix in range(29, -1, -1):
-        if 2 ** (32 - prefix) - AZURE_RESERVED_PER_SUBNET >= addresses:
-            return prefix
-    return 0
-
-
-def smallest_pod_range_for(blocks: int) -> int:
-    return POD_BLOCK_PREFIX - max(blocks - 1, 0).bit_length()
 
 
 def subnet_size(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:

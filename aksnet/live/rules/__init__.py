@@ -22,7 +22,7 @@ from aksnet.live.rules.access import (
 )
 from aksnet.live.rules.addressing import new_subnet_fits, ranges_clear_of_network
 from aksnet.live.rules.base import LiveInput, LiveRule
-from aksnet.live.rules.cluster import cluster_changes, existing_cluster
+from aksnet.live.rules.cluster import existing_cluster
 from aksnet.live.rules.egress import egress_matches_network
 from aksnet.live.rules.resources import declared_resources_exist, found_resources_owned
 from aksnet.live.rules.subnet import route_table_associated, route_table_shared, subnet_in_use
@@ -38,7 +38,6 @@ __all__ = [
     "allows",
     "caller_can_grant",
     "check_live",
-    "cluster_changes",
     "clusters_listed",
     "declared_resources_exist",
     "denied_grants",

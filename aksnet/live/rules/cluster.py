@@ -25,28 +25,13 @@ def existing_cluster(inp: LiveInput) -> Iterator[Finding]:
         )
         return
     for difference in _differences(inp):
-        if not _mutable(difference):
+        if not difference.changeable:
             yield _immutable(inp, difference)
-
-
-def cluster_changes(inp: LiveInput) -> tuple[Difference, ...]:
-    """The changes `up` would make to this deployment's existing cluster (they need confirmation)."""
-    current = inp.facts.cluster_facts()
-    if current is None or current.deployment != inp.spec.deployment:
-        return ()
-    return tuple(d for d in _differences(inp) if _mutable(d))
 
 
 def _differences(inp: LiveInput) -> list[Difference]:
     assert inp.facts.cluster is not None
     return cluster_differences(inp.cluster_body, inp.facts.cluster)
-
-
-def _mutable(difference: Difference) -> bool:
-    # AKS migrates outbound types among each other, never to or from `none`.
-    if difference.field == "networkProfile.outboundType" and "none" in (difference.want, difference.have):
-        return False
-    return difference.mutable
 
 
 def _immutable(inp: LiveInput, difference: Difference) -> Finding:
