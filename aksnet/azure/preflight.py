@@ -47,6 +47,7 @@ from aksnet.spec import Spec
 T = TypeVar("T")
 READERS = 8
 AUTHORIZATION_API = "2022-04-01"
+LOCATIONS_API = "2022-12-01"
 
 
 def preflight(
@@ -89,7 +90,11 @@ def in_parallel(calls: Mapping[str, Callable[[], T]]) -> dict[str, T]:
 def read_facts(clients: Clients, spec: Spec) -> LiveFacts:
     """Everything the spec names or touches, as it is now; nothing in an unregistered namespace."""
     ids = Ids.of(spec, clients.subscription_id)
-    providers = in_parallel({ns: _registration(clients, ns) for ns in REQUIRED_PROVIDERS})
+    first: dict[str, Callable[[], Any]] = {ns: _registration(clients, ns) for ns in REQUIRED_PROVIDERS}
+    first["locations"] = _locations(clients)
+    read_first = in_parallel(first)
+    locations: tuple[str, ...] | None = read_first.pop("locations")
+    providers: dict[str, str] = read_first
     registered = {ns for ns, state in providers.items() if state.lower() == "registered"}
     reads: dict[str, Callable[[], Any]] = {
         f"group:{rg.lower()}": _group(clients, rg)
@@ -119,6 +124,7 @@ def read_facts(clients: Clients, spec: Spec) -> LiveFacts:
         cluster=got.get("cluster"),
         clusters=clusters or (),
         unread=frozenset(_unread(registered, clusters)),
+        locations=locations,
     )
 
 
@@ -143,6 +149,31 @@ def _unread(registered: set[str], clusters: tuple[ClusterFacts, ...] | None) -> 
 
 
 # --- one read each -------------------------------------------------------------------------------
+
+
+def _locations(clients: Clients) -> Callable[[], tuple[str, ...] | None]:
+    """The regions the subscription offers (`az account list-locations`); None when the caller may not list them.
+
+    azure-mgmt-resource 26 has no subscriptions client (it moved to its own package); ARM's route is
+    sent through the resource client's pipeline, as `_subscription_permissions` does."""
+
+    def read() -> tuple[str, ...] | None:
+        from azure.core.exceptions import HttpResponseError
+        from azure.core.rest import HttpRequest
+
+        request = HttpRequest(
+            "GET", f"/subscriptions/{clients.subscription_id}/locations", params={"api-version": LOCATIONS_API}
+        )
+        try:
+            response = clients.resource.send_request(request)
+            response.raise_for_status()
+        except HttpResponseError as exc:
+            if status_of(exc) == 403:
+                return None
+            raise translate(exc, "listing the subscription's locations") from exc
+        return tuple(str(item.get("name", "")).lower() for item in response.json().get("value", []))
+
+    return read
 
 
 def _registration(clients: Clients, namespace: str) -> Callable[[], str]:

@@ -249,6 +249,7 @@ class LiveFacts:
     clusters: tuple[ClusterFacts, ...] = ()
     access: tuple[GrantAccess, ...] = ()
     unread: frozenset[str] = frozenset()
+    locations: tuple[str, ...] | None = None  # the regions the subscription offers; None when not read
 
     def knows(self, what: str) -> bool:
         return what not in self.unread

@@ -226,3 +226,11 @@ def test_deleting_a_resource_group_that_does_not_exist_is_a_404(clients: Any) ->
     with pytest.raises(HttpResponseError) as caught:
         clients.resource.resource_groups.begin_delete("nope")
     assert caught.value.status_code == 404
+
+
+def test_the_subscription_lists_the_regions_it_offers_without_the_restricted_ones(arm: Any) -> None:
+    body = arm.ok("GET", f"/subscriptions/{ZERO}/locations", api="2022-12-01")
+    names = {location["name"] for location in body["value"]}
+    assert {"eastus", "westeurope", "swedencentral"} <= names and "germanynorth" not in names
+    eastus = next(location for location in body["value"] if location["name"] == "eastus")
+    assert eastus["id"] == f"/subscriptions/{ZERO}/locations/eastus" and eastus["displayName"] == "East US"

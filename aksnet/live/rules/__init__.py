@@ -24,6 +24,7 @@ from aksnet.live.rules.addressing import new_subnet_fits, ranges_clear_of_networ
 from aksnet.live.rules.base import LiveInput, LiveRule
 from aksnet.live.rules.cluster import existing_cluster
 from aksnet.live.rules.egress import egress_matches_network
+from aksnet.live.rules.location import location_offered
 from aksnet.live.rules.resources import declared_resources_exist, found_resources_owned
 from aksnet.live.rules.subnet import route_table_associated, route_table_shared, subnet_in_use
 
@@ -44,6 +45,7 @@ __all__ = [
     "egress_matches_network",
     "existing_cluster",
     "found_resources_owned",
+    "location_offered",
     "new_subnet_fits",
     "only_permission_errors",
     "providers_registered",
@@ -55,6 +57,7 @@ __all__ = [
 
 LIVE_RULES: tuple[LiveRule, ...] = (
     providers_registered,
+    location_offered,
     declared_resources_exist,
     found_resources_owned,
     existing_cluster,
