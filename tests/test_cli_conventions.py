@@ -195,3 +195,33 @@ def test_a_declined_confirmation_exits_1_cancelled_nothing_changed(
     assert "cancelled; nothing changed" in result.stderr and "CONFIRMATION_DECLINED" in result.stdout
     after = json.loads(emulated(tmp_path, "status", "-g", "rg-aks-cilium", "-n", "aks-cilium", "-o", "json").stdout)
     assert after["cluster"]["node_pools"][0]["count"] == 3
+
+
+# --- small things users noticed ------------------------------------------------------------------------------
+
+
+def test_a_fleets_failed_row_shows_its_first_finding(tmp_path: Path) -> None:
+    source = (Path(__file__).parents[1] / "aksnet/scenarios/byo-cni.yaml").read_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(source.replace("deployment: byo-cni", "deployment: bad").replace("eastus", "eastu"))
+    result = invoke(
+        "up", "overlay-cilium", str(bad),
+        AKSNET_EMULATOR="1", AKSNET_EMULATOR_DB=str(tmp_path / "emulator.db"), COLUMNS="200",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    row = next(line for line in result.stdout.splitlines() if line.lstrip().startswith("bad "))
+    assert "FAILED" in row and "LOCATION_UNKNOWN [location]: location 'eastu' is not a public Azure region" in row
+
+
+def test_the_progress_lines_label_the_total_and_give_a_steps_time_once() -> None:
+    import io
+
+    from aksnet.cli.progress import LineProgress
+
+    stream = io.StringIO()
+    progress = LineProgress(stream)
+    progress.started("d", "vnet", "create vnet")
+    progress.finished("d", "vnet", "created", 1.25)
+    first, second = stream.getvalue().splitlines()
+    assert first.startswith("[total ") and "s] vnet: create vnet" in first
+    assert second.endswith("vnet: created, took 1.2s") and second.count("took") == 1
