@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from aksnet.address_map import AddressBlock, address_map
 from aksnet.arm import (
     ZERO_SUBSCRIPTION,
     assignment_id,
@@ -86,6 +87,7 @@ class Plan(Outcome):
     notes: tuple[str, ...] = field(default=())
     error: AksnetError | None = field(default=None, compare=False)
     actions: Mapping[str, Decision] | None = field(default=None, compare=False)  # by step id, once read live
+    address_map: tuple[AddressBlock, ...] = field(default=(), compare=False)
 
     @property
     def requests(self) -> dict[str, Mapping[str, Any]]:
@@ -126,6 +128,7 @@ class Plan(Outcome):
             "findings": [f.as_dict() for f in self.findings],
             "capacity": self.capacity.as_dict() if self.capacity else None,
             "steps": [self.step_document(s) for s in self.steps],
+            "address_map": [block.as_dict() for block in self.address_map],
             "requests": self.requests,
         }
 
@@ -176,7 +179,10 @@ def build_plan(
     sub = subscription_id or spec.subscription_id or ZERO_SUBSCRIPTION
     ids = Ids.of(spec, sub)
     steps = list(_steps(spec, ids, extra_grant_scopes))
-    return Plan(spec, sub, tuple(steps), tuple(findings), cluster_capacity(spec), error=refusal(spec, findings))
+    capacity = cluster_capacity(spec)
+    return Plan(
+        spec, sub, tuple(steps), tuple(findings), capacity, error=refusal(spec, findings), address_map=address_map(spec)
+    )
 
 
 def refusal(spec: Spec, findings: Sequence[Finding]) -> InvalidRequest | None:

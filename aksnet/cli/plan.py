@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from aksnet.cli.common import SetOption, app_context, finish
+from aksnet.errors import InvalidRequest
 
 if TYPE_CHECKING:
     from aksnet.cli.common import AppContext
@@ -28,10 +30,33 @@ def command(
         bool,
         typer.Option("--live", help="Also read what exists in Azure and check the spec against it; writes nothing."),
     ] = False,
+    map_file: Annotated[
+        str | None,
+        typer.Option("--map", metavar="FILE.svg", help="Also draw the address map as an SVG picture into this file."),
+    ] = None,
 ) -> None:
     """Validate a scenario offline and print what `up` would create, with the exact ARM bodies."""
     app = app_context(ctx)
-    finish(app, lambda: plan(app, spec, set_ or (), live=live), shape=FAILED_PLAN)
+
+    def planned() -> Plan:
+        result = plan(app, spec, set_ or (), live=live)
+        return draw_map(result, map_file) if map_file else result
+
+    finish(app, planned, shape=FAILED_PLAN)
+
+
+def draw_map(planned: Plan, path: str) -> Plan:
+    """Write the plan's address map as SVG to `path`; the plan, with a note saying where."""
+    import dataclasses
+
+    from aksnet.render.address_map import svg_address_map
+
+    title = f"{planned.spec.deployment}: address map (needed at maximum scale with surge / holds)"
+    try:
+        Path(path).write_text(svg_address_map(planned.address_map, title), encoding="utf-8")
+    except OSError as exc:
+        raise InvalidRequest(f"--map {path}: cannot write it ({exc.strerror})", code="BAD_ARGUMENT") from None
+    return dataclasses.replace(planned, notes=(*planned.notes, f"address map drawn in {path}"))
 
 
 def plan(app: AppContext, path: str, overrides: Sequence[str], *, live: bool) -> Plan:

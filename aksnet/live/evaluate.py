@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from aksnet.address_map import address_map
 from aksnet.arm import key, split_assignment_id
 from aksnet.errors import AksnetError, AuthError, InvalidRequest
 from aksnet.findings import Finding
@@ -149,7 +150,10 @@ def evaluate(
     findings = sorted([*offline, *live], key=lambda f: f.severity != "error")
     plan = build_plan(filled, findings, subscription_id=facts.subscription_id, extra_grant_scopes=extra)
     plan = dataclasses.replace(
-        plan, error=live_refusal(filled.deployment, findings, facts), actions=decide_steps(plan, facts, findings)
+        plan,
+        error=live_refusal(filled.deployment, findings, facts),
+        actions=decide_steps(plan, facts, findings),
+        address_map=address_map(filled, facts.vnet.subnets if facts.vnet is not None else ()),
     )
     return Preflight(filled, facts, plan, tuple(live))
 

@@ -7,6 +7,7 @@ import json
 
 from aksnet.arm import ARM_TYPES
 from aksnet.plan import Plan, Step
+from aksnet.render.address_map import render_address_map
 from aksnet.render.capacity import render_capacity
 from aksnet.render.findings import render_findings
 from aksnet.render.result import with_changes
@@ -27,6 +28,11 @@ def render_plan(plan: Plan, width: int = DEFAULT_WIDTH) -> str:
         "",
         "Capacity",
         render_capacity(plan.capacity, width) if plan.capacity else "  unknown until the subnet you bring is read",
+        "",
+        paragraph(
+            "Address map (what the plan needs at maximum scale with surge, against what each range holds)", "", width
+        ),
+        render_address_map(plan.address_map, width),
         "",
         paragraph(_steps_heading(plan), "", width),
         render_steps(plan, width),

@@ -38,10 +38,8 @@ def _head(row: Sequence[str], widths: Sequence[int]) -> str:
 
 def _last_column_below(cells: Sequence[Sequence[str]], widths: Sequence[int], indent: str, width: int) -> str:
     below = indent + "    "
-    title, *rows = cells
-    header = f"{indent}{_head(title, widths)}{title[-1]}".rstrip()
-    lines = [header if len(header) <= width else f"{indent}{_head(title, widths)}".rstrip()]
-    for row in rows:
+    lines: list[str] = []
+    for row in cells:
         lines.append(f"{indent}{_head(row, widths)}".rstrip())
         if row[-1]:
             lines += [f"{below}{line}".rstrip() for line in wrap(row[-1], max(width - len(below), NARROWEST))]
