@@ -93,9 +93,9 @@ def test_offline_plan_has_not_looked_so_it_says_create() -> None:
 def test_a_group_found_is_adopted_a_brought_vnet_used_and_a_subnet_in_use_refused(tmp_path: Path) -> None:
     emulator = Emulator(str(tmp_path / "emulator.db"))
     group = f"/subscriptions/{SUB}/resourceGroups/rg-aks-cilium"
-    assert emulator.request("PUT", f"https://management.azure.com{group}?api-version=2021-04-01", {"location": "x"})[
-        0
-    ] in (200, 201)
+    assert emulator.request(
+        "PUT", f"https://management.azure.com{group}?api-version=2021-04-01", {"location": "eastus2"}
+    )[0] in (200, 201)
     emulator.close()
     plan = planned(tmp_path)
     assert plan[group]["action"] == "adopt" and "existed before" in plan[group]["reason"]

@@ -34,6 +34,15 @@ def command(
         bool, typer.Option("--dry-run", help="Show the path and its warnings; change nothing, ask nothing.")
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Run the cluster updates without asking.")] = False,
+    spec: Annotated[
+        str | None,
+        typer.Option(
+            "--spec",
+            metavar="FILE",
+            help="The cluster's scenario file: after the move, its network settings are rewritten to match "
+            "(comments kept). Without it, the exact edit is printed.",
+        ),
+    ] = None,
     policies: Annotated[
         Path | None,
         typer.Option(
@@ -49,7 +58,9 @@ def command(
 
     def migrate() -> MigrationRun:
         from aksnet.azure.migrate import MigrateOptions, migrate_policy
+        from aksnet.cli.spec_file import checked_spec_file, keep_in_step
 
+        spec_file = checked_spec_file(spec, resource_group, name) if spec else None
         session = app.session()
         progress = app.progress()
         options = MigrateOptions(
@@ -61,7 +72,7 @@ def command(
             progress=progress,
         )
         try:
-            return migrate_policy(session, resource_group, name, options, app.env)
+            return keep_in_step(migrate_policy(session, resource_group, name, options, app.env), spec_file)
         finally:
             progress.close()
             session.close()

@@ -30,7 +30,15 @@ OFFERED = (
     ("australiasoutheast", "Australia Southeast"), ("australiacentral", "Australia Central"),
     ("newzealandnorth", "New Zealand North"), ("uaenorth", "UAE North"), ("qatarcentral", "Qatar Central"),
     ("israelcentral", "Israel Central"), ("southafricanorth", "South Africa North"),
+    ("chilecentral", "Chile Central"), ("indonesiacentral", "Indonesia Central"), ("malaysiawest", "Malaysia West"),
+    ("austriaeast", "Austria East"), ("belgiumcentral", "Belgium Central"), ("denmarkeast", "Denmark East"),
 )  # fmt: skip
+
+
+def offered(location: str) -> bool:
+    """Whether ARM takes `location` for this subscription: a region's name or display name, any case."""
+    wanted = location.replace(" ", "").lower()
+    return any(wanted in (name, display.replace(" ", "").lower()) for name, display in OFFERED)
 
 
 def list_locations(ctx: Ctx, params: dict[str, str]) -> Response:

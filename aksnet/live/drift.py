@@ -15,6 +15,11 @@ from aksnet.arm import same_value
 IMMUTABLE_NETWORK = ("networkPlugin", "networkPluginMode", "podCidr", "serviceCidr", "dnsServiceIP")
 # Changed only by `aksnet migrate-policy`, which knows the supported path.
 POLICY_FIELDS = ("networkPolicy", "networkDataplane")
+# After `migrate-policy`, the cluster is right and the scenario file is stale: say that first.
+MOVED_HINT = (
+    "if `aksnet migrate-policy` moved the cluster, edit the scenario file to match it (`aksnet migrate-policy "
+    "... --spec FILE` makes that edit); to move the cluster instead, run `aksnet migrate-policy --to <engine>`"
+)
 IMMUTABLE_POOL = ("vmSize", "maxPods", "osType", "vnetSubnetID")
 MUTABLE_POOL = ("mode", "enableAutoScaling", "minCount", "maxCount")
 
@@ -76,7 +81,7 @@ def _network(want: Mapping[str, Any], have: Mapping[str, Any]) -> Iterator[Diffe
                 value,
                 current,
                 False,
-                "change the policy engine with `aksnet migrate-policy --to <engine>`",
+                MOVED_HINT,
             )
         elif key == "outboundType":
             yield Difference(f"networkProfile.{key}", value, current, True)

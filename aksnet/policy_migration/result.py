@@ -11,6 +11,7 @@ from aksnet.policy_migration.cluster import ClusterNetwork
 from aksnet.policy_migration.plan import MigrationPlan, MigrationStep, MigrationWarning
 from aksnet.policy_migration.scan import PolicyScan
 from aksnet.result import Action, Change, Outcome, ResourceResult
+from aksnet.spec_edit import network_edit
 
 
 @dataclass
@@ -34,6 +35,7 @@ class MigrationRun(Outcome):
     scanned_policies: bool = False
     notes: list[str] = field(default_factory=list)
     error: AksnetError | None = None
+    spec_file: str | None = None  # the scenario file `--spec` rewrote after the move
 
     @property
     def timings(self) -> dict[str, float]:
@@ -93,6 +95,8 @@ class MigrationRun(Outcome):
             "resources": [self.resource().as_dict()],
             "timings": {key: round(value, 3) for key, value in self.timings.items()},
             "notes": list(self.notes),
+            "spec_edit": network_edit(self.changes()),
+            "spec_file": self.spec_file,
             "error": self.error.as_dict() if self.error else None,
         }
         if self.scanned_policies:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aksnet.render.text import DEFAULT_WIDTH, pairs, resource_label, table
+from aksnet.render.text import DEFAULT_WIDTH, pairs, paragraph, resource_label, table
 
 
 def render_migration(document: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> str:
@@ -29,7 +29,7 @@ def render_migration_plan(document: Mapping[str, Any], width: int = DEFAULT_WIDT
         sections += ["", "Steps (each one is a full cluster update, run in order)", _steps_table(updates, width)]
     sections += _warnings_section(document.get("warnings") or [], width)
     sections += _findings_section(document.get("policy_findings"), width)
-    sections += [f"note: {note}" for note in document.get("notes") or []]
+    sections += [paragraph(f"note: {note}", "", width) for note in document.get("notes") or []]
     return "\n".join(sections)
 
 

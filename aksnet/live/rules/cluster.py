@@ -36,7 +36,14 @@ def _differences(inp: LiveInput) -> list[Difference]:
 
 def _immutable(inp: LiveInput, difference: Difference) -> Finding:
     hint = difference.hint or "create a new cluster to change it"
-    if difference.field == "networkProfile.outboundType":
+    if _moved_by_migration(difference):
+        hint = (
+            f"the cluster has {_spec_field(inp.spec, difference.field).removeprefix('cluster.')}: {difference.have} "
+            f"now; if `aksnet migrate-policy` moved it, edit the scenario file to say "
+            f"{_spec_field(inp.spec, difference.field)}: {difference.have} (`aksnet migrate-policy ... --spec FILE` "
+            "makes that edit) rather than migrating again"
+        )
+    elif difference.field == "networkProfile.outboundType":
         hint = "AKS cannot migrate to or from outbound type none; create a new cluster"
     if difference.field == "networkProfile.networkPlugin" and (difference.have, difference.want) == (
         "kubenet",
@@ -54,6 +61,14 @@ def _immutable(inp: LiveInput, difference: Difference) -> Finding:
         f"{difference.want!r}; it cannot change on an existing cluster",
         hint,
     )
+
+
+def _moved_by_migration(difference: Difference) -> bool:
+    """A difference `migrate-policy` leaves: the engine, the dataplane, or kubenet moved to Azure CNI Overlay."""
+    if difference.field in ("networkProfile.networkPolicy", "networkProfile.networkDataplane"):
+        return True
+    moved_plugin = (difference.have, difference.want) == ("azure", "kubenet")
+    return difference.field == "networkProfile.networkPlugin" and moved_plugin
 
 
 _PROFILE_FIELDS = {
