@@ -196,6 +196,30 @@ class ScenarioFile(Outcome):
 
 
 @dataclass
+class CredentialsResult(Outcome):
+    """`credentials`: which kubeconfig file now holds the cluster's context (never the secrets themselves)."""
+
+    cluster: str
+    resource_group: str
+    file: str
+    context: str
+    server: str
+    admin: bool
+    error: AksnetError | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "cluster": self.cluster,
+            "resource_group": self.resource_group,
+            "file": self.file,
+            "context": self.context,
+            "server": self.server,
+            "admin": self.admin,
+        }
+
+
+@dataclass
 class Failure(Outcome):
     """A command that failed before it had a result of its own: its error, in the command's JSON shape."""
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aksnet.cli import capacity, down, migrate, plan, scenarios, status, up
+from aksnet.cli import capacity, credentials, down, migrate, plan, scenarios, status, up
 from aksnet.cli.common import AppContext, Output, leave
 from aksnet.cli.group import AksnetGroup
 
@@ -128,6 +128,7 @@ app.command("plan")(plan.command)
 app.command("up")(up.command)
 app.command("down")(down.command)
 app.command("status")(status.command)
+app.command("credentials")(credentials.command)
 app.command("migrate-policy")(migrate.command)
 app.command("capacity")(capacity.command)
 app.add_typer(scenarios.app, name="scenarios")

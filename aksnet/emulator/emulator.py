@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from aksnet.clock import Clock, SystemClock
 from aksnet.emulator import (
+    aks_credentials,
     attachments,
     authorization,
     containerservice,
@@ -52,6 +53,7 @@ ROUTES: list[Route] = [
     *attachments.ROUTES,
     *identity.ROUTES,
     *containerservice.ROUTES,
+    *aks_credentials.ROUTES,
 ]
 
 

@@ -14,6 +14,7 @@ def text_of(result: Any, width: int = 120) -> str:
     from aksnet.policy_migration.result import MigrationRun
     from aksnet.result import (
         CapacityResult,
+        CredentialsResult,
         Failure,
         FleetResult,
         RunResult,
@@ -58,4 +59,8 @@ def text_of(result: Any, width: int = 120) -> str:
         return render_scenarios(result.scenarios, width)
     if isinstance(result, ScenarioFile):
         return result.content
+    if isinstance(result, CredentialsResult):
+        from aksnet.render.result import render_credentials
+
+        return render_credentials(result, width)
     raise TypeError(f"no text rendering for {type(result).__name__}")

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from aksnet.arm import resource_group_of
 from aksnet.render.findings import render_findings
 from aksnet.render.text import DEFAULT_WIDTH, paragraph, resource_label, table
-from aksnet.result import Change, ResourceResult, RunResult
+from aksnet.result import Change, CredentialsResult, ResourceResult, RunResult
 
 
 def render_result(result: RunResult, width: int = DEFAULT_WIDTH) -> str:
@@ -19,6 +20,8 @@ def render_result(result: RunResult, width: int = DEFAULT_WIDTH) -> str:
         lines.append(render_resources(result.resources, width))
     if result.cluster:
         lines += ["", paragraph(render_cluster_line(result.cluster), "", width)]
+        if result.ok:
+            lines += [paragraph(line, "", width) for line in next_steps(result.cluster)]
     propagation = render_propagation(result)
     if propagation:
         lines += ["", paragraph(propagation, "", width)]
@@ -43,6 +46,24 @@ def with_changes(reason: str, changes: Sequence[Change]) -> str:
 
 def _value(value: Any) -> str:
     return "(none)" if value is None else str(value)
+
+
+def render_credentials(result: CredentialsResult, width: int = DEFAULT_WIDTH) -> str:
+    which = "admin" if result.admin else "user"
+    lines = [
+        f"merged the {which} credentials of cluster {result.cluster} into {result.file}",
+        f"current context: {result.context} (API server {result.server})",
+        "next: kubectl get nodes",
+    ]
+    return "\n".join(paragraph(line, "", width) for line in lines)
+
+
+def next_steps(cluster: dict[str, Any]) -> list[str]:
+    """The API server and the command that fetches the kubeconfig for it."""
+    fqdn = (cluster.get("properties") or {}).get("fqdn")
+    group = resource_group_of(str(cluster.get("id", "")))
+    lines = [f"API server: https://{fqdn}:443"] if fqdn else []
+    return [*lines, f"next: aksnet credentials -g {group} -n {cluster.get('name')}, then kubectl get nodes"]
 
 
 def render_propagation(result: RunResult) -> str | None:
