@@ -31,7 +31,12 @@ class Change:
         return {"path": self.path, "from": self.before, "to": self.after}
 
     def describe(self) -> str:
-        return f"{self.path}: {self.before!r} -> {self.after!r}"
+        """`properties.agentPoolProfiles[system].count: 3 -> 4` (`(none)` for a field that is not there)."""
+        return f"{self.path}: {_shown(self.before)} -> {_shown(self.after)}"
+
+
+def _shown(value: Any) -> str:
+    return "(none)" if value is None else str(value)
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,8 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-def _completion(action: str) -> Any:
-    """Typer's own completion installer, imported only when asked for."""
+def _completion(action: str, help_text: str) -> Any:
+    """`--install-completion` or `--show-completion`: Typer's own, imported only when asked for."""
 
     def callback(ctx: typer.Context, param: Any, value: bool) -> None:
         if value and not ctx.resilient_parsing:
@@ -46,7 +46,7 @@ def _completion(action: str) -> Any:
 
             getattr(completion, f"{action}_callback")(ctx, param, value)
 
-    return callback
+    return typer.Option(f"--{action}-completion", expose_value=False, callback=callback, help=help_text)
 
 
 @app.callback()
@@ -99,22 +99,10 @@ def main(
         ),
     ] = False,
     _install: Annotated[
-        bool,
-        typer.Option(
-            "--install-completion",
-            expose_value=False,
-            callback=_completion("install"),
-            help="Install shell completion for the current shell (bash, zsh, fish, PowerShell).",
-        ),
+        bool, _completion("install", "Install shell completion for the current shell (bash, zsh, fish, PowerShell).")
     ] = False,
     _show: Annotated[
-        bool,
-        typer.Option(
-            "--show-completion",
-            expose_value=False,
-            callback=_completion("show"),
-            help="Print the completion script for the current shell, to install it yourself.",
-        ),
+        bool, _completion("show", "Print the completion script for the current shell, to install it yourself.")
     ] = False,
 ) -> None:
     """aksnet: one scenario file in, an AKS cluster in the network you need out."""

@@ -297,20 +297,11 @@ def refused_by(step: Step, findings: Sequence[Finding]) -> Decision | None:
 # --- as text, where no renderer can be used (the confirmation `up` asks before it writes) ----------
 
 
-def change_lines(changes: Sequence[Change], indent: str = "    ") -> list[str]:
-    """One `path: from -> to` line per change."""
-    return [f"{indent}{c.path}: {_shown(c.before)} -> {_shown(c.after)}" for c in changes]
-
-
-def _shown(value: Any) -> str:
-    return "(none)" if value is None else repr(value) if isinstance(value, str) else str(value)
-
-
 def describe_actions(plan: Plan) -> list[str]:
     """What `up` does to each resource of `plan`, with its changes: `  update  managedClusters aks`."""
     lines = []
     for step in plan.steps:
         decision = (plan.actions or {}).get(step.id)
         lines.append(f"  {plan.action_of(step):<9} {ARM_TYPES[step.kind].rsplit('/', 1)[-1]} {step.name}")
-        lines += change_lines(decision.changes if decision else ())
+        lines += [f"    {c.describe()}" for c in (decision.changes if decision else ())]
     return lines

@@ -41,11 +41,7 @@ def render_resources(resources: Sequence[ResourceResult], width: int = DEFAULT_W
 def with_changes(reason: str, changes: Sequence[Change]) -> str:
     """The reason, then one `path: from -> to` line per changed field."""
     lines = [reason] if reason or not changes else []
-    return "\n".join([*lines, *(f"{c.path}: {_value(c.before)} -> {_value(c.after)}" for c in changes)])
-
-
-def _value(value: Any) -> str:
-    return "(none)" if value is None else str(value)
+    return "\n".join([*lines, *(c.describe() for c in changes)])
 
 
 def render_credentials(result: CredentialsResult, width: int = DEFAULT_WIDTH) -> str:
