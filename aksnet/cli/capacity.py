@@ -1,7 +1,5 @@
 """`aksnet capacity`: the IP planning arithmetic on its own, ending with a verdict line."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from ipaddress import IPv4Network
 from typing import TYPE_CHECKING, Annotated
@@ -46,7 +44,7 @@ def command(
 
 def capacity(
     plugin: PluginChoice, subnet: str, max_pods: int | None, nodes: int | None, surge: str, pod_cidr: str | None
-) -> CapacityResult:
+) -> "CapacityResult":
     from aksnet.netcalc import capacity, fit_verdict, parse_surge, surge_nodes, too_small
     from aksnet.result import CapacityResult
     from aksnet.rules.pools import MAX_PODS_RANGE

@@ -1,7 +1,5 @@
 """`aksnet credentials -g RG -n CLUSTER`: the cluster's kubeconfig, merged into ~/.kube/config (or --file)."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -32,7 +30,7 @@ def command(
     """Fetch a cluster's kubeconfig (as az aks get-credentials does) and merge it, keeping every other context."""
     app = app_context(ctx)
 
-    def credentials() -> CredentialsResult:
+    def credentials() -> "CredentialsResult":
         from aksnet.azure.credentials import fetch_kubeconfig
         from aksnet.result import CredentialsResult
 
@@ -49,7 +47,7 @@ def command(
     finish(app, credentials)
 
 
-def merge_into(target: Path, fetched: str) -> Merged:
+def merge_into(target: Path, fetched: str) -> "Merged":
     """Merge `fetched` into the kubeconfig at `target` (made if missing), readable by its owner only."""
     from aksnet.kubeconfig import merge
 

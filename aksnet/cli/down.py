@@ -1,7 +1,5 @@
 """`aksnet down SPEC`: delete what this deployment created, newest first; never anything it did not create."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
@@ -39,7 +37,7 @@ def down(
     *,
     yes: bool,
     dry_run: bool,
-) -> RunResult:
+) -> "RunResult":
     """Read, decide, then (confirmed, unless a dry run) delete; a refusal reports the preview with its error."""
     from aksnet.azure.teardown import DownOptions, preview, read_teardown, tear_down
     from aksnet.cli.confirm import TerminalConfirm

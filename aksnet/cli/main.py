@@ -5,8 +5,6 @@ name on `AppContext` (cli/common.py); it then works before or after the command 
 command's help, and reaches each command as `app_context(ctx).<name>`.
 """
 
-from __future__ import annotations
-
 import os
 from typing import Annotated, Any
 

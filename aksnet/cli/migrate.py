@@ -1,7 +1,5 @@
 """`aksnet migrate-policy -g RG -n CLUSTER --to ENGINE`: move a cluster to another network policy engine."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -56,7 +54,7 @@ def command(
     """Move a cluster to another network policy engine by the supported path, one cluster update at a time."""
     app = app_context(ctx)
 
-    def migrate() -> MigrationRun:
+    def migrate() -> "MigrationRun":
         from aksnet.azure.migrate import MigrateOptions, migrate_policy
         from aksnet.cli.spec_file import checked_spec_file, keep_in_step
 
@@ -80,11 +78,11 @@ def command(
     finish(app, migrate)
 
 
-def confirmation(*, yes: bool, progress: TerminalProgress) -> Callable[[MigrationRun], None]:
+def confirmation(*, yes: bool, progress: "TerminalProgress") -> "Callable[[MigrationRun], None]":
     """Ask on a terminal; without one, only --yes lets the updates run (cli-contract: confirmation)."""
     from aksnet.cli.confirm import TerminalConfirm
 
-    def confirm(run: MigrationRun) -> None:
+    def confirm(run: "MigrationRun") -> None:
         from aksnet.cli.common import terminal_width
         from aksnet.render.migration import render_migration_plan
 

@@ -1,7 +1,5 @@
 """`aksnet plan SPEC`: every offline rule, the IP capacity, the ordered steps and their exact bodies."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -38,14 +36,14 @@ def command(
     """Validate a scenario offline and print what `up` would create, with the exact ARM bodies."""
     app = app_context(ctx)
 
-    def planned() -> Plan:
+    def planned() -> "Plan":
         result = plan(app, spec, set_ or (), live=live)
         return draw_map(result, map_file) if map_file else result
 
     finish(app, planned, shape=FAILED_PLAN)
 
 
-def draw_map(planned: Plan, path: str) -> Plan:
+def draw_map(planned: "Plan", path: str) -> "Plan":
     """Write the plan's address map as SVG to `path`; the plan, with a note saying where."""
     import dataclasses
 
@@ -59,7 +57,7 @@ def draw_map(planned: Plan, path: str) -> Plan:
     return dataclasses.replace(planned, notes=(*planned.notes, f"address map drawn in {path}"))
 
 
-def plan(app: AppContext, path: str, overrides: Sequence[str], *, live: bool) -> Plan:
+def plan(app: "AppContext", path: str, overrides: Sequence[str], *, live: bool) -> "Plan":
     from aksnet.plan import build_plan
     from aksnet.rules import check
     from aksnet.spec import load_spec

@@ -1,7 +1,5 @@
 """`aksnet scenarios`: the bundled scenario files, one line each; `aksnet scenarios show NAME` prints one."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -48,7 +46,7 @@ def show(
     finish(app_context(ctx), lambda: scenario_file(name))
 
 
-def scenario_file(name: str) -> ScenarioFile:
+def scenario_file(name: str) -> "ScenarioFile":
     from aksnet.errors import InvalidRequest
     from aksnet.result import ScenarioFile
     from aksnet.scenarios import find, similar

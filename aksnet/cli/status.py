@@ -1,7 +1,5 @@
 """`aksnet status -g RG -n CLUSTER`: what the cluster's network looks like in Azure right now."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING
 
 import typer
@@ -20,7 +18,7 @@ def command(
     """Show a cluster's network profile, pools, policy engine, ownership and subnet address use."""
     app = app_context(ctx)
 
-    def status() -> StatusResult:
+    def status() -> "StatusResult":
         from aksnet.azure.status import cluster_status
         from aksnet.result import StatusResult
 

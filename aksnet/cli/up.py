@@ -1,7 +1,5 @@
 """`aksnet up SPEC...`: plan, check live, then create or converge everything; several SPECs run as a fleet."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
@@ -37,7 +35,7 @@ def command(
     finish(app, lambda: up(app, load_fleet(specs, set_ or ()), yes=yes, parallel=parallel))
 
 
-def up(app: AppContext, loaded: Sequence[Spec | RunResult], *, yes: bool, parallel: int) -> RunResult | FleetResult:
+def up(app: AppContext, loaded: "Sequence[Spec | RunResult]", *, yes: bool, parallel: int) -> "RunResult | FleetResult":
     """Provision every loaded spec (a file that failed to load keeps its failed result)."""
     from aksnet.azure.fleet import run_fleet
     from aksnet.azure.provision import UpOptions
@@ -66,7 +64,7 @@ def up(app: AppContext, loaded: Sequence[Spec | RunResult], *, yes: bool, parall
     return results[0] if len(results) == 1 else FleetResult(results)
 
 
-def load_fleet(paths: Sequence[str], overrides: Sequence[str]) -> list[Spec | RunResult]:
+def load_fleet(paths: Sequence[str], overrides: Sequence[str]) -> "list[Spec | RunResult]":
     """Each spec, or a failed result naming the file; a bad file never stops the good ones."""
     from aksnet.result import RunResult
     from aksnet.spec import load_spec
@@ -84,7 +82,7 @@ def load_fleet(paths: Sequence[str], overrides: Sequence[str]) -> list[Spec | Ru
     return loaded
 
 
-def _refuse_overlap(spec: Spec, path: str, seen: dict[tuple[str, ...], str]) -> None:
+def _refuse_overlap(spec: "Spec", path: str, seen: dict[tuple[str, ...], str]) -> None:
     """Deployments run independently only if no two claim the same name or the same cluster."""
     claims = {
         ("deployment", spec.deployment): f"deployment {spec.deployment}",
