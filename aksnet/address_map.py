@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Network
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from aksnet.live.facts import SubnetFacts
 from aksnet.netcalc import Capacity, usable_ips
 from aksnet.sizing import cluster_capacity
 from aksnet.spec import Spec
+
+if TYPE_CHECKING:  # what preflight read; offline `plan` never loads it
+    from aksnet.live.facts import SubnetFacts
 
 Kind = Literal["vnet", "subnet", "other_subnet", "pods", "services"]
 POD_BLOCK_ADDRESSES = 256  # kubenet and overlay give each node a /24 of the pod range
