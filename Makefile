@@ -31,7 +31,7 @@ test: lint
 demo: install
 	rm -f $(DEMO_DB)
 	AKSNET_EMULATOR=1 AKSNET_EMULATOR_DB=$(DEMO_DB) AKSNET_EMULATOR_LATENCY=0.01 \
-	  $(BIN)/aksnet up scenarios/kubenet-byo-route-table.yaml --yes
+	  $(BIN)/aksnet up kubenet-byo-route-table --yes
 	AKSNET_EMULATOR=1 AKSNET_EMULATOR_DB=$(DEMO_DB) \
 	  $(BIN)/aksnet status -g myResourceGroup -n myAKSCluster
 

@@ -168,6 +168,13 @@ def _parse_text(tp: Any, data: Any, errors: list[FieldError], path: str) -> Any:
         return None
 
 
+def parse_network(data: Any, errors: list[FieldError], path: str) -> ipaddress.IPv4Network | None:
+    """An IPv4 CIDR, or None with the problem (not a CIDR, host bits set) appended to `errors`: the
+    scenario file's own check, for the command-line flags that take one."""
+    network = _parse_network(data, errors, path, versions=(4,))
+    return network if isinstance(network, ipaddress.IPv4Network) else None
+
+
 def _parse_network(
     data: Any, errors: list[FieldError], path: str, *, versions: tuple[int, ...]
 ) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:

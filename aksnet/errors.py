@@ -1,6 +1,7 @@
 """The error tree. Each class carries the exit code the CLI leaves with; nothing else picks one.
 
     AksnetError                      1   base; `code`, `message`, `hint` (the fix), `resource_id`, `arm_code`
+    ├── Declined                     1   the person at the terminal said no: "cancelled; nothing changed"
     ├── InvalidRequest               2   the spec or the request is invalid; nothing was written (+ findings)
     │   ├── SpecInvalid              2   the scenario file cannot be read or typed (SPEC_INVALID findings)
     │   └── MigrationRefused         2   an unsupported policy-engine move (+ the nearest alternative)
@@ -89,6 +90,16 @@ class MigrationRefused(InvalidRequest):
 
     def as_dict(self) -> dict[str, Any]:
         return {**super().as_dict(), "alternative": self.alternative}
+
+
+class Declined(AksnetError):
+    """The person at the terminal declined the confirmation; nothing changed (exit 1, as az and Terraform)."""
+
+    exit_code = 1
+    code = "CONFIRMATION_DECLINED"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("cancelled; nothing changed" + (f" ({detail})" if detail else ""))
 
 
 class AzureOperationError(AksnetError):

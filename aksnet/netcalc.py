@@ -22,6 +22,7 @@ AllocationMode = Literal["DynamicIndividual", "StaticBlock"]
 Network = IPv4Network | IPv6Network
 
 AZURE_RESERVED_PER_SUBNET = 5
+SMALLEST_SUBNET_PREFIX = 29
 POD_BLOCK_PREFIX = 24
 POD_BLOCK_PREFIX_IPV6 = 80  # each dual-stack node's share of the IPv6 pod range
 # Dynamic pod IP allocation: a node takes 16 addresses at start and 16 more whenever fewer than 8 are free.
@@ -326,6 +327,44 @@ def _max_nodes_with_surge(max_nodes: int, surge_setting: str | None) -> int:
         if nodes + surge_nodes(nodes, surge_setting) <= max_nodes:
             return nodes
     return 0
+
+
+def smallest_subnet_for(addresses: int) -> int:
+    """The longest prefix whose usable addresses (minus Azure's 5) cover `addresses`."""
+    for prefix in range(SMALLEST_SUBNET_PREFIX, -1, -1):
+        if 2 ** (32 - prefix) - AZURE_RESERVED_PER_SUBNET >= addresses:
+            return prefix
+    return 0
+
+
+def smallest_pod_range_for(blocks: int, per_node: int = POD_BLOCK_PREFIX) -> int:
+    """The longest pod range prefix that holds `blocks` per-node blocks of /`per_node`."""
+    return per_node - max(blocks - 1, 0).bit_length()
+
+
+def too_small(subnet: IPv4Network) -> str | None:
+    """Why Azure refuses `subnet` outright (smaller than a /29), if it does."""
+    if subnet.prefixlen <= SMALLEST_SUBNET_PREFIX:
+        return None
+    return f"subnet {subnet} is smaller than /{SMALLEST_SUBNET_PREFIX}, the smallest subnet Azure allows"
+
+
+def fit_verdict(cap: Capacity) -> str:
+    """One line: whether the planned nodes (with surge) fit, and the size that would fit them."""
+    holds = f"the /{IPv4Network(cap.subnet_prefix).prefixlen} holds {cap.subnet_usable_ips:,}"
+    if not cap.planned_nodes:
+        return f"{holds} addresses: up to {cap.max_nodes:,} nodes, {cap.max_nodes_with_surge:,} leaving room for surge"
+    parts = [f"needs {cap.required_subnet_ips:,} addresses, {holds}"]
+    if cap.free_subnet_ips < 0:
+        parts[0] += f"; use a /{smallest_subnet_for(cap.required_subnet_ips)}"
+    if cap.pod_cidr is not None and cap.required_pod_blocks is not None:
+        pods = (
+            f"pod range needs {cap.required_pod_blocks:,} /24 blocks, the {cap.pod_cidr} holds {cap.pod_cidr_blocks:,}"
+        )
+        if cap.required_pod_blocks > (cap.pod_cidr_blocks or 0):
+            pods += f"; use a /{smallest_pod_range_for(cap.required_pod_blocks)}"
+        parts.append(pods)
+    return ("fits: " if cap.fits else "does not fit: ") + "; ".join(parts)
 
 
 def first_host(net: IPv4Network) -> IPv4Address:

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from aksnet.address_map import AddressBlock, address_map
 from aksnet.arc.kinds import ArcKind
 from aksnet.arc.spec import ArcSpec
 from aksnet.arm import (
@@ -40,6 +41,7 @@ from aksnet.sizing import cluster_capacity, pool_max_pods
 from aksnet.spec import WINDOWS_PASSWORD_ENV, NodePoolSpec, RouteSpec, Spec, SubnetSpec, default_dns_prefix
 
 if TYPE_CHECKING:
+    from aksnet.live.actions import Decision
     from aksnet.network_steps import NetworkIds
 
 PRINCIPAL_PLACEHOLDER = "<identity.principalId>"
@@ -61,6 +63,9 @@ StepKind = Literal[
 # create: create or converge a resource this deployment owns; use: read and verify one the user
 # brought; associate: attach aksnet's route table to a subnet the user brought; grant: a role assignment.
 StepAction = Literal["create", "use", "associate", "grant"]
+# What an offline plan says `up` does (it has not looked): creates, uses what is brought, updates a
+# brought subnet with the route table. `plan --live` says what it will do (aksnet.live.actions).
+OFFLINE_ACTIONS = {"create": "create", "grant": "create", "use": "use", "associate": "update"}
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,7 @@ class StepList:
     """What every plan shares: its ordered steps, found by id, their bodies, and the waves they run in."""
 
     steps: tuple[Step, ...]
+    actions: Mapping[str, Decision] | None = None  # by step id, once read live
 
     @property
     def requests(self) -> dict[str, Mapping[str, Any]]:
@@ -100,6 +106,17 @@ class StepList:
         if found is None:
             raise KeyError(f"the plan has no step {step_id!r}")
         return found
+
+    def action_of(self, step: Step) -> str:
+        """What `up` does to the step's resource: decided against what exists, else the offline word."""
+        decided = self.actions.get(step.id) if self.actions else None
+        return decided.action if decided is not None else OFFLINE_ACTIONS[step.action]
+
+    def step_document(self, step: Step) -> dict[str, Any]:
+        """The step in `plan -o json`; once read live, with the changes (and a refusal's finding)."""
+        document = {**step.as_dict(), "action": self.action_of(step)}
+        decided = self.actions.get(step.id) if self.actions else None
+        return {**document, **decided.as_dict()} if decided is not None else document
 
     def find(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)
@@ -123,6 +140,8 @@ class Plan(StepList, Outcome):
     capacity: Capacity | None = None
     notes: tuple[str, ...] = field(default=())
     error: AksnetError | None = field(default=None, compare=False)
+    actions: Mapping[str, Decision] | None = field(default=None, compare=False)  # by step id, once read live
+    address_map: tuple[AddressBlock, ...] = field(default=(), compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -131,7 +150,8 @@ class Plan(StepList, Outcome):
             "subscription_id": self.subscription_id,
             "findings": [f.as_dict() for f in self.findings],
             "capacity": self.capacity.as_dict() if self.capacity else None,
-            "steps": [s.as_dict() for s in self.steps],
+            "steps": [self.step_document(s) for s in self.steps],
+            "address_map": [block.as_dict() for block in self.address_map],
             "requests": self.requests,
         }
 
@@ -190,7 +210,16 @@ def build_plan(
     ids = Ids.of(spec, sub)
     steps = list(_steps(spec, ids, extra_grant_scopes))
     notes = tuple(service_annotations(spec))
-    return Plan(spec, sub, tuple(steps), tuple(findings), cluster_capacity(spec), notes, error=refusal(spec, findings))
+    return Plan(
+        spec,
+        sub,
+        tuple(steps),
+        tuple(findings),
+        cluster_capacity(spec),
+        notes,
+        error=refusal(spec, findings),
+        address_map=address_map(spec),
+    )
 
 
 def refusal(spec: Spec | ArcSpec, findings: Sequence[Finding]) -> InvalidRequest | None:

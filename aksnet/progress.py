@@ -41,7 +41,8 @@ class NullProgress:
 
 
 class Confirm(Protocol):
-    """Asks before a change: returns to go ahead, raises (CONFIRMATION_REQUIRED or _DECLINED) otherwise.
+    """Asks before a change: returns to go ahead, raises otherwise (InvalidRequest CONFIRMATION_REQUIRED
+    without a terminal, Declined when the answer is no).
 
     `summary` is what will change; `question` the yes/no line; `refused` says what happens without a
     terminal and without --yes; `declined` what the run reports when the answer is no.

@@ -21,16 +21,43 @@ Action = Literal["created", "updated", "unchanged", "adopted", "deleted", "kept"
 
 
 @dataclass(frozen=True)
+class Change:
+    """One field a write changes: its path in the ARM body, what Azure holds, what the spec asks for."""
+
+    path: str
+    before: Any
+    after: Any
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "from": self.before, "to": self.after}
+
+    def describe(self) -> str:
+        """`properties.agentPoolProfiles[system].count: 3 -> 4` (`(none)` for a field that is not there)."""
+        return f"{self.path}: {_shown(self.before)} -> {_shown(self.after)}"
+
+
+def _shown(value: Any) -> str:
+    return "(none)" if value is None else str(value)
+
+
+@dataclass(frozen=True)
 class ResourceResult:
-    """What happened to one resource, and why."""
+    """What happened to one resource, and why; `changes` are the fields an update changed."""
 
     type: str
     id: str
     action: Action
     reason: str = ""
+    changes: tuple[Change, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {"type": self.type, "id": self.id, "action": self.action, "reason": self.reason}
+        return {
+            "type": self.type,
+            "id": self.id,
+            "action": self.action,
+            "reason": self.reason,
+            "changes": [c.as_dict() for c in self.changes],
+        }
 
 
 class Outcome:
@@ -158,6 +185,44 @@ class ScenarioList(Outcome):
 
     def as_dict(self) -> list[dict[str, Any]]:
         return [s.as_dict() for s in self.scenarios]
+
+
+@dataclass
+class ScenarioFile(Outcome):
+    """`scenarios show NAME`: one bundled scenario file, comments and all."""
+
+    name: str
+    path: str
+    description: str
+    content: str
+    error: AksnetError | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "path": self.path, "description": self.description, "content": self.content}
+
+
+@dataclass
+class CredentialsResult(Outcome):
+    """`credentials`: which kubeconfig file now holds the cluster's context (never the secrets themselves)."""
+
+    cluster: str
+    resource_group: str
+    file: str
+    context: str
+    server: str
+    admin: bool
+    error: AksnetError | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "cluster": self.cluster,
+            "resource_group": self.resource_group,
+            "file": self.file,
+            "context": self.context,
+            "server": self.server,
+            "admin": self.admin,
+        }
 
 
 @dataclass

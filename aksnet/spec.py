@@ -297,7 +297,9 @@ class Spec:
 
 def load_spec(path: str | Path, overrides: Sequence[str] = ()) -> Spec | ArcSpec:
     """Read, override and type a scenario file; raise SpecInvalid with every problem found."""
-    data = read_yaml(Path(path))
+    from aksnet.scenarios import resolve
+
+    data = read_yaml(resolve(path))
     return parse_spec(data, overrides, source=str(path))
 
 
@@ -335,7 +337,7 @@ def read_yaml(path: Path) -> Any:
         return SpecInvalid(message, findings=[error("SPEC_INVALID", "", message, hint)])
 
     if not path.exists():
-        raise fail(f"{path}: no such file", "pass the path of a scenario YAML file (see `aksnet scenarios`)")
+        raise fail(f"{path}: no such file, nor a bundled scenario of that name", _missing_hint(path))
     if path.is_dir():
         raise fail(f"{path} is a folder, not a scenario file", "pass one YAML file inside it")
     try:
@@ -349,6 +351,14 @@ def read_yaml(path: Path) -> Any:
         at = f" (line {where.line + 1}, column {where.column + 1})" if where else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise fail(f"{path} is not valid YAML{at}: {problem}", "fix the YAML syntax at that position") from None
+
+
+def _missing_hint(path: Path) -> str:
+    from aksnet.scenarios import similar
+
+    close = similar(str(path))
+    guess = f"did you mean {' or '.join(close)}? " if close else ""
+    return f"{guess}pass the path of a scenario YAML file, or a bundled scenario's name (`aksnet scenarios`)"
 
 
 def _unique_key_loader() -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
+SCENARIOS = ROOT / "aksnet" / "scenarios"
 UP_SCENARIO = SCENARIOS / "kubenet-byo-route-table.yaml"
 
 

@@ -87,9 +87,9 @@ class Answering:
     def __call__(self, summary: str, question: str, *, refused: str, declined: str) -> None:
         self.asked.append(f"{summary}{question}")
         if not self.yes:
-            from aksnet.errors import InvalidRequest
+            from aksnet.errors import Declined
 
-            raise InvalidRequest(declined, code="CONFIRMATION_DECLINED")
+            raise Declined(declined)
 
 
 def up(spec: Spec, session: Any, *, env: dict[str, str] | None = None, **options: Any) -> Any:

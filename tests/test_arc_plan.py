@@ -162,7 +162,7 @@ def test_plan_command_lists_prerequisites_apart_from_findings() -> None:
         "provisioned_cluster",
     }
     table = runner.invoke(app, ["plan", CALICO])
-    assert "Prerequisites" in table.output and "IP plan" in table.output and "connected_cluster" in table.output
+    assert "Prerequisites" in table.output and "IP plan" in table.output and "connectedClusters" in table.output
 
 
 def test_plan_command_with_an_error_exits_2_and_set_paths_reach_arc() -> None:

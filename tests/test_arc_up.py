@@ -272,12 +272,12 @@ def test_the_commands_on_the_emulator_plan_live_up_status_down(tmp_path: Any) ->
 
     live = run("plan", path, "--live")
     assert live.exit_code == 0, live.output
-    capacity = json.loads(live.output)["capacity"]
+    capacity = json.loads(live.stdout)["capacity"]
     # this cluster (1 + 4 at the autoscaler's max + 1 upgrade, explicit CP IP) and arc-existing (1 + 2 + 1 + 1)
     assert [c["name"] for c in capacity["by_cluster"]] == ["arc-shared", "arc-existing"]
     assert (capacity["pool_needed"], capacity["pool_available"]) == (11, 36)
     assert run("up", path).exit_code == 0
-    status = json.loads(run("status", "-g", "rg-arc-shared", "-n", "arc-shared", "--platform", "azure-local").output)
+    status = json.loads(run("status", "-g", "rg-arc-shared", "-n", "arc-shared", "--platform", "azure-local").stdout)
     assert status["cluster"]["logical_networks"][0]["ip_pools"][0]["used"] == 7
     assert run("down", path).exit_code == 2  # no terminal and no --yes: nothing deleted
     done = run("down", path, "--yes")

@@ -21,7 +21,7 @@ runner = CliRunner()
 KUBENET = str(SCENARIO_DIR / "kubenet-byo-route-table.yaml")
 OVERLAY = str(SCENARIO_DIR / "overlay-cilium.yaml")
 RESULT_KEYS = {"ok", "deployment", "resources", "cluster", "timings", "error", "dry_run"}
-RESOURCE_KEYS = {"type", "id", "action", "reason"}
+RESOURCE_KEYS = {"type", "id", "action", "reason", "changes"}
 SUB = "00000000-0000-0000-0000-000000000000"
 SECOND = [  # a second deployment in the first one's resource group, adding a subnet to its VNet
     *("--set", "deployment=second", "--set", "resource_group=rg-aks-cilium", "--set", "vnet.existing=true"),
@@ -111,8 +111,12 @@ def ask_on_a_terminal(tmp_path: Path, answer: bytes) -> subprocess.CompletedProc
 def test_on_a_terminal_down_shows_what_goes_and_asks(tmp_path: Path) -> None:
     assert cli(tmp_path, "up", KUBENET, "-o", "json").exit_code == 0
     declined = ask_on_a_terminal(tmp_path, b"n\n")
-    assert declined.returncode == 2, declined.stderr
-    assert "will:" in declined.stderr and "delete or change these 8 resources?" in declined.stderr.lower()
+    assert declined.returncode == 1, declined.stderr
+    assert "cancelled; nothing changed" in declined.stderr
+    dry_run = cli(tmp_path, "down", KUBENET, "--dry-run").stdout.splitlines()[-1]
+    assert "will:" in declined.stderr and dry_run in declined.stderr  # the same table and counts as --dry-run
+    deleting = int(dry_run.split(" would delete")[0].split()[-1])
+    assert f"Delete the {deleting} resource(s) marked 'would delete'?" in declined.stderr
     assert cluster_exists(tmp_path)
     accepted = ask_on_a_terminal(tmp_path, b"y\n")
     assert accepted.returncode == 0, accepted.stderr
@@ -142,9 +146,10 @@ def test_shared_vnet_and_group_report_keeps_every_foreign_resource(tmp_path: Pat
     assert cli(tmp_path, "up", OVERLAY, *SECOND, "-o", "json").exit_code == 0
     first = cli(tmp_path, "down", OVERLAY, "--yes")
     assert first.exit_code == 0, first.output
-    assert "kept     virtualNetworks         vnet-aks-cilium" in first.stdout
-    assert "holds subnets of others: snet-second" in first.stdout
-    assert "resource group still holds 3 other resources: aks-second, id-second, vnet-aks-cilium" in first.stdout
+    said = " ".join(first.stdout.split())  # reasons wrap to the terminal's width
+    assert "kept virtualNetworks vnet-aks-cilium" in said
+    assert "holds subnets of others: snet-second" in said
+    assert "resource group still holds 3 other resources: aks-second, id-second, vnet-aks-cilium" in said
     assert cluster_exists(tmp_path, "rg-aks-cilium", "aks-second")
     second = cli(tmp_path, "down", OVERLAY, *SECOND, "--yes", "-o", "json")
     assert second.exit_code == 0, second.output

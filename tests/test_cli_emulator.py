@@ -17,9 +17,10 @@ from aksnet.cli.connect import _cloud
 from aksnet.cli.main import app
 from aksnet.emulator import Emulator
 from aksnet.emulator.serve import EmulatorServer, bind, ensure_certificate
+from aksnet.scenarios import SCENARIO_DIR
 
 runner = CliRunner()
-SCENARIO = Path("scenarios/kubenet-byo-route-table.yaml").resolve()
+SCENARIO = SCENARIO_DIR / "kubenet-byo-route-table.yaml"
 SUB = "00000000-0000-0000-0000-000000000000"
 
 

@@ -35,7 +35,7 @@ def json_of(result: Any) -> dict[str, Any]:
     return document
 
 
-PLAN_KEYS = {"deployment", "ok", "subscription_id", "findings", "capacity", "steps", "requests"}
+PLAN_KEYS = {"deployment", "ok", "subscription_id", "findings", "capacity", "steps", "requests", "address_map"}
 FINDING_KEYS = {"severity", "code", "field", "message", "hint"}
 STEP_KEYS = {"id", "kind", "action", "name", "resource_id", "depends_on"}
 CAPACITY_KEYS = {

@@ -19,7 +19,7 @@ from aksnet.scenarios import SCENARIO_DIR
 runner = CliRunner()
 PASSWORD = "Str0ng-Passw0rd!x"
 RESULT_KEYS = {"ok", "deployment", "resources", "cluster", "timings", "error", "findings"}
-RESOURCE_KEYS = {"type", "id", "action", "reason"}
+RESOURCE_KEYS = {"type", "id", "action", "reason", "changes"}
 
 
 def cli(tmp_path: Path, *args: str, **env: str) -> Any:

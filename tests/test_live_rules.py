@@ -165,7 +165,7 @@ def test_an_immutable_difference_names_the_spec_field_and_a_mutable_one_waits_fo
     assert finding.field == "cluster.service_cidr" and "'10.1.0.0/16'" in finding.message
     grown = preflight(make_spec("cluster.node_pools.0.count=5"), cluster=existing(spec))
     assert not grown.live_findings
-    assert [d.field for d in grown.cluster_changes] == ["agentPoolProfiles.system.count"]
+    assert [c.path for c in grown.cluster_changes] == ["properties.agentPoolProfiles[system].count"]
 
 
 def test_kubenet_to_overlay_is_refused_with_the_supported_migration_command() -> None:

@@ -21,7 +21,7 @@ from aksnet.azure.migrate import MigrateOptions, migrate_policy
 from aksnet.azure.retry import RetryBounds
 from aksnet.clock import FakeClock
 from aksnet.emulator.store import Store
-from aksnet.errors import Interrupted, InvalidRequest
+from aksnet.errors import Declined, Interrupted
 from aksnet.policy_migration import ClusterNetwork
 from aksnet.policy_migration.result import MigrationRun
 from aksnet.progress import NullProgress
@@ -377,11 +377,12 @@ def test_a_declined_confirmation_changes_nothing(tmp_path: Path) -> None:
 
     def decline(run: MigrationRun) -> None:
         asked.append(len(run.updates))
-        raise InvalidRequest("not confirmed; nothing was changed", code="CONFIRMATION_DECLINED")
+        raise Declined()
 
     run, recorder = cluster.migrate("calico", confirm=decline)
     assert asked == [2]
-    assert (run.exit_code, run.error.code) == (2, "CONFIRMATION_DECLINED")
+    assert (run.exit_code, run.error.code) == (1, "CONFIRMATION_DECLINED")
+    assert run.as_dict()["resources"][0]["action"] == "unchanged"
     assert recorder.writes() == []
 
 

@@ -349,7 +349,7 @@ def test_kubenet_calico_to_cilium_warns_about_everything_before_it_runs() -> Non
         "REIMAGE_ALL_POOLS",
         "CALICO_RESOURCES_REMAIN",
         "POLICIES_NOT_ENFORCED",
-        "NPM_TO_CILIUM_BEHAVIOUR",
+        "CALICO_TO_CILIUM_BEHAVIOUR",  # the engine it leaves names it: this cluster has no NPM
         "KUBENET_TO_OVERLAY_ONE_WAY",
         "RETIREMENT",
     ]
@@ -380,7 +380,7 @@ def test_npm_to_cilium_warns_about_behaviour_differences_with_the_cluster_versio
 
 def test_endport_needs_no_change_on_kubernetes_1_32() -> None:
     result = plan(replace(cluster("overlay", "calico"), kubernetes_version="1.32.4"), "cilium")
-    behaviour = warning(result, "NPM_TO_CILIUM_BEHAVIOUR")
+    behaviour = warning(result, "CALICO_TO_CILIUM_BEHAVIOUR")
     assert "endPort works" in behaviour and "from Calico" in behaviour
     assert "externalTrafficPolicy" not in behaviour
 

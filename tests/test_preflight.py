@@ -280,16 +280,17 @@ def test_a_cluster_change_without_a_terminal_or_yes_is_refused_before_any_write(
     grown = scenario("overlay-cilium", "cluster.node_pools.0.count=4")
     result = refused(tmp_path, grown, allow_cluster_update=False)
     assert result.error is not None and result.error.code == "CONFIRMATION_REQUIRED"
-    assert "agentPoolProfiles.system.count: 3 -> 4" in result.error.message
+    assert "properties.agentPoolProfiles[system].count: 3 -> 4" in result.error.message
 
 
 def test_a_cluster_change_is_asked_first_and_a_no_writes_nothing(tmp_path: Path) -> None:
     assert up(scenario("overlay-cilium"), emulated(tmp_path)).ok
     grown = scenario("overlay-cilium", "cluster.node_pools.0.count=4")
     no = Answering(yes=False)
-    declined = refused(tmp_path, grown, allow_cluster_update=False, confirm=no)
-    assert declined.error is not None and "declined" in declined.error.message
-    assert "agentPoolProfiles.system.count: 3 -> 4" in no.asked[0] and no.asked[0].endswith("Apply these changes?")
+    declined = refused(tmp_path, grown, exit_code=1, allow_cluster_update=False, confirm=no)
+    assert declined.error is not None and "cancelled; nothing changed" in declined.error.message
+    assert "properties.agentPoolProfiles[system].count: 3 -> 4" in no.asked[0]
+    assert "unchanged virtualNetworks vnet-aks-cilium" in no.asked[0] and no.asked[0].endswith("Apply these changes?")
     applied = up(grown, emulated(tmp_path), allow_cluster_update=False, confirm=Answering(yes=True))
     assert applied.ok, applied.error
     assert applied.cluster is not None and applied.cluster["properties"]["agentPoolProfiles"][0]["count"] == 4

@@ -973,10 +973,12 @@ TRIPS = [
         "ingress.static_ips.1.name",
         "error",
     ),
+    ("location-unknown", ("location=eastu",), "LOCATION_UNKNOWN", "location", "error"),
 ]
 
 # (id, overrides, code that must NOT appear): each sits just inside the limit its twin above crosses.
 INSIDE = [
+    ("location-newest-public-region", ("location=malaysiawest",), "LOCATION_UNKNOWN"),
     (
         "service-range-next-to-reserved",
         ("cluster.service_cidr=172.29.0.0/16", "cluster.dns_service_ip=172.29.0.10"),
@@ -1308,3 +1310,8 @@ def test_capacity_finding_suggests_a_size_that_fits() -> None:
     found = findings_of(*FLAT, "vnet.subnet.address_prefix=10.20.0.0/25", "cluster.node_pools.0.max_pods=30")
     hint = next(f.hint for f in found if f.code == "SUBNET_TOO_SMALL")
     assert "/24" in hint  # 124 addresses: a /25 holds 123, a /24 holds 251
+
+
+def test_an_unknown_location_suggests_the_region_meant() -> None:
+    (found,) = [f for f in findings_of("location=westeurop") if f.code == "LOCATION_UNKNOWN"]
+    assert found.hint.startswith("did you mean westeurope or") and "'westeurop'" in found.message

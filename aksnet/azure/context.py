@@ -12,6 +12,7 @@ from aksnet.azure.clients import Clients
 from aksnet.azure.retry import RetryBounds
 from aksnet.clock import Clock
 from aksnet.errors import Interrupted
+from aksnet.live.actions import Decision
 from aksnet.plan import Plan, Step
 from aksnet.progress import NullProgress, Progress
 from aksnet.result import Action, ResourceResult
@@ -78,3 +79,12 @@ class RunContext:
 
 def outcome(step: Step, action: Action, reason: str = "") -> ResourceResult:
     return ResourceResult(ARM_TYPES[step.kind], step.resource_id, action, reason)
+
+
+def decided(step: Step, decision: Decision) -> ResourceResult:
+    """The step's result once `decision` is carried out; a `refuse` stops the run with its error."""
+    if decision.action == "refuse":
+        raise decision.refusal()
+    return ResourceResult(
+        ARM_TYPES[step.kind], step.resource_id, decision.result_action, decision.reason, decision.changes
+    )

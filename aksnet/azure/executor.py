@@ -13,7 +13,7 @@ from aksnet.azure.context import RunContext
 from aksnet.azure.steps import HANDLERS
 from aksnet.clock import Clock
 from aksnet.errors import AksnetError, AzureOperationError, Interrupted
-from aksnet.plan import Step
+from aksnet.plan import Step, StepList
 from aksnet.progress import Progress
 from aksnet.result import Action, ResourceResult, RunResult
 
@@ -48,6 +48,9 @@ class StepRun(Protocol):
     def clock(self) -> Clock: ...
 
     @property
+    def plan(self) -> StepList: ...
+
+    @property
     def progress(self) -> Progress: ...
 
     @property
@@ -57,7 +60,7 @@ class StepRun(Protocol):
 def timed_step(ctx: StepRun, step: Step, handle: Callable[[], ResourceResult]) -> ResourceResult:
     """Run one step's handler, reporting its start, its end or failure, and its time."""
     started = ctx.clock.now()
-    ctx.progress.started(ctx.deployment, step.id, f"{step.action} {step.name}")
+    ctx.progress.started(ctx.deployment, step.id, f"{ctx.plan.action_of(step)} {step.name}")
     try:
         outcome = handle()
     except AksnetError as exc:

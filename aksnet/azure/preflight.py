@@ -50,6 +50,7 @@ from aksnet.teardown_network import network_ids_read
 T = TypeVar("T")
 READERS = 8
 AUTHORIZATION_API = "2022-04-01"
+LOCATIONS_API = "2022-12-01"
 
 
 def preflight(
@@ -92,7 +93,11 @@ def in_parallel(calls: Mapping[str, Callable[[], T]]) -> dict[str, T]:
 def read_facts(clients: Clients, spec: Spec) -> LiveFacts:
     """Everything the spec names or touches, as it is now; nothing in an unregistered namespace."""
     ids = Ids.of(spec, clients.subscription_id)
-    providers = in_parallel({ns: registration(clients, ns) for ns in REQUIRED_PROVIDERS})
+    first: dict[str, Callable[[], Any]] = {ns: registration(clients, ns) for ns in REQUIRED_PROVIDERS}
+    first["locations"] = _locations(clients)
+    read_first = in_parallel(first)
+    locations: tuple[str, ...] | None = read_first.pop("locations")
+    providers: dict[str, str] = read_first
     registered = {ns for ns, state in providers.items() if state.lower() == "registered"}
     reads: dict[str, Callable[[], Any]] = {
         f"group:{rg.lower()}": _group(clients, rg)
@@ -128,6 +133,7 @@ def read_facts(clients: Clients, spec: Spec) -> LiveFacts:
         clusters=clusters or (),
         network={k.removeprefix("net:"): v for k, v in got.items() if k.startswith("net:")},
         unread=frozenset(_unread(registered, clusters)),
+        locations=locations,
     )
 
 
@@ -173,6 +179,31 @@ def _unread(registered: set[str], clusters: tuple[ClusterFacts, ...] | None) -> 
 
 
 # --- one read each -------------------------------------------------------------------------------
+
+
+def _locations(clients: Clients) -> Callable[[], tuple[str, ...] | None]:
+    """The regions the subscription offers (`az account list-locations`); None when the caller may not list them.
+
+    azure-mgmt-resource 26 has no subscriptions client (it moved to its own package); ARM's route is
+    sent through the resource client's pipeline, as `_subscription_permissions` does."""
+
+    def read() -> tuple[str, ...] | None:
+        from azure.core.exceptions import HttpResponseError
+        from azure.core.rest import HttpRequest
+
+        request = HttpRequest(
+            "GET", f"/subscriptions/{clients.subscription_id}/locations", params={"api-version": LOCATIONS_API}
+        )
+        try:
+            response = clients.resource.send_request(request)
+            response.raise_for_status()
+        except HttpResponseError as exc:
+            if status_of(exc) == 403:
+                return None
+            raise translate(exc, "listing the subscription's locations") from exc
+        return tuple(str(item.get("name", "")).lower() for item in response.json().get("value", []))
+
+    return read
 
 
 def registration(clients: Clients, namespace: str) -> Callable[[], str]:
@@ -288,15 +319,23 @@ def read_access(clients: Clients, facts: LiveFacts, grants: Sequence[tuple[str, 
         {label: _assignment(clients, scope, name) for label, scope, name in grants if key(scope) in found}
     )
     return tuple(
-        GrantAccess(label, scope, checked[label], permissions[key(checked[label])], granted.get(label, False))
+        GrantAccess(
+            label,
+            scope,
+            checked[label],
+            permissions[key(checked[label])],
+            granted.get(label) is not None,
+            assignment=granted.get(label),
+        )
         for label, scope, _ in grants
     )
 
 
-def _assignment(clients: Clients, scope: str, name: str) -> Callable[[], bool]:
-    def read() -> bool:
+def _assignment(clients: Clients, scope: str, name: str) -> Callable[[], dict[str, Any] | None]:
+    def read() -> dict[str, Any] | None:
         assignments = clients.authorization.role_assignments
-        return get_or_none(lambda: assignments.get(scope, name), f"reading role assignment {name}") is not None
+        found = get_or_none(lambda: assignments.get(scope, name), f"reading role assignment {name}")
+        return arm_dict(found) if found is not None else None
 
     return read
 

@@ -10,6 +10,7 @@ import logging
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from aksnet.arc.spec import ArcSpec
 from aksnet.azure.clients import Clients
@@ -21,7 +22,7 @@ from aksnet.azure.session import Session
 from aksnet.clock import Clock
 from aksnet.errors import AksnetError, InvalidRequest
 from aksnet.findings import Finding
-from aksnet.live.drift import Difference
+from aksnet.live.actions import describe_actions
 from aksnet.live.evaluate import Preflight
 from aksnet.plan import refusal
 from aksnet.progress import Confirm, NullProgress, Progress
@@ -76,7 +77,9 @@ def provision(spec: Spec | ArcSpec, session: Session, options: UpOptions, env: M
                 stop=options.stop,
                 bounds=options.bounds,
                 windows_password=windows_admin_password(env),
-                allow_cluster_update=cluster_update_allowed(spec, checked.cluster_changes, options),
+                allow_cluster_update=cluster_update_allowed(
+                    spec, checked.cluster_changes, options, describe_actions(checked.plan)
+                ),
             )
         )
     except AksnetError as exc:
@@ -111,22 +114,30 @@ def _preflight(
     return checked, elapsed
 
 
-def cluster_update_allowed(spec: Spec | ArcSpec, changes: Sequence[Difference], options: UpOptions) -> bool:
-    """Whether the existing cluster may change: --yes, or the person at the terminal said so."""
+class Described(Protocol):
+    """A change to a cluster that can say what it is (a cloud cluster's Change, an Azure Local Difference)."""
+
+    def describe(self) -> str: ...
+
+
+def cluster_update_allowed(
+    spec: Spec | ArcSpec, changes: Sequence[Described], options: UpOptions, actions: Sequence[str] = ()
+) -> bool:
+    """Whether the existing cluster may change: --yes, or the person at the terminal said so after seeing
+    what `up` will do (`actions`, the same lines `plan --live` shows; else the changes themselves)."""
     if options.allow_cluster_update or not changes:
         return options.allow_cluster_update
-    listed = "; ".join(d.describe() for d in changes)
+    listed = "; ".join(c.describe() for c in changes)
     refused = f"cluster {spec.cluster.name} would change ({listed}); re-run with --yes to apply"
     if options.confirm is None:
         raise InvalidRequest(refused, code="CONFIRMATION_REQUIRED")
-    summary = f"{spec.deployment}: cluster {spec.cluster.name} exists and would change:\n" + "".join(
-        f"  {d.describe()}\n" for d in changes
-    )
+    summary = f"{spec.deployment}: cluster {spec.cluster.name} exists and would change. What up will do:\n"
+    summary += "\n".join(actions or [f"  {c.describe()}" for c in changes]) + "\n"
     with _ASKING:
         options.confirm(
             summary,
             "Apply these changes?",
             refused=refused,
-            declined=f"cluster {spec.cluster.name} left unchanged: the change ({listed}) was declined",
+            declined=f"cluster {spec.cluster.name} left as it is; the change was: {listed}",
         )
     return True

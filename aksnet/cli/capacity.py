@@ -1,16 +1,14 @@
-"""`aksnet capacity`: the IP planning arithmetic on its own."""
-
-from __future__ import annotations
+"""`aksnet capacity`: the IP planning arithmetic on its own, ending with a verdict line."""
 
 import dataclasses
-import ipaddress
 from dataclasses import dataclass
 from enum import StrEnum
+from ipaddress import IPv4Network
 from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from aksnet.cli.common import Output, OutputOption, finish
+from aksnet.cli.common import app_context, finish
 from aksnet.errors import InvalidRequest
 
 if TYPE_CHECKING:
@@ -37,21 +35,46 @@ class PluginChoice(StrEnum):
 
 
 def command(
+    ctx: typer.Context,
     plugin: Annotated[
         PluginChoice, typer.Option("--plugin", help="kubenet, azure (flat), overlay or none; arc: AKS on Azure Local.")
     ],
-    subnet: Annotated[str, typer.Option("--subnet", help="The node subnet (arc: the logical network's prefix).")],
+    subnet: Annotated[
+        str,
+        typer.Option("--subnet", metavar="CIDR", help="The node subnet, e.g. 10.240.0.0/24 (arc: the network's)."),
+    ],
     max_pods: Annotated[int | None, typer.Option("--max-pods", help="Pods per node (AKS default per plugin).")] = None,
-    nodes: Annotated[int, typer.Option("--nodes", help="Nodes you plan to run (arc: worker nodes per cluster).")] = 0,
-    surge: Annotated[str, typer.Option("--surge", help="Upgrade surge: a node count or a percentage.")] = "10%",
-    pod_cidr: Annotated[str | None, typer.Option("--pod-cidr", help="Pod range (kubenet/overlay).")] = None,
+    nodes: Annotated[
+        int | None,
+        typer.Option(
+            "--nodes", help="Nodes you plan to run, at least 1 (arc: workers per cluster); without it, what fits."
+        ),
+    ] = None,
+    surge: Annotated[
+        str, typer.Option("--surge", metavar="N|N%", help="Upgrade surge: a node count or a percentage.")
+    ] = "10%",
+    pod_cidr: Annotated[
+        str | None, typer.Option("--pod-cidr", metavar="CIDR", help="Pod range (kubenet/overlay).")
+    ] = None,
     pod_subnet: Annotated[
-        str | None, typer.Option("--pod-subnet", help="Azure CNI pod subnet (plugin azure), e.g. 10.241.0.0/16.")
+        str | None,
+        typer.Option("--pod-subnet", metavar="CIDR", help="Azure CNI pod subnet (plugin azure), e.g. 10.241.0.0/16."),
     ] = None,
     pod_ip_allocation_mode: Annotated[
         AllocationChoice | None,
-        typer.Option("--pod-ip-allocation-mode", help="DynamicIndividual (default) or StaticBlock, with --pod-subnet."),
+        typer.Option(
+            "--pod-ip-allocation-mode",
+            metavar="MODE",
+            help="DynamicIndividual (default) or StaticBlock, with --pod-subnet.",
+        ),
     ] = None,
+    outbound_ips: Annotated[
+        int | None,
+        typer.Option("--outbound-ips", help="The load balancer's IPv4 outbound IPs: prints the SNAT budget."),
+    ] = None,
+    outbound_ports: Annotated[
+        int, typer.Option("--outbound-ports", help="allocatedOutboundPorts per node (0: Azure's share by pool size).")
+    ] = 0,
     ip_pool: Annotated[
         list[str] | None, typer.Option("--ip-pool", metavar="START-END", help="arc: an IP pool of the logical network.")
     ] = None,
@@ -64,21 +87,14 @@ def command(
     explicit_cp_ip: Annotated[
         bool, typer.Option("--explicit-cp-ip", help="arc: the control-plane IP is given (outside the pool).")
     ] = False,
-    outbound_ips: Annotated[
-        int | None,
-        typer.Option("--outbound-ips", help="The load balancer's IPv4 outbound IPs: prints the SNAT budget."),
-    ] = None,
-    outbound_ports: Annotated[
-        int, typer.Option("--outbound-ports", help="allocatedOutboundPorts per node (0: Azure's share by pool size).")
-    ] = 0,
-    output: OutputOption = Output.table,
 ) -> None:
     """How many nodes and pods a subnet (and pod range or pod subnet) hold, and whether your plan fits."""
+    app = app_context(ctx)
     if plugin is PluginChoice.arc:
-        shape = ArcShape(control_plane, max(nodes, max_nodes or 0), clusters, lb_ips, explicit_cp_ip)
-        finish(output, lambda: arc_capacity(subnet, ip_pool or [], shape))
+        shape = ArcShape(control_plane, max(nodes or 0, max_nodes or 0), clusters, lb_ips, explicit_cp_ip)
+        finish(app, lambda: arc_capacity(subnet, ip_pool or [], shape))
     pods = PodOptions(pod_cidr, pod_subnet, pod_ip_allocation_mode)
-    finish(output, lambda: capacity(plugin, subnet, max_pods, nodes, surge, pods, (outbound_ips, outbound_ports)))
+    finish(app, lambda: capacity(plugin, subnet, max_pods, nodes, surge, pods, (outbound_ips, outbound_ports)))
 
 
 @dataclass(frozen=True)
@@ -101,7 +117,7 @@ class ArcShape:
     explicit_cp_ip: bool
 
 
-def arc_capacity(subnet: str, pools: list[str], shape: ArcShape) -> CapacityResult:
+def arc_capacity(subnet: str, pools: list[str], shape: ArcShape) -> "CapacityResult":
     """The documented IP plan of AKS on Azure Local for `shape.clusters` clusters alike."""
     from aksnet.arc.addresses import AddressRange
     from aksnet.arc.capacity import ClusterDemand
@@ -128,37 +144,48 @@ def capacity(
     plugin: PluginChoice,
     subnet: str,
     max_pods: int | None,
-    nodes: int,
+    nodes: int | None,
     surge: str,
     pods: PodOptions,
-    snat: tuple[int | None, int] = (None, 0),
-) -> CapacityResult:
-    from aksnet.netcalc import capacity, parse_surge, surge_nodes
+    snat: "tuple[int | None, int]" = (None, 0),
+) -> "CapacityResult":
+    """The arithmetic for one pool shape; an error (exit 2) with the verdict when the plan does not fit."""
+    from aksnet.netcalc import capacity, fit_verdict, parse_surge, surge_nodes, too_small
     from aksnet.result import CapacityResult
 
     subnet_net = _network("--subnet", subnet)
+    refused = too_small(subnet_net)
+    if refused is not None:
+        raise InvalidRequest(refused, code="SUBNET_TOO_SMALL", hint="use a /29 or larger")
+    if nodes is not None and nodes < 1:
+        raise InvalidRequest(
+            f"--nodes {nodes}: a plan needs at least 1 node",
+            code="BAD_ARGUMENT",
+            hint="leave --nodes out to see how many nodes the subnet holds",
+        )
     ok, why = parse_surge(surge)
     if not ok:
         raise InvalidRequest(f"--surge {why}", code="BAD_ARGUMENT")
     pod_subnet = _pod_subnet(plugin, pods)
     per_node = _max_pods(plugin, max_pods, pod_subnet is not None)
+    planned = nodes or 0
     result = capacity(
         cast("CapacityModel", plugin.value),
         subnet_net,
         per_node,
-        planned_nodes=nodes,
-        surge=surge_nodes(nodes, surge),
+        planned_nodes=planned,
+        surge=surge_nodes(planned, surge),
         pod_cidr=_pod_cidr(plugin, pods),
         surge_setting=surge,
         pod_subnet=pod_subnet,
     )
-    result = dataclasses.replace(result, snat=_snat(nodes + result.surge_nodes, *snat))
+    result = dataclasses.replace(result, snat=_snat(planned + result.surge_nodes, *snat))
     if result.fits:
         return CapacityResult(result)
-    return CapacityResult(result, InvalidRequest("the planned nodes do not fit", code="CAPACITY_EXCEEDED"))
+    return CapacityResult(result, InvalidRequest(fit_verdict(result), code="CAPACITY_EXCEEDED"))
 
 
-def _pod_cidr(plugin: PluginChoice, pods: PodOptions) -> ipaddress.IPv4Network | None:
+def _pod_cidr(plugin: PluginChoice, pods: PodOptions) -> IPv4Network | None:
     from aksnet.spec import DEFAULT_POD_CIDR
 
     if pods.pod_cidr:
@@ -166,7 +193,7 @@ def _pod_cidr(plugin: PluginChoice, pods: PodOptions) -> ipaddress.IPv4Network |
     return DEFAULT_POD_CIDR if plugin in (PluginChoice.kubenet, PluginChoice.overlay) else None
 
 
-def _pod_subnet(plugin: PluginChoice, pods: PodOptions) -> PodSubnet | None:
+def _pod_subnet(plugin: PluginChoice, pods: PodOptions) -> "PodSubnet | None":
     from aksnet.netcalc import PodSubnet
 
     if pods.pod_subnet is None:
@@ -196,7 +223,7 @@ def _max_pods(plugin: PluginChoice, max_pods: int | None, pod_subnet: bool) -> i
     return pods
 
 
-def _snat(nodes: int, ips: int | None, ports: int) -> SnatBudget | None:
+def _snat(nodes: int, ips: int | None, ports: int) -> "SnatBudget | None":
     """The SNAT budget of `nodes` (with surge) on `ips` outbound IPs, when --outbound-ips is given."""
     from aksnet.snat import MAX_ALLOCATED_PORTS, PORT_STEP, budget
 
@@ -211,10 +238,13 @@ def _snat(nodes: int, ips: int | None, ports: int) -> SnatBudget | None:
     return budget(nodes, ips, ports)
 
 
-def _network(flag: str, text: str) -> ipaddress.IPv4Network:
-    try:
-        return ipaddress.IPv4Network(text)
-    except ValueError:
-        raise InvalidRequest(
-            f"{flag} {text!r} is not a valid IPv4 CIDR (e.g. 10.240.0.0/24)", code="BAD_ARGUMENT"
-        ) from None
+def _network(flag: str, text: str) -> IPv4Network:
+    """The CIDR `text`, refused in the very words the scenario file's check uses (host bits included)."""
+    from aksnet.convert import FieldError, parse_network
+
+    errors: list[FieldError] = []
+    network = parse_network(text, errors, flag)
+    if network is None:
+        problem = errors[0]
+        raise InvalidRequest(f"{problem.field}: {problem.message}", code="BAD_ARGUMENT", hint=problem.hint)
+    return network

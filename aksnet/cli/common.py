@@ -7,12 +7,11 @@ exit code, which only the error classes decide. Progress and questions go to std
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Protocol
 
@@ -26,20 +25,27 @@ if TYPE_CHECKING:
 
 
 class Output(StrEnum):
-    """How results are printed: a table for people, one JSON document for scripts."""
+    """How results are printed (az's formats): a table for people, one document for scripts, or nothing."""
 
     table = "table"
     json = "json"
+    jsonc = "jsonc"
+    yaml = "yaml"
+    tsv = "tsv"
+    none = "none"
 
 
-OutputOption = Annotated[
-    Output, typer.Option("--output", "-o", help="table (default) or json: one JSON document on stdout.")
-]
+# Formats whose one document carries an error in full: nothing more is said on stderr.
+DOCUMENT_FORMATS = frozenset({Output.json, Output.jsonc, Output.yaml})
+
 SetOption = Annotated[
     list[str] | None,
     typer.Option("--set", metavar="PATH=VALUE", help="Override a spec field, e.g. cluster.node_pools.0.count=5."),
 ]
-SubscriptionOption = Annotated[str | None, typer.Option("--subscription", help="Subscription id.")]
+ResourceGroupOption = Annotated[
+    str, typer.Option("--resource-group", "-g", metavar="RG", help="The cluster's resource group.")
+]
+ClusterNameOption = Annotated[str, typer.Option("--name", "-n", metavar="CLUSTER", help="The cluster's name.")]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Go ahead without asking (needed without a terminal).")]
 
 
@@ -60,17 +66,36 @@ class Result(Protocol):
 
 @dataclass
 class AppContext:
-    """What the app's callback decides once for every command: where to connect, and the environment."""
+    """The global options, decided once for every command (the app's callback), and the environment.
+
+    A global option is a parameter of the app's callback (cli/main.py) and a field of the same name
+    here: `from_options` picks it up, and `global_options` lets it stand before or after the command.
+    """
 
     emulator: bool = False
+    output: Output = Output.table
+    query: str | None = None
+    subscription: str | None = None
     env: Mapping[str, str] = field(default_factory=lambda: os.environ)
     cloud: str = "AzureCloud"
     arm_endpoint: str | None = None
 
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any], env: Mapping[str, str]) -> AppContext:
+        """The context from the callback's options: each one named like a field."""
+        names = {f.name for f in fields(cls)} - {"env"}
+        return cls(env=env, **{name: value for name, value in options.items() if name in names})
+
     def session(self) -> Session:
         from aksnet.cli.connect import connect
 
-        return connect(emulator=self.emulator, env=self.env, cloud=self.cloud, arm_endpoint=self.arm_endpoint)
+        return connect(
+            emulator=self.emulator,
+            env=self.env,
+            cloud=self.cloud,
+            arm_endpoint=self.arm_endpoint or None,
+            announce=stderr,
+        )
 
     @staticmethod
     def progress(*, fleet: bool = False) -> TerminalProgress:
@@ -78,14 +103,31 @@ class AppContext:
 
         return TerminalProgress(fleet=fleet)
 
+    @staticmethod
+    def width() -> int:
+        return terminal_width()
+
+    def compiled_query(self) -> Any:
+        """The --query expression compiled (None without one); QUERY_INVALID before anything runs."""
+        if self.query is None:
+            return None
+        from aksnet.cli.query import compile_query
+
+        return compile_query(self.query)
+
+
+def terminal_width() -> int:
+    """The terminal's width for tables: COLUMNS when set, else the terminal's, else the renderers' default."""
+    import shutil
+
+    from aksnet.render.text import DEFAULT_WIDTH
+
+    return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+
 
 def app_context(ctx: typer.Context) -> AppContext:
     obj = ctx.find_root().obj
     return obj if isinstance(obj, AppContext) else AppContext()
-
-
-def print_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, indent=2, default=str) + "\n")
 
 
 def print_text(text: str) -> None:
@@ -96,19 +138,56 @@ def stderr(text: str) -> None:
     sys.stderr.write(text if text.endswith("\n") else text + "\n")
 
 
-def emit(result: Result, output: Output) -> int:
-    """Print `result` (the JSON document, or its table with any error on stderr); its exit code."""
-    if output is Output.json:
-        print_json(result.as_dict())
-        return result.exit_code
-    from aksnet.render import text_of
+def emit(result: Result, app: AppContext, query: Any = None) -> int:
+    """Print `result` as `app` asks (its table, or its document in a format, after --query); its exit code.
 
-    text = text_of(result)
+    An error is reported on stderr too, unless the whole document (which carries it) is printed."""
+    code = result.exit_code
+    if app.output is Output.table and query is None:
+        text = _table_text(result, app.width())
+        shown_whole = False
+    else:
+        document = result.as_dict()
+        shown_whole = query is None and app.output in DOCUMENT_FORMATS
+        if query is not None:
+            document, code = _queried(result, app, query, document)
+        text = formatted(document, _format_for_stdout(app))
     if text:
         print_text(text)
-    for label, error in _errors(result):
-        report(error, label=label, findings=not text or not getattr(result, "findings", None))
-    return result.exit_code
+    if not shown_whole:
+        for label, error in _errors(result):
+            report(error, label=label, findings=not text or not getattr(result, "findings", None))
+    return code
+
+
+def _table_text(result: Result, width: int) -> str:
+    from aksnet.render import text_of
+
+    return text_of(result, width)
+
+
+def _queried(result: Result, app: AppContext, query: Any, document: Any) -> tuple[Any, int]:
+    """The selected part of the document; when the expression cannot apply, the whole one and the reason."""
+    from aksnet.cli.query import search
+
+    try:
+        return search(query, app.query or "", document), result.exit_code
+    except InvalidRequest as exc:
+        report(exc)
+        return document, result.exit_code or exc.exit_code
+
+
+def _format_for_stdout(app: AppContext) -> str:
+    """jsonc is coloured only on a terminal (and without NO_COLOR), as az does; plain json otherwise."""
+    if app.output is Output.jsonc and (not sys.stdout.isatty() or app.env.get("NO_COLOR")):
+        return Output.json.value
+    return app.output.value
+
+
+def formatted(document: Any, output: str) -> str:
+    from aksnet.render.formats import formatted as in_format
+
+    return in_format(document, output)
 
 
 def _errors(result: Result) -> list[tuple[str, AksnetError]]:
@@ -127,15 +206,18 @@ def report(error: AksnetError, *, label: str = "", findings: bool = True) -> Non
     if error.hint:
         stderr(f"  fix: {error.hint}")
     if findings and isinstance(error, InvalidRequest) and error.findings:
-        stderr(render_findings(error.findings))
+        stderr(render_findings(error.findings, terminal_width()))
 
 
-def finish(output: Output, make: Callable[[], Result], *, shape: Mapping[str, Any] | None = None) -> NoReturn:
+def finish(app: AppContext, make: Callable[[], Result], *, shape: Mapping[str, Any] | None = None) -> NoReturn:
     """Run a command body and leave with its result; an error it raises becomes the result (`shape` is
-    the command's JSON document to keep, e.g. `plan`'s keys, when it fails before having one)."""
+    the command's JSON document to keep, e.g. `plan`'s keys, when it fails before having one). A --query
+    that does not parse stops the command before it starts."""
     from aksnet.result import Failure
 
+    query = None
     try:
+        query = app.compiled_query()
         result = make()
     except AksnetError as exc:
         result = Failure(exc, dict(shape or {}))
@@ -146,7 +228,7 @@ def finish(output: Output, make: Callable[[], Result], *, shape: Mapping[str, An
             Interrupted("interrupted. Nothing is lost: Azure holds the state; run the same command again to resume"),
             dict(shape or {}),
         )
-    raise typer.Exit(emit(result, output))
+    raise typer.Exit(emit(result, app, query))
 
 
 def leave(code: object) -> NoReturn:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from aksnet.errors import InvalidRequest
+from aksnet.errors import Declined, InvalidRequest
 
 if TYPE_CHECKING:
     from aksnet.cli.progress import TerminalProgress
@@ -37,7 +37,7 @@ class TerminalConfirm:
         else:
             agreed = _ask(summary, question)
         if not agreed:
-            raise InvalidRequest(declined, code="CONFIRMATION_DECLINED")
+            raise Declined(declined)
 
 
 def _ask(summary: str, question: str) -> bool:

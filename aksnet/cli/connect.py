@@ -7,7 +7,7 @@ cadence (scaled with its latency), and the zero-GUID subscription as the default
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from aksnet.arm import ZERO_SUBSCRIPTION
@@ -32,9 +32,13 @@ def connect(
     clock: Clock | None = None,
     cloud: str = DEFAULT_CLOUD,
     arm_endpoint: str | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> Session:
     """The session a command runs on: the emulator (from AKSNET_EMULATOR_* settings), a named cloud, or
-    any ARM endpoint (Azure Stack Hub, a served emulator) with the authority its metadata names."""
+    any ARM endpoint (Azure Stack Hub, a served emulator) with the authority its metadata names.
+
+    `announce` is told where the emulator keeps its state, first thing: `status` run from another
+    folder reads another database, and the line says which one."""
     if emulator and arm_endpoint:
         raise InvalidRequest(
             "--emulator and --arm-endpoint name two different places to talk to",
@@ -43,7 +47,10 @@ def connect(
             f"(and {ARM_ENDPOINT_ENV}) for the in-process emulator",
         )
     if emulator:
-        return emulator_session(open_emulator(env, clock))
+        emu = open_emulator(env, clock)
+        if announce is not None:
+            announce(f"aksnet --emulator: state in {emu.db_path} (AKSNET_EMULATOR_DB chooses another file)")
+        return emulator_session(emu)
     from aksnet.azure.auth import default_credential
     from aksnet.azure.clients import sdk_ready
 

@@ -1,14 +1,12 @@
 """`aksnet down SPEC`: delete what this deployment created, newest first; never anything it did not create."""
 
-from __future__ import annotations
-
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aksnet.cli.common import AppContext, Output, OutputOption, SetOption, SubscriptionOption, app_context, finish
-from aksnet.errors import InvalidRequest
+from aksnet.cli.common import AppContext, SetOption, app_context, finish
+from aksnet.errors import Declined, InvalidRequest
 
 if TYPE_CHECKING:
     from aksnet.arc.spec import ArcSpec
@@ -18,7 +16,9 @@ if TYPE_CHECKING:
 
 def command(
     ctx: typer.Context,
-    spec: Annotated[str, typer.Argument(help="The scenario YAML file the deployment was made from.")],
+    spec: Annotated[
+        str, typer.Argument(metavar="SPEC", help="The scenario file (or bundled name) the deployment was made from.")
+    ],
     set_: SetOption = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Delete without asking (required when stdin is not a terminal).")
@@ -26,12 +26,10 @@ def command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List what would be deleted and kept; write nothing.")
     ] = False,
-    subscription: SubscriptionOption = None,
-    output: OutputOption = Output.table,
 ) -> None:
     """Delete what this deployment created, newest first; keep everything else and say why."""
     app = app_context(ctx)
-    finish(output, lambda: down(app, spec, set_ or (), yes=yes, dry_run=dry_run, subscription=subscription))
+    finish(app, lambda: down(app, spec, set_ or (), yes=yes, dry_run=dry_run))
 
 
 def down(
@@ -41,12 +39,11 @@ def down(
     *,
     yes: bool,
     dry_run: bool,
-    subscription: str | None,
-) -> RunResult:
+) -> "RunResult":
     """Read, decide, then (confirmed, unless a dry run) delete; a refusal reports the preview with its error."""
     from aksnet.azure.teardown import DownOptions
     from aksnet.cli.confirm import TerminalConfirm
-    from aksnet.render.teardown import render_pending
+    from aksnet.render.teardown import deletions, render_pending
     from aksnet.spec import load_spec
 
     loaded = load_spec(path, overrides)
@@ -54,19 +51,20 @@ def down(
     session = app.session()
     progress = app.progress()
     try:
-        teardown = read(loaded, session, app.env, subscription)
+        teardown = read(loaded, session, app.env, app.subscription)
         if dry_run:
             return preview(teardown)
         if teardown.plan.writes:
+            pending = preview(teardown)  # the very table --dry-run prints, so the counts agree
             try:
                 TerminalConfirm(yes=yes, progress=progress)(
-                    render_pending(teardown.plan),
-                    f"Delete or change these {len(teardown.plan.writes)} resources?",
+                    render_pending(pending, app.width()),
+                    f"Delete the {deletions(pending)} resource(s) marked 'would delete'?",
                     refused="stdin is not a terminal, so aksnet cannot ask: re-run with --yes to delete (or "
                     "--dry-run to list); nothing was deleted",
-                    declined="not confirmed; nothing was deleted",
+                    declined="",
                 )
-            except InvalidRequest as refused:
+            except (InvalidRequest, Declined) as refused:
                 result = preview(teardown)
                 result.error = refused
                 return result
@@ -77,8 +75,8 @@ def down(
 
 
 def _teardown_of(
-    spec: Spec | ArcSpec,
-) -> tuple[Callable[..., Any], Callable[[Any], RunResult], Callable[..., RunResult]]:
+    spec: "Spec | ArcSpec",
+) -> "tuple[Callable[..., Any], Callable[[Any], RunResult], Callable[..., RunResult]]":
     """The platform's read, preview and run of a teardown."""
     from aksnet.arc.spec import ArcSpec
 

@@ -42,22 +42,28 @@ CLIENT_SECRET = "emulator-placeholder"  # not a secret: the fake authority accep
 def serve(
     ctx: typer.Context,
     port: Annotated[
-        int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")
+        int, typer.Option("--port", metavar="PORT", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")
     ] = DEFAULT_PORT,
     db: Annotated[
-        str | None, typer.Option("--db", help="SQLite state (default AKSNET_EMULATOR_DB or .aksnet/emulator.db).")
+        str | None,
+        typer.Option("--db", metavar="FILE", help="SQLite state (default AKSNET_EMULATOR_DB or .aksnet/emulator.db)."),
     ] = None,
     latency: Annotated[
-        str | None, typer.Option("--latency", help="Service-time scale: 0 instant, 1 realistic.")
+        str | None, typer.Option("--latency", metavar="SCALE", help="Service-time scale: 0 instant, 1 realistic.")
     ] = None,
     faults: Annotated[
-        str | None, typer.Option("--faults", help="As AKSNET_EMULATOR_FAULTS, e.g. throttle=0.1,seed=3.")
+        str | None,
+        typer.Option("--faults", metavar="FAULTS", help="As AKSNET_EMULATOR_FAULTS, e.g. throttle=0.1,seed=3."),
     ] = None,
     page_size: Annotated[
-        int, typer.Option("--page-size", min=0, help="Cut lists into pages of N with nextLink (0: whole lists).")
+        int,
+        typer.Option(
+            "--page-size", metavar="N", min=0, help="Cut lists into pages of N with nextLink (0: whole lists)."
+        ),
     ] = 0,
     record: Annotated[
-        str | None, typer.Option("--record", help="Append every ARM request and answer to this JSON-lines file.")
+        str | None,
+        typer.Option("--record", metavar="FILE", help="Append every ARM request and answer to this JSON-lines file."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No line per request on stderr.")] = False,
 ) -> None:

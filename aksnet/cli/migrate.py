@@ -1,7 +1,5 @@
 """`aksnet migrate-policy -g RG -n CLUSTER --to ENGINE`: move a cluster to another network policy engine."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -9,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aksnet.cli.common import Output, OutputOption, SubscriptionOption, app_context, finish
+from aksnet.cli.common import ClusterNameOption, ResourceGroupOption, app_context, finish
 
 if TYPE_CHECKING:
     from aksnet.cli.progress import TerminalProgress
@@ -27,13 +25,22 @@ class Engine(StrEnum):
 
 def command(
     ctx: typer.Context,
-    resource_group: Annotated[str, typer.Option("--resource-group", "-g", help="The cluster's resource group.")],
-    name: Annotated[str, typer.Option("--name", "-n", help="The cluster's name.")],
+    resource_group: ResourceGroupOption,
+    name: ClusterNameOption,
     to: Annotated[Engine, typer.Option("--to", help="The policy engine to move to.")],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show the path and its warnings; change nothing, ask nothing.")
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Run the cluster updates without asking.")] = False,
+    spec: Annotated[
+        str | None,
+        typer.Option(
+            "--spec",
+            metavar="FILE",
+            help="The cluster's scenario file: after the move, its network settings are rewritten to match "
+            "(comments kept). Without it, the exact edit is printed.",
+        ),
+    ] = None,
     policies: Annotated[
         Path | None,
         typer.Option(
@@ -43,48 +50,49 @@ def command(
             "before a move to Cilium.",
         ),
     ] = None,
-    subscription: SubscriptionOption = None,
-    output: OutputOption = Output.table,
 ) -> None:
     """Move a cluster to another network policy engine by the supported path, one cluster update at a time."""
     app = app_context(ctx)
 
-    def migrate() -> MigrationRun:
+    def migrate() -> "MigrationRun":
         from aksnet.azure.migrate import MigrateOptions, migrate_policy
+        from aksnet.cli.spec_file import checked_spec_file, keep_in_step
 
+        spec_file = checked_spec_file(spec, resource_group, name) if spec else None
         session = app.session()
         progress = app.progress()
         options = MigrateOptions(
             target=to.value,
             dry_run=dry_run,
             policies=policies,
-            subscription=subscription,
+            subscription=app.subscription,
             confirm=confirmation(yes=yes, progress=progress),
             progress=progress,
         )
         try:
-            return migrate_policy(session, resource_group, name, options, app.env)
+            return keep_in_step(migrate_policy(session, resource_group, name, options, app.env), spec_file)
         finally:
             progress.close()
             session.close()
 
-    finish(output, migrate)
+    finish(app, migrate)
 
 
-def confirmation(*, yes: bool, progress: TerminalProgress) -> Callable[[MigrationRun], None]:
+def confirmation(*, yes: bool, progress: "TerminalProgress") -> "Callable[[MigrationRun], None]":
     """Ask on a terminal; without one, only --yes lets the updates run (cli-contract: confirmation)."""
     from aksnet.cli.confirm import TerminalConfirm
 
-    def confirm(run: MigrationRun) -> None:
+    def confirm(run: "MigrationRun") -> None:
+        from aksnet.cli.common import terminal_width
         from aksnet.render.migration import render_migration_plan
 
         count = len(run.updates)
         TerminalConfirm(yes=yes, progress=progress)(
-            render_migration_plan(run.as_dict()),
+            render_migration_plan(run.as_dict(), terminal_width()),
             f"Run these {count} cluster update(s) now?",
             refused=f"migrate-policy would make {count} cluster update(s), each reimaging every node pool; stdin is "
             "not a terminal, so re-run with --yes to apply them (nothing was changed)",
-            declined="not confirmed; nothing was changed",
+            declined="",
         )
 
     return confirm

@@ -13,7 +13,8 @@ from aksnet.progress import NullProgress, Progress
 
 
 class LineProgress:
-    """One timestamped line per event, for CI logs and pipes."""
+    """One line per event for CI logs and pipes, stamped with the run's total time so far (`[total 12.3s]`);
+    a finished step's own time is said once, at its end."""
 
     def __init__(self, stream: TextIO | None = None, *, prefix_deployment: bool = False) -> None:
         self._stream = stream or sys.stderr
@@ -25,7 +26,7 @@ class LineProgress:
     def _line(self, deployment: str, text: str) -> None:
         who = f"{deployment}: " if self._prefix else ""
         with self._lock:
-            self._stream.write(f"[{time.monotonic() - self._start:7.1f}s] {who}{text}\n")
+            self._stream.write(f"[total {time.monotonic() - self._start:6.1f}s] {who}{text}\n")
             self._stream.flush()
 
     def started(self, deployment: str, step: str, what: str) -> None:
@@ -37,7 +38,7 @@ class LineProgress:
         self._line(deployment, f"{step}: waiting for Azure ({status}, {time.monotonic() - began:.0f}s so far)")
 
     def finished(self, deployment: str, step: str, outcome: str, seconds: float) -> None:
-        self._line(deployment, f"{step}: {outcome} in {seconds:.1f}s")
+        self._line(deployment, f"{step}: {outcome}, took {seconds:.1f}s")
 
     def failed(self, deployment: str, step: str, message: str) -> None:
         self._line(deployment, f"{step}: FAILED: {message}")
@@ -47,7 +48,8 @@ class LineProgress:
 
 
 class LiveProgress:
-    """A rich live view on a terminal: a spinner row per running step (or per deployment in a fleet)."""
+    """A rich live view on a terminal: a row for the run's total time, then a spinner row per step (or per
+    deployment in a fleet), each with its own timer; a finished step's timer stops, so its time shows once."""
 
     def __init__(self, *, fleet: bool = False) -> None:
         from rich.console import Console
@@ -60,7 +62,7 @@ class LiveProgress:
         self._progress = RichProgress(
             SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=self._console
         )
-        self._tasks: dict[str, Any] = {}
+        self._tasks: dict[str, Any] = {"": self._progress.add_task("total", total=None)}
         self._progress.start()
 
     def _key(self, deployment: str, step: str) -> str:
@@ -81,7 +83,7 @@ class LiveProgress:
         self._show(deployment, step, f"[dim]waiting for Azure: {status}[/dim]")
 
     def finished(self, deployment: str, step: str, outcome: str, seconds: float) -> None:
-        self._show(deployment, step, f"[green]{outcome}[/green] ({seconds:.1f}s)", done=not self._fleet)
+        self._show(deployment, step, f"[green]{outcome}[/green]", done=not self._fleet)
 
     def failed(self, deployment: str, step: str, message: str) -> None:
         self._show(deployment, step, f"[red]failed[/red]: {message}", done=True)

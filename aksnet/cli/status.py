@@ -1,13 +1,11 @@
 """`aksnet status -g RG -n CLUSTER`: what the cluster's network looks like in Azure right now."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aksnet.cli.common import Output, OutputOption, SubscriptionOption, app_context, finish
+from aksnet.cli.common import ClusterNameOption, ResourceGroupOption, app_context, finish
 
 if TYPE_CHECKING:
     from aksnet.result import StatusResult
@@ -22,24 +20,22 @@ class Platform(StrEnum):
 
 def command(
     ctx: typer.Context,
-    resource_group: Annotated[str, typer.Option("--resource-group", "-g", help="The cluster's resource group.")],
-    name: Annotated[str, typer.Option("--name", "-n", help="The cluster's name.")],
+    resource_group: ResourceGroupOption,
+    name: ClusterNameOption,
     platform: Annotated[
         Platform, typer.Option("--platform", help="azure (AKS) or azure-local (AKS on Azure Local).")
     ] = Platform.azure,
-    subscription: SubscriptionOption = None,
-    output: OutputOption = Output.table,
 ) -> None:
     """Show a cluster's network profile, pools, policy engine, ownership and subnet address use."""
     app = app_context(ctx)
 
-    def status() -> StatusResult:
+    def status() -> "StatusResult":
         from aksnet.azure.status import cluster_status
         from aksnet.result import StatusResult
 
         session = app.session()
         try:
-            sub, _ = session.subscription(subscription, None, app.env)
+            sub, _ = session.subscription(app.subscription, None, app.env)
             if platform is Platform.azure_local:
                 from aksnet.azure.arc.clients import ArcClients
                 from aksnet.azure.arc.status import arc_status
@@ -49,4 +45,4 @@ def command(
         finally:
             session.close()
 
-    finish(output, status)
+    finish(app, status)

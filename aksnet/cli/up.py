@@ -1,13 +1,11 @@
 """`aksnet up SPEC...`: plan, check live, then create or converge everything; several SPECs run as a fleet."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aksnet.cli.common import AppContext, Output, OutputOption, SetOption, SubscriptionOption, app_context, finish
+from aksnet.cli.common import AppContext, SetOption, app_context, finish
 from aksnet.errors import AksnetError, InvalidRequest
 
 if TYPE_CHECKING:
@@ -18,28 +16,29 @@ if TYPE_CHECKING:
 
 def command(
     ctx: typer.Context,
-    specs: Annotated[list[str], typer.Argument(help="Scenario YAML file(s); several run concurrently.")],
+    specs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SPEC", help="Scenario YAML file(s) or bundled scenario names; several run concurrently."
+        ),
+    ],
     set_: SetOption = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Apply changes to an existing cluster without asking.")
     ] = False,
     parallel: Annotated[int, typer.Option("--parallel", min=1, help="Deployments provisioned at once.")] = 8,
-    subscription: SubscriptionOption = None,
-    output: OutputOption = Output.table,
 ) -> None:
     """Provision the scenario(s): resource group, network, identity, grants, then the AKS cluster."""
     from aksnet.azure.clients import warm_up
 
     warm_up()  # the SDK imports overlap reading the specs, the credential and the first reads
     app = app_context(ctx)
-    finish(
-        output, lambda: up(app, load_fleet(specs, set_ or ()), yes=yes, parallel=parallel, subscription=subscription)
-    )
+    finish(app, lambda: up(app, load_fleet(specs, set_ or ()), yes=yes, parallel=parallel))
 
 
 def up(
-    app: AppContext, loaded: Sequence[Spec | ArcSpec | RunResult], *, yes: bool, parallel: int, subscription: str | None
-) -> RunResult | FleetResult:
+    app: AppContext, loaded: "Sequence[Spec | ArcSpec | RunResult]", *, yes: bool, parallel: int
+) -> "RunResult | FleetResult":
     """Provision every loaded spec (a file that failed to load keeps its failed result)."""
     from aksnet.azure.fleet import run_fleet
     from aksnet.azure.provision import UpOptions
@@ -57,7 +56,7 @@ def up(
                 loaded,
                 session,
                 lambda: UpOptions(
-                    allow_cluster_update=yes, subscription=subscription, progress=progress, confirm=confirm
+                    allow_cluster_update=yes, subscription=app.subscription, progress=progress, confirm=confirm
                 ),
                 parallel=parallel,
                 env=app.env,
@@ -68,7 +67,7 @@ def up(
     return results[0] if len(results) == 1 else FleetResult(results)
 
 
-def load_fleet(paths: Sequence[str], overrides: Sequence[str]) -> list[Spec | ArcSpec | RunResult]:
+def load_fleet(paths: Sequence[str], overrides: Sequence[str]) -> "list[Spec | ArcSpec | RunResult]":
     """Each spec, or a failed result naming the file; a bad file never stops the good ones."""
     from aksnet.result import RunResult
     from aksnet.spec import load_spec
@@ -87,7 +86,7 @@ def load_fleet(paths: Sequence[str], overrides: Sequence[str]) -> list[Spec | Ar
     return loaded
 
 
-def _refuse_overlap(spec: Spec | ArcSpec, path: str, seen: dict[tuple[str, ...], str]) -> None:
+def _refuse_overlap(spec: "Spec | ArcSpec", path: str, seen: dict[tuple[str, ...], str]) -> None:
     """Deployments run independently only if no two claim the same name or the same cluster."""
     claims = {
         ("deployment", spec.deployment): f"deployment {spec.deployment}",

@@ -41,6 +41,7 @@ def kubeconfig(mc: dict[str, Any], user: str) -> str:
     """A kubeconfig for the cluster's API server (`user` is clusterUser or clusterAdmin), as az writes it."""
     name, rg = mc["name"], ids.rg_of(mc["id"])
     account = f"{user}_{rg}_{name}"
+    context = f"{name}-admin" if user == "clusterAdmin" else name  # az aks get-credentials --admin names it so
     token = hashlib.sha256(f"token:{user}:{mc['id']}".lower().encode()).hexdigest()
     return "\n".join(
         [
@@ -54,8 +55,8 @@ def kubeconfig(mc: dict[str, Any], user: str) -> str:
             "- context:",
             f"    cluster: {name}",
             f"    user: {account}",
-            f"  name: {name}",
-            f"current-context: {name}",
+            f"  name: {context}",
+            f"current-context: {context}",
             "kind: Config",
             "preferences: {}",
             "users:",

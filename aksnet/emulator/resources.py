@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from aksnet.emulator import cascade, ids, latency, locks, lro
+from aksnet.emulator import cascade, ids, latency, locations, locks, lro
 from aksnet.emulator.context import Ctx
 from aksnet.emulator.errors import ArmError, bad_request
 from aksnet.emulator.router import Response, Route, route
@@ -55,6 +55,13 @@ def put_rg(ctx: Ctx, params: dict[str, str]) -> Response:
     if not location:
         raise bad_request("LocationRequired", "The location property is required for this definition.")
     _check_rg_name(params["rg"])
+    if not locations.offered(str(location)):
+        names = ",".join(name for name, _ in locations.OFFERED)
+        raise bad_request(
+            "LocationNotAvailableForResourceGroup",
+            f"The provided location '{location}' is not available for resource group. List of available regions "
+            f"is '{names}'.",
+        )
     rg_id = ids.rg_id(params["sub"], params["rg"])
     existing = ctx.tx.get(rg_id)
     if existing is not None:

@@ -24,6 +24,11 @@ IMMUTABLE_NETWORK = (
 )
 # Changed only by `aksnet migrate-policy`, which knows the supported path.
 POLICY_FIELDS = ("networkPolicy", "networkDataplane")
+# After `migrate-policy`, the cluster is right and the scenario file is stale: say that first.
+MOVED_HINT = (
+    "if `aksnet migrate-policy` moved the cluster, edit the scenario file to match it (`aksnet migrate-policy "
+    "... --spec FILE` makes that edit); to move the cluster instead, run `aksnet migrate-policy --to <engine>`"
+)
 IMMUTABLE_POOL = ("vmSize", "maxPods", "osType", "vnetSubnetID", "podSubnetID", "podIPAllocationMode")
 MUTABLE_POOL = ("mode", "enableAutoScaling", "minCount", "maxCount")
 
@@ -40,6 +45,24 @@ class Difference:
 
     def describe(self) -> str:
         return f"{self.field}: {self.have!r} -> {self.want!r}"
+
+    @property
+    def path(self) -> str:
+        """Where the field is in the ManagedCluster body: `properties.agentPoolProfiles[system].count`."""
+        head, _, rest = self.field.partition(".")
+        if head == "agentPoolProfiles":
+            pool, _, setting = rest.partition(".")
+            return f"properties.agentPoolProfiles[{pool}]" + (f".{setting}" if setting else "")
+        if head == "identity":
+            return "identity.userAssignedIdentities"
+        return self.field if head == "tags" else f"properties.{self.field}"
+
+    @property
+    def changeable(self) -> bool:
+        """Whether a cluster update can make this change (AKS never migrates to or from outbound type none)."""
+        if self.field == "networkProfile.outboundType" and "none" in (self.want, self.have):
+            return False
+        return self.mutable
 
 
 def cluster_differences(desired: Mapping[str, Any], current: Mapping[str, Any]) -> list[Difference]:
@@ -74,7 +97,7 @@ def _network(want: Mapping[str, Any], have: Mapping[str, Any]) -> Iterator[Diffe
                 value,
                 current,
                 False,
-                "change the policy engine with `aksnet migrate-policy --to <engine>`",
+                MOVED_HINT,
             )
         elif key == "outboundType":
             yield Difference(f"networkProfile.{key}", value, current, True)
@@ -121,6 +144,6 @@ def _version(want: str | None, have: str | None) -> Iterator[Difference]:
 
 
 def _tags(want: Mapping[str, str], have: Mapping[str, str]) -> Iterator[Difference]:
-    missing = {k: v for k, v in want.items() if have.get(k) != v}
-    if missing:
-        yield Difference("tags", missing, {k: have.get(k) for k in missing}, True)
+    for name, value in want.items():
+        if have.get(name) != value:
+            yield Difference(f"tags.{name}", value, have.get(name), True)

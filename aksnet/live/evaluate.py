@@ -7,39 +7,58 @@ import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from aksnet.address_map import address_map
 from aksnet.arm import key, split_assignment_id
 from aksnet.errors import AksnetError, AuthError, InvalidRequest
 from aksnet.findings import Finding
-from aksnet.live.drift import Difference
+from aksnet.live.actions import (
+    Decision,
+    decide_cluster,
+    decide_grant,
+    decide_group,
+    decide_kept,
+    decide_nat_gateway,
+    decide_route_table,
+    decide_subnet,
+    decide_vnet,
+    refusals,
+    step_field,
+)
 from aksnet.live.facts import LiveFacts
 from aksnet.live.rules import (
     GRANT_RIGHTS_HINT,
     ROLE_ASSIGNMENT_DENIED,
     LiveInput,
     check_live,
-    cluster_changes,
     denied_grants,
     only_permission_errors,
 )
-from aksnet.plan import Ids, Plan, build_plan
+from aksnet.plan import Ids, Plan, Step, build_plan
+from aksnet.result import Change
 from aksnet.rules import check
 from aksnet.spec import Spec, SubnetSpec
 
 
 @dataclass(frozen=True)
 class Preflight:
-    """The verdict of a live preflight: the plan to run (with every finding) and the changes it makes."""
+    """The verdict of a live preflight: the plan to run (with every finding and what it does to each resource)."""
 
     spec: Spec
     facts: LiveFacts
     plan: Plan
     live_findings: tuple[Finding, ...]
-    cluster_changes: tuple[Difference, ...]
 
     @property
     def findings(self) -> tuple[Finding, ...]:
         return self.plan.findings
+
+    @property
+    def cluster_changes(self) -> tuple[Change, ...]:
+        """What `up` would change on this deployment's existing cluster (a change needs confirmation)."""
+        decided = (self.plan.actions or {}).get("managed_cluster")
+        return decided.changes if decided is not None and decided.action == "update" else ()
 
 
 def fill_from_live(spec: Spec, facts: LiveFacts) -> Spec:
@@ -144,8 +163,77 @@ def evaluate(
     live = check_live(inp)
     findings = sorted([*offline, *live], key=lambda f: f.severity != "error")
     plan = build_plan(filled, findings, subscription_id=facts.subscription_id, extra_grant_scopes=extra)
-    plan = dataclasses.replace(plan, error=live_refusal(filled.deployment, findings, facts))
-    return Preflight(filled, facts, plan, tuple(live), cluster_changes(inp))
+    plan = dataclasses.replace(
+        plan,
+        error=live_refusal(filled.deployment, findings, facts),
+        actions=decide_steps(plan, facts, findings),
+        address_map=address_map(filled, facts.vnet.subnets if facts.vnet is not None else ()),
+    )
+    return Preflight(filled, facts, plan, tuple(live))
+
+
+def decide_steps(plan: Plan, facts: LiveFacts, findings: Sequence[Finding]) -> dict[str, Decision]:
+    """What `up` will do to each step's resource, from what preflight read (an error about it: refuse)."""
+    refused = refusals(plan.spec, plan.steps, findings)
+    vnet = plan.find("virtual_network")
+    decided: dict[str, Decision] = {}
+    for step in plan.steps:
+        decided[step.id] = refused.get(step.id) or _decide(plan.spec, step, facts, decided, vnet)
+    return decided
+
+
+DECIDERS = {
+    "resource_group": decide_group,
+    "virtual_network": decide_vnet,
+    "route_table": decide_route_table,
+    "identity": decide_kept,
+    "managed_cluster": decide_cluster,
+    "private_dns_zone": decide_kept,
+    "public_ip": decide_kept,
+    "public_ip_prefix": decide_kept,
+    "nat_gateway": decide_nat_gateway,
+}
+
+
+def _decide(
+    spec: Spec, step: Step, facts: LiveFacts, decided: Mapping[str, Decision], plan_vnet: Step | None
+) -> Decision:
+    current = current_body(step, facts)
+    if step.kind == "subnet":
+        vnet = decided.get("virtual_network")
+        created = vnet is not None and vnet.action == "create"
+        if created and current is None:
+            current = _inline(step, plan_vnet)
+        return decide_subnet(step, current, vnet_created=created, field=step_field(spec, step) or "vnet.subnet")
+    if step.kind == "role_assignment":
+        identity = facts.identity.body if facts.identity is not None else {}
+        return decide_grant(step, current, (identity.get("properties") or {}).get("principalId"))
+    return DECIDERS[step.kind](step, current, spec.deployment)
+
+
+def _inline(step: Step, vnet: Step | None) -> Mapping[str, Any] | None:
+    """A subnet as the VNet this run creates makes it: inline, with its prefixes and nothing attached yet."""
+    inline = ((vnet.body or {}).get("properties") or {}).get("subnets") if vnet is not None else None
+    return next((s for s in inline or () if str(s["name"]).lower() == step.name.lower()), None)
+
+
+def current_body(step: Step, facts: LiveFacts) -> Mapping[str, Any] | None:
+    """The ARM JSON preflight read for the step's resource; None when it does not exist (or was not read)."""
+    found: Any
+    if step.kind == "resource_group":
+        found = facts.resource_groups.get(step.name.lower())
+    elif step.kind == "subnet":
+        found = facts.subnet(step.name)
+    elif step.kind == "role_assignment":
+        label = step.id.removeprefix("role_assignment.")
+        return next((a.assignment for a in facts.access if a.label == label), None)
+    elif step.kind == "managed_cluster":
+        return facts.cluster
+    elif step.kind in ("virtual_network", "route_table", "identity"):
+        found = {"virtual_network": facts.vnet, "route_table": facts.route_table, "identity": facts.identity}[step.kind]
+    else:  # a DNS zone, NAT gateway, public IP or prefix
+        found = facts.network.get(key(step.resource_id))
+    return found.body if found is not None and key(found.id) == key(step.resource_id) else None
 
 
 def live_refusal(deployment: str, findings: Sequence[Finding], facts: LiveFacts) -> AksnetError | None:

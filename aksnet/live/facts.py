@@ -52,10 +52,11 @@ def _ids(items: Any) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Found:
-    """A resource that exists, and its tags (which say who created it)."""
+    """A resource that exists, and its tags (which say who created it); `body` is its ARM JSON as read."""
 
     id: str
     tags: Mapping[str, str] = field(default_factory=dict)
+    body: Mapping[str, Any] = field(default_factory=dict, kw_only=True, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -68,7 +69,7 @@ class Found:
 
     @classmethod
     def from_arm(cls, arm: Mapping[str, Any]) -> Found:
-        return cls(str(arm["id"]), dict(arm.get("tags") or {}))
+        return cls(str(arm["id"]), dict(arm.get("tags") or {}), body=arm)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class SubnetFacts:
     route_table: str | None = None
     network_security_group: str | None = None
     nat_gateway: str | None = None
+    body: Mapping[str, Any] = field(default_factory=dict, kw_only=True, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -126,6 +128,7 @@ class SubnetFacts:
             route_table=_ref(props.get("routeTable")),
             network_security_group=_ref(props.get("networkSecurityGroup")),
             nat_gateway=_ref(props.get("natGateway")),
+            body=arm,
         )
 
 
@@ -168,6 +171,7 @@ class VNetFacts(Found):
             address_space=networks((props.get("addressSpace") or {}).get("addressPrefixes") or ()),
             subnets=tuple(SubnetFacts.from_arm(s) for s in props.get("subnets") or ()),
             peerings=tuple(PeeringFacts.from_arm(p) for p in props.get("virtualNetworkPeerings") or ()),
+            body=arm,
         )
 
 
@@ -200,7 +204,7 @@ class RouteTableFacts(Found):
             )
             for r in props.get("routes") or ()
         )
-        return cls(str(arm["id"]), dict(arm.get("tags") or {}), routes, _ids(props.get("subnets")))
+        return cls(str(arm["id"]), dict(arm.get("tags") or {}), routes, _ids(props.get("subnets")), body=arm)
 
 
 @dataclass(frozen=True)
@@ -237,6 +241,7 @@ class ClusterFacts(Found):
             subnets=tuple(sorted(subnets)),
             plugin=(props.get("networkProfile") or {}).get("networkPlugin"),
             pod_subnet_modes=tuple(sorted(modes)),
+            body=arm,
         )
 
 
@@ -265,6 +270,7 @@ class GrantAccess:
     checked_at: str
     permissions: tuple[Permission, ...] = ()
     already_granted: bool = False
+    assignment: Mapping[str, Any] | None = field(default=None, kw_only=True, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -285,6 +291,7 @@ class LiveFacts:
     nat_gateways: Mapping[str, str] = field(default_factory=dict)  # SKU name by lower-case id (dual-stack)
     network: Mapping[str, Found | None] = field(default_factory=dict)  # zone, NAT gateway, public IPs, by key(id)
     unread: frozenset[str] = frozenset()
+    locations: tuple[str, ...] | None = None  # the regions the subscription offers; None when not read
 
     def knows(self, what: str) -> bool:
         return what not in self.unread

@@ -47,14 +47,19 @@ class MigrationPlan:
     steps: tuple[MigrationStep, ...]
     warnings: tuple[MigrationWarning, ...]
 
+    @property
+    def network_from(self) -> dict[str, str | None]:
+        """The cluster's network settings before the move (ARM names)."""
+        return {
+            "networkPlugin": self.source.plugin,
+            "networkPluginMode": self.source.plugin_mode,
+            "networkDataplane": self.source.dataplane,
+            "networkPolicy": self.source.policy,
+        }
+
     def as_dict(self) -> dict[str, Any]:
         return {
-            "from": {
-                "networkPlugin": self.source.plugin,
-                "networkPluginMode": self.source.plugin_mode,
-                "networkDataplane": self.source.dataplane,
-                "networkPolicy": self.source.policy,
-            },
+            "from": self.network_from,
             "to": self.target,
             "steps": [step.as_dict() for step in self.steps],
             "warnings": [warning.as_dict() for warning in self.warnings],

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aksnet.arm import CLUSTER_TYPE
-from aksnet.errors import AksnetError, Interrupted, InvalidRequest
+from aksnet.errors import AksnetError, Declined, Interrupted, InvalidRequest
 from aksnet.policy_migration.cluster import ClusterNetwork
 from aksnet.policy_migration.plan import MigrationPlan, MigrationStep, MigrationWarning
 from aksnet.policy_migration.scan import PolicyScan
-from aksnet.result import Action, Outcome, ResourceResult
+from aksnet.result import Action, Change, Outcome, ResourceResult
+from aksnet.spec_edit import network_edit
 
 
 @dataclass
@@ -34,6 +35,7 @@ class MigrationRun(Outcome):
     scanned_policies: bool = False
     notes: list[str] = field(default_factory=list)
     error: AksnetError | None = None
+    spec_file: str | None = None  # the scenario file `--spec` rewrote after the move
 
     @property
     def timings(self) -> dict[str, float]:
@@ -60,7 +62,22 @@ class MigrationRun(Outcome):
 
     def resource(self) -> ResourceResult:
         action, reason = _outcome(self)
-        return ResourceResult(CLUSTER_TYPE, self.cluster_id, action, reason)
+        return ResourceResult(
+            CLUSTER_TYPE, self.cluster_id, action, reason, self.changes() if action == "updated" else ()
+        )
+
+    def changes(self) -> tuple[Change, ...]:
+        """Each network setting the updates sent, from what the cluster had to what the last update set."""
+        before = self.plan.network_from if self.plan else {}
+        after: dict[str, str] = {}
+        sent = self.updates if self.error is None else self.updates[: self.sent]
+        for update in sent:
+            after.update(update.set)
+        return tuple(
+            Change(f"properties.networkProfile.{name}", before.get(name), value)
+            for name, value in after.items()
+            if before.get(name) != value
+        )
 
     def as_dict(self) -> dict[str, Any]:
         planned = self.plan
@@ -78,6 +95,8 @@ class MigrationRun(Outcome):
             "resources": [self.resource().as_dict()],
             "timings": {key: round(value, 3) for key, value in self.timings.items()},
             "notes": list(self.notes),
+            "spec_edit": network_edit(self.changes()),
+            "spec_file": self.spec_file,
             "error": self.error.as_dict() if self.error else None,
         }
         if self.scanned_policies:
@@ -93,7 +112,7 @@ def _outcome(run: MigrationRun) -> tuple[Action, str]:
     total = len(run.updates)
     if run.error is not None:
         done = f"{run.applied} of {total} cluster update(s) applied"
-        if isinstance(run.error, InvalidRequest):
+        if isinstance(run.error, InvalidRequest | Declined):
             return "unchanged", f"nothing written: {run.error.code}"
         if isinstance(run.error, Interrupted):
             running = f"; update {run.sent} continues in Azure" if run.sent > run.applied else ""

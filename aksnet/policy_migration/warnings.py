@@ -106,6 +106,10 @@ def _end_port_support(current: ClusterNetwork) -> str:
     )
 
 
+# The engine a move to Cilium leaves names the warning: scripts match NPM's and Calico's separately.
+BEHAVIOUR_CODES = {"azure": "NPM_TO_CILIUM_BEHAVIOUR", "calico": "CALICO_TO_CILIUM_BEHAVIOUR"}
+
+
 def _cilium_behaviour_warning(current: ClusterNetwork, target: str) -> list[MigrationWarning]:
     if target != "cilium":
         return []
@@ -119,7 +123,7 @@ def _cilium_behaviour_warning(current: ClusterNetwork, target: str) -> list[Migr
         )
     return [
         MigrationWarning(
-            "NPM_TO_CILIUM_BEHAVIOUR",
+            BEHAVIOUR_CODES.get(current.policy, "CILIUM_POLICY_BEHAVIOUR"),
             f"Cilium enforces some NetworkPolicy constructs in {current.name} differently from "
             f"{ENGINE_NAMES[current.policy]}: an ipBlock cannot select pod or node IPs (select pods "
             "with namespaceSelector/podSelector; allow nodes with a CiliumNetworkPolicy toEntities "

@@ -7,13 +7,13 @@ from typing import Any
 from aksnet.arc.capacity import ArcCapacity
 from aksnet.arc.plan import ArcPlan
 from aksnet.render.plan import render_steps, render_verdict
-from aksnet.render.text import pairs, table
+from aksnet.render.text import DEFAULT_WIDTH, pairs, table
 
 
-def render_arc_plan(plan: ArcPlan) -> str:
+def render_arc_plan(plan: ArcPlan, width: int = DEFAULT_WIDTH) -> str:
     prerequisites = [f"  - {p.what}\n      why: {p.why}\n      check: {p.check}" for p in plan.prerequisites]
     parts = [
-        render_verdict(f"{plan.spec.deployment} (AKS on Azure Local)", plan),
+        render_verdict(f"{plan.spec.deployment} (AKS on Azure Local)", plan, width),
         "",
         "IP plan",
         render_arc_capacity(plan.capacity) if plan.capacity else "  unknown until the network you bring is read",
@@ -21,7 +21,7 @@ def render_arc_plan(plan: ArcPlan) -> str:
         "Prerequisites (only a machine on the on-premises network can check these; aksnet cannot)",
         *prerequisites,
         "",
-        render_steps(plan),
+        render_steps(plan, width),
     ]
     return "\n".join(parts)
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from aksnet.netcalc import Capacity, SubnetCapacity
-from aksnet.render.text import pairs, table
+from aksnet.netcalc import Capacity, SubnetCapacity, fit_verdict
+from aksnet.render.text import DEFAULT_WIDTH, pairs, paragraph, table
 from aksnet.snat import SnatBudget
 
 
-def render_capacity(cap: Capacity) -> str:
+def render_capacity(cap: Capacity, width: int = DEFAULT_WIDTH) -> str:
     rows: list[tuple[str, str]] = [
         ("network model", cap.plugin),
         ("subnet", f"{cap.subnet_prefix}: {cap.subnet_usable_ips:,} usable (Azure keeps 5)"),
@@ -32,9 +32,11 @@ def render_capacity(cap: Capacity) -> str:
         )
     if cap.snat is not None:
         rows.append(("outbound SNAT", _snat(cap.snat)))
-    text = pairs(rows)
+    text = pairs(rows, width=width)
     if len(cap.subnets) > 1 or any(s.role != "nodes" for s in cap.subnets):
-        text += "\n\n  Per subnet (nodes + surge at the autoscaler's max)\n" + render_subnets(cap.subnets, "    ")
+        text += "\n\n  Per subnet (nodes + surge at the autoscaler's max)\n" + render_subnets(
+            cap.subnets, "    ", width
+        )
     return text
 
 
@@ -56,7 +58,7 @@ def _pod_subnet_rows(cap: Capacity) -> list[tuple[str, str]]:
     ]
 
 
-def render_subnets(subnets: tuple[SubnetCapacity, ...], indent: str = "  ") -> str:
+def render_subnets(subnets: tuple[SubnetCapacity, ...], indent: str = "  ", width: int = DEFAULT_WIDTH) -> str:
     """One line per subnet: its role, size, demand and headroom, and what a static block wastes."""
     return table(
         ("subnet", "for", "prefix", "usable", "needed", "free", "pools"),
@@ -75,6 +77,7 @@ def render_subnets(subnets: tuple[SubnetCapacity, ...], indent: str = "  ") -> s
             for s in subnets
         ),
         indent,
+        width=width,
     )
 
 
@@ -87,3 +90,8 @@ def _snat(snat: SnatBudget) -> str:
         f"{snat.ports_per_node:,} ports x {snat.nodes_counted} nodes (with surge) = {snat.ports_needed:,} of "
         f"{snat.ports_available:,} on {snat.outbound_ips} IP(s): {verdict}; at most {snat.max_nodes:,} nodes"
     )
+
+
+def render_capacity_verdict(cap: Capacity, width: int = DEFAULT_WIDTH) -> str:
+    """The capacity, then one line that says whether the plan fits and what would."""
+    return f"{render_capacity(cap, width)}\n\n{paragraph(fit_verdict(cap), '', width)}"

@@ -5,32 +5,38 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aksnet.render.text import pairs, short_type, table
+from aksnet.render.text import DEFAULT_WIDTH, pairs, paragraph, resource_label, table
 
 
-def render_migration(document: Mapping[str, Any]) -> str:
-    lines = [_verdict(document), "", render_migration_plan(document)]
+def render_migration(document: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> str:
+    lines = [_verdict(document), "", render_migration_plan(document, width)]
     resources = document.get("resources") or []
     if resources:
-        rows = ((r["action"], short_type(r["type"]), r["id"], r["reason"]) for r in resources)
-        lines += ["", table(("action", "type", "resource", "reason"), rows)]
+        rows = ((r["action"], resource_label(r["type"], r["id"]), r["reason"]) for r in resources)
+        lines += ["", table(("action", "resource", "reason"), rows, width=width)]
     timings = document.get("timings") or {}
     if timings:
         lines.append("  time: " + ", ".join(f"{key} {seconds:.1f}s" for key, seconds in timings.items()))
     return "\n".join(lines)
 
 
-def render_migration_plan(document: Mapping[str, Any]) -> str:
+def render_migration_plan(document: Mapping[str, Any], width: int = DEFAULT_WIDTH) -> str:
     updates = _updates(document)
-    rows = [("cluster", str(document.get("cluster"))), ("from", _network(document.get("from")))]
+    rows = [("cluster", _cluster(str(document.get("cluster") or ""))), ("from", _network(document.get("from")))]
     rows.append(("to", f"{document.get('to')} ({len(updates)} cluster update(s))"))
-    sections = [pairs(rows)]
+    sections = [pairs(rows, width=width)]
     if updates:
-        sections += ["", "Steps (each one is a full cluster update, run in order)", _steps_table(updates)]
-    sections += _warnings_section(document.get("warnings") or [])
-    sections += _findings_section(document.get("policy_findings"))
-    sections += [f"note: {note}" for note in document.get("notes") or []]
+        sections += ["", "Steps (each one is a full cluster update, run in order)", _steps_table(updates, width)]
+    sections += _warnings_section(document.get("warnings") or [], width)
+    sections += _findings_section(document.get("policy_findings"), width)
+    sections += [paragraph(f"note: {note}", "", width) for note in document.get("notes") or []]
     return "\n".join(sections)
+
+
+def _cluster(cluster_id: str) -> str:
+    """`aks (resource group rg)`: the id is in -o json."""
+    parts = cluster_id.split("/")
+    return f"{parts[-1]} (resource group {parts[4]})" if len(parts) > 4 else cluster_id
 
 
 def _verdict(document: Mapping[str, Any]) -> str:
@@ -60,21 +66,22 @@ def _network(source: Mapping[str, Any] | None) -> str:
     return f"{plugin}, dataplane {source.get('networkDataplane')}, policy {source.get('networkPolicy')}"
 
 
-def _steps_table(updates: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+def _steps_table(updates: Sequence[tuple[str, Mapping[str, Any]]], width: int) -> str:
     rows = ((label, ", ".join(f"{k}={v}" for k, v in step["set"].items()), step["why"]) for label, step in updates)
-    return table(("step", "set", "why"), rows)
+    return table(("step", "set", "why"), rows, width=width)
 
 
-def _warnings_section(warnings: Sequence[Mapping[str, str]]) -> list[str]:
+def _warnings_section(warnings: Sequence[Mapping[str, str]], width: int) -> list[str]:
     if not warnings:
         return []
-    return ["", "Warnings", table(("code", "message"), ((w["code"], w["message"]) for w in warnings))]
+    return ["", "Warnings", table(("code", "message"), ((w["code"], w["message"]) for w in warnings), width=width)]
 
 
-def _findings_section(findings: Sequence[Mapping[str, str]] | None) -> list[str]:
+def _findings_section(findings: Sequence[Mapping[str, str]] | None, width: int) -> list[str]:
     if findings is None:
         return []
     if not findings:
         return ["", "NetworkPolicies Cilium treats differently: none"]
     rows = ((f["namespace"], f["name"], f["construct"], f["detail"]) for f in findings)
-    return ["", "NetworkPolicies Cilium treats differently", table(("namespace", "name", "construct", "detail"), rows)]
+    listing = table(("namespace", "name", "construct", "detail"), rows, width=width)
+    return ["", "NetworkPolicies Cilium treats differently", listing]

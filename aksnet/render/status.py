@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aksnet.render.text import pairs, table
+from aksnet.render.text import DEFAULT_WIDTH, pairs, table
 
 
-def render_status(status: dict[str, Any]) -> str:
+def render_status(status: dict[str, Any], width: int = DEFAULT_WIDTH) -> str:
     network = status["network_profile"]
     owner = status["ownership"]
     rows = [
@@ -52,7 +52,7 @@ def render_status(status: dict[str, Any]) -> str:
     )
     return "\n".join(
         [
-            pairs(rows),
+            pairs(rows, width=width),
             "",
             "Node pools",
             pools,

@@ -6,25 +6,19 @@ from collections.abc import Iterator
 
 from aksnet import sizing
 from aksnet.findings import Finding, error, warning
-from aksnet.netcalc import AZURE_RESERVED_PER_SUBNET, POD_BLOCK_PREFIX, POD_BLOCK_PREFIX_IPV6, node_limit
+from aksnet.netcalc import (
+    POD_BLOCK_PREFIX,
+    POD_BLOCK_PREFIX_IPV6,
+    node_limit,
+    smallest_pod_range_for,
+    smallest_subnet_for,
+    too_small,
+)
 from aksnet.rules.base import RuleContext
-from aksnet.spec import Spec
+from aksnet.spec import Spec, SubnetSpec
 
 NPM_MAX_NODES = 250
 NPM_MAX_PODS = 20_000
-
-
-def smallest_subnet_for(addresses: int) -> int:
-    """The longest prefix whose usable addresses (minus Azure's 5) cover `addresses`."""
-    for prefix in range(29, -1, -1):
-        if 2 ** (32 - prefix) - AZURE_RESERVED_PER_SUBNET >= addresses:
-            return prefix
-    return 0
-
-
-def smallest_pod_range_for(blocks: int, per_node: int = POD_BLOCK_PREFIX) -> int:
-    """The longest pod range prefix that holds `blocks` per-node blocks of /`per_node`."""
-    return per_node - max(blocks - 1, 0).bit_length()
 
 
 def subnet_size(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
@@ -32,7 +26,7 @@ def subnet_size(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
     model = sizing.capacity_model(spec)
     for subnet in spec.node_subnets():
         cap = sizing.subnet_capacity(spec, subnet)
-        if cap.free is None or cap.free >= 0 or cap.usable is None:
+        if cap.free is None or cap.free >= 0 or cap.usable is None or _refused_outright(subnet):
             continue
         pools = [p for p in spec.cluster.node_pools if p.name in cap.pools and not p.pod_subnet]
         flat = model == "azure" and bool(pools)
@@ -44,6 +38,11 @@ def subnet_size(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
             f"pool(s) {', '.join(cap.pools)} on subnet {subnet.name} with {model} need {per_node}: {cap.needed:,}",
             f"use a /{smallest_subnet_for(cap.needed)} or larger, or fewer/smaller pools",
         )
+
+
+def _refused_outright(subnet: SubnetSpec) -> bool:
+    """Below a /29 Azure refuses the subnet itself (rules.subnets says so): its size is beside the point."""
+    return subnet.address_prefix is not None and too_small(subnet.address_prefix) is not None
 
 
 def pod_range_size(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:

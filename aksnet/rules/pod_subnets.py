@@ -6,9 +6,8 @@ from collections.abc import Iterator
 
 from aksnet import sizing
 from aksnet.findings import Finding, error, warning
-from aksnet.netcalc import POD_IP_BATCH, STATIC_BLOCK, SubnetCapacity, usable_blocks
+from aksnet.netcalc import POD_IP_BATCH, STATIC_BLOCK, SubnetCapacity, smallest_subnet_for, usable_blocks
 from aksnet.rules.base import RuleContext, pool_field
-from aksnet.rules.capacity import smallest_subnet_for
 from aksnet.spec import Spec, SubnetSpec
 
 STATIC_BLOCK_MIN_KUBERNETES = (1, 28)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from aksnet.findings import Finding, error, warning
+from aksnet.regions import closest_regions, is_public_region
 from aksnet.rules.base import RuleContext
 from aksnet.spec import WINDOWS_PASSWORD_ENV, Spec, windows_admin_password
 
@@ -64,6 +65,15 @@ def names(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
             "location",
             f"location {spec.location!r} is not an Azure region name",
             f"use the short name, e.g. {re.sub('[^a-z0-9]', '', spec.location.lower()) or 'eastus'}",
+        )
+    elif not is_public_region(spec.location):
+        close = closest_regions(spec.location)
+        guess = f"did you mean {' or '.join(close)}? " if close else ""
+        yield error(
+            "LOCATION_UNKNOWN",
+            "location",
+            f"location {spec.location!r} is not a public Azure region",
+            f"{guess}`az account list-locations -o table` lists the regions your subscription offers",
         )
 
 

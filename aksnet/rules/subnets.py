@@ -6,11 +6,10 @@ from collections.abc import Iterator
 from ipaddress import IPv6Network
 
 from aksnet.findings import Finding, error
-from aksnet.netcalc import Network, overlaps, within
+from aksnet.netcalc import Network, overlaps, too_small, within
 from aksnet.rules.base import RuleContext, pool_field
 from aksnet.spec import Spec, SubnetSpec
 
-SMALLEST_SUBNET_PREFIX = 29  # Azure's smallest subnet
 IPV6_SUBNET_PREFIX = 64  # Azure IPv6 subnets "must be exactly /64" (VNet FAQ)
 
 
@@ -98,12 +97,9 @@ def subnet_sizes(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
                     f"subnet {subnet.name} has IPv6 prefix {prefix}; Azure IPv6 subnets must be exactly /64",
                     f"use a /64, e.g. {_a_64(prefix)}",
                 )
-            elif prefix.version == 4 and prefix.prefixlen > SMALLEST_SUBNET_PREFIX:
+            elif prefix.version == 4 and (refused := too_small(prefix)) is not None:
                 yield error(
-                    "SUBNET_TOO_SMALL",
-                    field,
-                    f"subnet {subnet.name} {prefix} is smaller than /29, the smallest subnet Azure allows",
-                    "use a /29 or larger; see the capacity section for the size",
+                    "SUBNET_TOO_SMALL", field, refused, "use a /29 or larger; see the capacity section for the size"
                 )
 
 

@@ -212,3 +212,26 @@ def test_the_windows_password_is_never_echoed_or_stored(arm: Any, clients: Any, 
     assert result.properties.windows_profile.admin_username == "azureuser"
     assert result.properties.windows_profile.admin_password is None
     assert b"Sup3r-Secret" not in db.read_bytes()
+
+
+def test_cluster_credentials_are_a_kubeconfig_in_base64_like_aks(tmp_path: Any) -> None:
+    import base64
+
+    import yaml
+
+    from aksnet.emulator import Emulator
+    from aksnet.emulator.aks_actions import kubeconfig
+
+    emu = Emulator(str(tmp_path / "creds.db"))
+    group = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
+    cluster = f"{group}/providers/Microsoft.ContainerService/managedClusters/aks"
+    status, _, body = emu.request(
+        "POST", f"https://management.azure.com{cluster}/listClusterUserCredential?api-version=2026-08-01"
+    )
+    assert status == 404 and body["error"]["code"] in ("ResourceNotFound", "ResourceGroupNotFound")
+    cluster_body = {"id": cluster, "name": "aks", "properties": {"fqdn": "aks-x.hcp.eastus.azmk8s.io"}}
+    config = yaml.safe_load(kubeconfig(cluster_body, "clusterAdmin"))
+    assert config["current-context"] == "aks-admin" and config["users"][0]["name"] == "clusterAdmin_rg_aks"
+    assert config["clusters"][0]["cluster"]["server"] == "https://aks-x.hcp.eastus.azmk8s.io:443"
+    assert base64.b64decode(config["clusters"][0]["cluster"]["certificate-authority-data"])
+    emu.close()

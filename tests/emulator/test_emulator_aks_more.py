@@ -65,16 +65,16 @@ def test_credentials_are_a_base64_kubeconfig_for_the_clusters_api_server(arm: An
     _cluster(arm, clients)
     mcs = clients.containerservice.managed_clusters
     fqdn = mcs.get("rg1", "aks1").fqdn
-    for listed, user in (
-        (mcs.list_cluster_user_credentials("rg1", "aks1"), "clusterUser"),
-        (mcs.list_cluster_admin_credentials("rg1", "aks1"), "clusterAdmin"),
+    for listed, user, context in (
+        (mcs.list_cluster_user_credentials("rg1", "aks1"), "clusterUser", "aks1"),
+        (mcs.list_cluster_admin_credentials("rg1", "aks1"), "clusterAdmin", "aks1-admin"),
     ):
         (entry,) = listed.kubeconfigs
         assert entry.name == user
         config = yaml.safe_load(
             entry.value.decode() if isinstance(entry.value, bytes) else base64.b64decode(entry.value)
         )
-        assert config["kind"] == "Config" and config["current-context"] == "aks1"
+        assert config["kind"] == "Config" and config["current-context"] == context
         assert config["clusters"][0]["cluster"]["server"] == f"https://{fqdn}:443"
         assert config["users"][0]["name"] == f"{user}_rg1_aks1"
         assert base64.b64decode(config["clusters"][0]["cluster"]["certificate-authority-data"]).startswith(

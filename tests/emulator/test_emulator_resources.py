@@ -226,3 +226,18 @@ def test_deleting_a_resource_group_that_does_not_exist_is_a_404(clients: Any) ->
     with pytest.raises(HttpResponseError) as caught:
         clients.resource.resource_groups.begin_delete("nope")
     assert caught.value.status_code == 404
+
+
+def test_the_subscription_lists_the_regions_it_offers_without_the_restricted_ones(arm: Any) -> None:
+    body = arm.ok("GET", f"/subscriptions/{ZERO}/locations", api="2022-12-01")
+    names = {location["name"] for location in body["value"]}
+    assert {"eastus", "westeurope", "swedencentral"} <= names and "germanynorth" not in names
+    eastus = next(location for location in body["value"] if location["name"] == "eastus")
+    assert eastus["id"] == f"/subscriptions/{ZERO}/locations/eastus" and eastus["displayName"] == "East US"
+
+
+def test_a_resource_group_in_a_location_not_offered_is_refused_like_arm(arm: Any) -> None:
+    status, body = arm.call("PUT", arm.rg_id("rg1"), {"location": "germanynorth"}, RG_API)
+    assert status == 400 and body["error"]["code"] == "LocationNotAvailableForResourceGroup"
+    assert "'germanynorth' is not available for resource group" in body["error"]["message"]
+    assert arm.call("PUT", arm.rg_id("rg2"), {"location": "East US"}, RG_API)[0] == 201  # display names are taken

@@ -9,14 +9,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from aksnet.arm import ResourceId, owned_by
+from aksnet.arm import ResourceId
 from aksnet.azure.arm import arm_dict, get_or_none
-from aksnet.azure.context import RunContext, outcome
+from aksnet.azure.context import RunContext, decided
 from aksnet.azure.errors import azure_call, translate
 from aksnet.azure.lro import wait_for, wait_until_settled
 from aksnet.azure.retry import grant_not_yet_effective, operation_in_progress, retrying
 from aksnet.errors import AzureOperationError, InvalidRequest
-from aksnet.live.drift import cluster_differences
+from aksnet.live.actions import decide_cluster
 from aksnet.plan import PASSWORD_PLACEHOLDER, Step
 from aksnet.result import ResourceResult
 from aksnet.spec import WINDOWS_PASSWORD_ENV
@@ -25,29 +25,18 @@ from aksnet.spec import WINDOWS_PASSWORD_ENV
 def ensure_cluster(ctx: RunContext, step: Step) -> ResourceResult:
     rid = ResourceId.parse(step.resource_id)
     current = _settled(ctx, step, rid)
-    body = dict(step.body or {})
-    if current is not None:
-        if not owned_by(current.get("tags"), ctx.deployment):
-            raise InvalidRequest(
-                f"cluster {rid.name} exists and was not created by deployment {ctx.deployment}; "
-                "aksnet will not take it over",
-                code="CLUSTER_NOT_OWNED",
-            )
-        differences = cluster_differences(body, current)
-        state = str(current.get("properties", {}).get("provisioningState", "")).lower()
-        if not differences and state == "succeeded":
-            ctx.cluster = current
-            return outcome(step, "unchanged")
-        _refuse_immutable(differences)
-        if differences and not ctx.allow_cluster_update:
-            changes = "; ".join(d.describe() for d in differences)
-            raise InvalidRequest(
-                f"cluster {rid.name} would change ({changes}); re-run with --yes to apply",
-                code="CONFIRMATION_REQUIRED",
-            )
+    decision = decide_cluster(step, current, ctx.deployment)
+    if not decision.writes:
+        ctx.cluster = current
+        return decided(step, decision)
+    if decision.changes and not ctx.allow_cluster_update:
+        changes = "; ".join(c.describe() for c in decision.changes)
+        raise InvalidRequest(
+            f"cluster {rid.name} would change ({changes}); re-run with --yes to apply", code="CONFIRMATION_REQUIRED"
+        )
     # The operation's result is the cluster as ARM's final GET read it: no extra request.
-    ctx.cluster = arm_dict(_put(ctx, step, rid, _with_secrets(ctx, body)))
-    return outcome(step, "created" if current is None else "updated")
+    ctx.cluster = arm_dict(_put(ctx, step, rid, _with_secrets(ctx, dict(step.body or {}))))
+    return decided(step, decision)
 
 
 def _settled(ctx: RunContext, step: Step, rid: ResourceId) -> dict[str, Any] | None:
@@ -66,16 +55,6 @@ def _settled(ctx: RunContext, step: Step, rid: ResourceId) -> dict[str, Any] | N
         bound_seconds=ctx.bounds.operation_seconds,
         report=ctx.reporter(step),
     ).body
-
-
-def _refuse_immutable(differences: list[Any]) -> None:
-    fixed = [d for d in differences if not d.mutable]
-    if fixed:
-        raise InvalidRequest(
-            "the existing cluster differs in settings that cannot change: "
-            + "; ".join(f"{d.describe()} ({d.hint})" for d in fixed),
-            code="IMMUTABLE_CHANGE",
-        )
 
 
 def _with_secrets(ctx: RunContext, body: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,8 @@ when you bring it. AKS writes the API server's record and its VNet link into the
 from __future__ import annotations
 
 from aksnet.azure.context import RunContext
-from aksnet.azure.steps.network import ensure, unchanged
+from aksnet.azure.steps.network import ensure, nothing_to_converge
+from aksnet.live.actions import decide_kept
 from aksnet.plan import Step
 from aksnet.result import ResourceResult
 
@@ -19,5 +20,6 @@ def ensure_private_dns_zone(ctx: RunContext, step: Step) -> ResourceResult:
         "private DNS zone",
         read=lambda rid: zones.get(rid.resource_group, rid.name),
         create=lambda rid, body: zones.begin_create_or_update(rid.resource_group, rid.name, PrivateZone(body)),
-        converge=unchanged,
+        decide=decide_kept,
+        converge=nothing_to_converge,
     )

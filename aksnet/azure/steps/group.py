@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from aksnet.arm import owned_by
-from aksnet.azure.arm import get_or_none
+from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
-from aksnet.azure.context import RunContext, outcome
+from aksnet.azure.context import RunContext, decided
 from aksnet.azure.errors import azure_call
+from aksnet.live.actions import decide_group
 from aksnet.plan import Step
 from aksnet.result import ResourceResult
 
@@ -16,14 +16,11 @@ def ensure_resource_group(ctx: RunContext, step: Step) -> ResourceResult:
 
 
 def converge_group(clients: Clients, deployment: str, step: Step) -> ResourceResult:
-    """Create the group (then owned), or leave one that exists untouched."""
+    """Create the group (then owned), or leave one that exists untouched (both platforms' first step)."""
     groups = clients.resource.resource_groups
-    doing = f"reading resource group {step.name}"
-    current = get_or_none(lambda: groups.get(step.name), doing)
-    if current is not None:
-        if owned_by(current.tags, deployment):
-            return outcome(step, "unchanged")
-        return outcome(step, "adopted", "existed before this deployment; aksnet never changes or deletes it")
-    with azure_call(f"creating resource group {step.name}"):
-        groups.create_or_update(step.name, dict(step.body or {}))
-    return outcome(step, "created")
+    current = get_or_none(lambda: groups.get(step.name), f"reading resource group {step.name}")
+    decision = decide_group(step, arm_dict(current) if current is not None else None, deployment)
+    if decision.writes:
+        with azure_call(f"creating resource group {step.name}"):
+            groups.create_or_update(step.name, dict(step.body or {}))
+    return decided(step, decision)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aksnet.arm import ResourceId, owned_by, same_id, split_assignment_id
+from aksnet.arm import ResourceId, split_assignment_id
 from aksnet.azure.arm import arm_dict, get_or_none
-from aksnet.azure.context import RunContext, outcome
+from aksnet.azure.context import RunContext, decided, outcome
 from aksnet.azure.errors import arm_code, azure_call, translate
 from aksnet.azure.retry import principal_not_found, retrying
 from aksnet.errors import AksnetError, AzureOperationError
+from aksnet.live.actions import decide_grant, decide_kept
 from aksnet.plan import PRINCIPAL_PLACEHOLDER, Step
 from aksnet.result import ResourceResult
 
@@ -22,22 +23,16 @@ from aksnet.result import ResourceResult
 def ensure_identity(ctx: RunContext, step: Step) -> ResourceResult:
     identities, rid = ctx.clients.msi.user_assigned_identities, ResourceId.parse(step.resource_id)
     current = get_or_none(lambda: identities.get(rid.resource_group, rid.name), f"reading identity {rid.name}")
-    if step.action == "use":
-        if current is None:
-            raise AzureOperationError(f"identity {step.resource_id} does not exist", code="RESOURCE_NOT_FOUND")
-        ctx.principal_id = current.principal_id
-        return outcome(step, "adopted", "brought by you; aksnet never changes or deletes it")
+    decision = decide_kept(step, arm_dict(current) if current is not None else None, ctx.deployment)
     if current is not None:
         ctx.principal_id = current.principal_id
-        if owned_by(current.tags, ctx.deployment):
-            return outcome(step, "unchanged")
-        return outcome(step, "adopted", "found, not created by this deployment; aksnet never changes or deletes it")
-    from azure.mgmt.msi.v2024_11_30.models import Identity
+    if decision.writes:
+        from azure.mgmt.msi.v2024_11_30.models import Identity
 
-    with azure_call(f"creating identity {rid.name}"):
-        created = identities.create_or_update(rid.resource_group, rid.name, Identity.from_dict(dict(step.body or {})))
-    ctx.principal_id = created.principal_id
-    return outcome(step, "created")
+        with azure_call(f"creating identity {rid.name}"):
+            model = Identity.from_dict(dict(step.body or {}))
+            ctx.principal_id = identities.create_or_update(rid.resource_group, rid.name, model).principal_id
+    return decided(step, decision)
 
 
 def ensure_grant(ctx: RunContext, step: Step) -> ResourceResult:
@@ -45,10 +40,10 @@ def ensure_grant(ctx: RunContext, step: Step) -> ResourceResult:
     body = _with_principal(step, ctx.principal_id)
     assignments = ctx.clients.authorization.role_assignments
     current = get_or_none(lambda: assignments.get(scope, name), f"reading role assignment {name}")
+    decision = decide_grant(step, arm_dict(current) if current is not None else None, ctx.principal_id)
+    if not decision.writes:
+        return decided(step, decision)
     if current is not None:
-        have = arm_dict(current).get("properties", {})
-        if have.get("principalId") == ctx.principal_id and same_id(have.get("roleDefinitionId"), _role(body)):
-            return outcome(step, "unchanged")
         # The name is this deployment's (deterministic): an old principal (a recreated identity) is replaced.
         with azure_call(f"replacing role assignment {name}"):
             assignments.delete(scope, name)
@@ -56,7 +51,7 @@ def ensure_grant(ctx: RunContext, step: Step) -> ResourceResult:
     action, reason = _create_grant(ctx, step, scope, name, body)
     _wait_until_visible(ctx, scope, name, action)
     ctx.grant_readable[step.id.removeprefix("role_assignment.")] = ctx.clock.now() - started
-    return outcome(step, action, reason)
+    return decided(step, decision) if action == "created" else outcome(step, action, reason)
 
 
 def _with_principal(step: Step, principal_id: str | None) -> dict[str, Any]:
@@ -65,10 +60,6 @@ def _with_principal(step: Step, principal_id: str | None) -> dict[str, Any]:
     properties = dict((step.body or {})["properties"])
     assert properties["principalId"] == PRINCIPAL_PLACEHOLDER
     return {"properties": {**properties, "principalId": principal_id}}
-
-
-def _role(body: dict[str, Any]) -> str:
-    return str(body["properties"]["roleDefinitionId"])
 
 
 def _create_grant(ctx: RunContext, step: Step, scope: str, name: str, body: dict[str, Any]) -> tuple[Any, str]:

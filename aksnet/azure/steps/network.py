@@ -7,23 +7,26 @@ PUT of the table would delete them. Missing or changed routes of the spec are PU
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
-from aksnet.arm import ResourceId, name_of, owned_by, same_id, subnet_record
+from aksnet.arm import ResourceId, subnet_record
 from aksnet.azure.arm import arm_dict, get_or_none
-from aksnet.azure.context import RunContext, outcome
+from aksnet.azure.context import RunContext, decided
 from aksnet.azure.errors import azure_call
 from aksnet.azure.lro import wait_for
-from aksnet.errors import AzureOperationError
+from aksnet.live.actions import (
+    ASSOCIATIONS,
+    Decision,
+    decide_route_table,
+    decide_subnet,
+    decide_vnet,
+    routes_to_set,
+    step_field,
+)
 from aksnet.plan import Step
 from aksnet.result import ResourceResult
-
-# What aksnet attaches to a subnet, and how a message names it.
-ASSOCIATIONS = {"routeTable": "route table", "natGateway": "NAT gateway"}
-BROUGHT = "brought by you; aksnet reads it and never changes or deletes it"
-FOUND = "found, not created by this deployment; aksnet never changes or deletes it"
 
 
 def models() -> Any:
@@ -33,13 +36,6 @@ def models() -> Any:
     return network_models
 
 
-def _missing(step: Step) -> AzureOperationError:
-    return AzureOperationError(
-        f"{step.kind.replace('_', ' ')} {step.name} is marked existing but does not exist: {step.resource_id}",
-        code="RESOURCE_NOT_FOUND",
-    )
-
-
 def lro(ctx: RunContext, step: Step, doing: str, start: Callable[[], Any]) -> None:
     """Start a long-running operation and wait for it, reporting progress and honouring Ctrl-C."""
     with azure_call(doing):
@@ -47,12 +43,12 @@ def lro(ctx: RunContext, step: Step, doing: str, start: Callable[[], Any]) -> No
     wait_for(poller, doing=doing, stop=ctx.stop, report=ctx.reporter(step))
 
 
-Converge = Callable[[RunContext, Step, ResourceId, Any], ResourceResult]
+Decide = Callable[[Step, Mapping[str, Any] | None, str], Decision]
+Converge = Callable[[RunContext, Step, ResourceId, dict[str, Any]], None]
 
 
-def unchanged(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -> ResourceResult:
-    """Converge for what has nothing to converge once it exists (fixed at creation)."""
-    return outcome(step, "unchanged")
+def nothing_to_converge(ctx: RunContext, step: Step, rid: ResourceId, current: dict[str, Any]) -> None:
+    """For what is fixed once created: its decision never asks for an update."""
 
 
 def ensure(
@@ -62,21 +58,19 @@ def ensure(
     *,
     read: Callable[[ResourceId], Any],
     create: Callable[[ResourceId, dict[str, Any]], Any],
+    decide: Decide,
     converge: Converge,
 ) -> ResourceResult:
-    """Read; a brought one is adopted, a missing one created, a found one left alone, ours converged."""
+    """Read, decide (aksnet.live.actions), then create what is missing or converge what is ours."""
     rid = ResourceId.parse(step.resource_id)
-    current = get_or_none(lambda: read(rid), f"reading {label} {rid.name}")
-    if step.action == "use":
-        if current is None:
-            raise _missing(step)
-        return outcome(step, "adopted", BROUGHT)
-    if current is None:
+    found = get_or_none(lambda: read(rid), f"reading {label} {rid.name}")
+    current = arm_dict(found) if found is not None else None
+    decision = decide(step, current, ctx.deployment)
+    if decision.writes and current is None:
         lro(ctx, step, f"creating {label} {rid.name}", lambda: create(rid, dict(step.body or {})))
-        return outcome(step, "created")
-    if not owned_by(current.tags, ctx.deployment):
-        return outcome(step, "adopted", FOUND)
-    return converge(ctx, step, rid, current)
+    elif decision.writes and current is not None:
+        converge(ctx, step, rid, current)
+    return decided(step, decision)
 
 
 def ensure_vnet(ctx: RunContext, step: Step) -> ResourceResult:
@@ -89,6 +83,7 @@ def ensure_vnet(ctx: RunContext, step: Step) -> ResourceResult:
         create=lambda rid, body: vnets.begin_create_or_update(
             rid.resource_group, rid.name, models().VirtualNetwork(body)
         ),
+        decide=decide_vnet,
         converge=_converge_vnet,
     )
     ctx.vnet_created = result.action == "created"
@@ -96,14 +91,8 @@ def ensure_vnet(ctx: RunContext, step: Step) -> ResourceResult:
     return result
 
 
-def _converge_vnet(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -> ResourceResult:
+def _converge_vnet(ctx: RunContext, step: Step, rid: ResourceId, current: dict[str, Any]) -> None:
     body = dict(step.body or {})
-    address_space = arm_dict(current).get("properties", {}).get("addressSpace", {})
-    have = [str(p) for p in address_space.get("addressPrefixes") or []]
-    if sorted(have) == sorted(body["properties"]["addressSpace"]["addressPrefixes"]) and _tags_hold(
-        current.tags, body.get("tags", {})
-    ):
-        return outcome(step, "unchanged")
     # Without a `subnets` key (API >= 2023-11-01) a VNet PUT keeps every existing subnet.
     update = {**body, "properties": {k: v for k, v in body["properties"].items() if k != "subnets"}}
     vnets = ctx.clients.network.virtual_networks
@@ -114,7 +103,6 @@ def _converge_vnet(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -
         f"updating VNet {rid.name}",
         lambda: vnets.begin_create_or_update(rid.resource_group, rid.name, model),
     )
-    return outcome(step, "updated", "address space or tags changed to match the spec")
 
 
 def ensure_route_table(ctx: RunContext, step: Step) -> ResourceResult:
@@ -125,91 +113,36 @@ def ensure_route_table(ctx: RunContext, step: Step) -> ResourceResult:
         "route table",
         read=lambda rid: tables.get(rid.resource_group, rid.name),
         create=lambda rid, body: tables.begin_create_or_update(rid.resource_group, rid.name, models().RouteTable(body)),
-        converge=_converge_route_table,
+        decide=decide_route_table,
+        converge=_converge_routes,
     )
 
 
-def _converge_route_table(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -> ResourceResult:
-    changed = _converge_routes(ctx, step, rid, arm_dict(current), dict(step.body or {})["properties"]["routes"])
-    if not changed:
-        return outcome(step, "unchanged")
-    return outcome(step, "updated", f"route(s) {', '.join(changed)} set to match the spec; other routes kept")
-
-
-def _converge_routes(
-    ctx: RunContext, step: Step, rid: ResourceId, current: dict[str, Any], wanted: list[Any]
-) -> list[str]:
-    have = {r["name"].lower(): r.get("properties", {}) for r in current.get("properties", {}).get("routes", [])}
-    changed = []
-    for route in wanted:
-        props = have.get(route["name"].lower())
-        if props is not None and all(
-            str(props.get(k, "")).lower() == str(v).lower() for k, v in route["properties"].items()
-        ):
-            continue
+def _converge_routes(ctx: RunContext, step: Step, rid: ResourceId, current: dict[str, Any]) -> None:
+    """PUT each missing or changed route of the spec on its own; the table and its other routes stay."""
+    for route in routes_to_set(current, dict(step.body or {})["properties"]["routes"]):
         name, model = route["name"], models().Route({"properties": route["properties"]})
         start = partial(ctx.clients.network.routes.begin_create_or_update, rid.resource_group, rid.name, name, model)
         lro(ctx, step, f"setting route {name}", start)
-        changed.append(name)
-    return changed
 
 
 def ensure_subnet(ctx: RunContext, step: Step) -> ResourceResult:
     subnets, rid = ctx.clients.network.subnets, ResourceId.parse(step.resource_id)
     vnet = rid.parent or ""
-    current = get_or_none(lambda: subnets.get(rid.resource_group, vnet, rid.name), f"reading subnet {rid.name}")
-    if step.action == "use":
-        if current is None:
-            raise _missing(step)
-        return outcome(step, "adopted", BROUGHT)
+    found = get_or_none(lambda: subnets.get(rid.resource_group, vnet, rid.name), f"reading subnet {rid.name}")
+    current = arm_dict(found) if found is not None else None
+    field = step_field(ctx.plan.spec, step) or "vnet.subnet"
+    decision = decide_subnet(step, current, vnet_created=ctx.vnet_created, field=field)
     wanted: dict[str, Any] = dict((step.body or {}).get("properties", {}))
-    if current is None:
-        if step.action == "associate":
-            raise _missing(step)
+    if decision.writes and current is None:
         _put_subnet(ctx, step, rid, {"properties": wanted}, f"creating subnet {rid.name}")
         _record_subnet(ctx, rid)
-        return outcome(step, "created")
-    have = arm_dict(current)
-    if _subnet_matches(have.get("properties", {}), wanted):
-        if ctx.vnet_created:
-            return outcome(step, "created", "created with its VNet")
-        return outcome(
-            step,
-            "unchanged" if step.action == "create" else "adopted",
-            "" if step.action == "create" else BROUGHT,
-        )
-    if not _prefixes_match(have.get("properties", {}), wanted):
-        raise AzureOperationError(
-            f"subnet {rid.name} exists with prefix(es) {', '.join(_prefixes(have.get('properties', {})))}, the spec "
-            f"says {', '.join(_prefixes(wanted))}; a subnet in use cannot be resized",
-            code="IMMUTABLE_CHANGE",
-        )
-    merged = copy.deepcopy(have)  # a subnet PUT replaces the whole subnet: send back all it has
-    attached = [field for field in ASSOCIATIONS if field in wanted]
-    for field in attached:
-        merged.setdefault("properties", {})[field] = wanted[field]
-    _put_subnet(ctx, step, rid, merged, f"associating subnet {rid.name}")
-    associated = " and ".join(f"{ASSOCIATIONS[f]} {name_of(wanted[f]['id'])}" for f in attached) + " associated"
-    if ctx.vnet_created:
-        return outcome(step, "created", f"created with its VNet; {associated}")
-    return outcome(step, "updated", associated)
-
-
-def _prefixes(props: dict[str, Any]) -> list[str]:
-    """A subnet's prefixes: `addressPrefix`, or `addressPrefixes` (dual-stack)."""
-    return [props["addressPrefix"]] if props.get("addressPrefix") else list(props.get("addressPrefixes") or [])
-
-
-def _prefixes_match(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
-    """Whether the subnet has the prefixes the step asks for (an association-only step asks for none)."""
-    want = _prefixes(wanted)
-    return not want or sorted(p.lower() for p in _prefixes(have)) == sorted(p.lower() for p in want)
-
-
-def _subnet_matches(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
-    if not _prefixes_match(have, wanted):
-        return False
-    return all(same_id((have.get(f) or {}).get("id"), wanted[f]["id"]) for f in ASSOCIATIONS if f in wanted)
+    elif decision.writes and current is not None:
+        merged = copy.deepcopy(current)  # a subnet PUT replaces the whole subnet: send back all it has
+        attached = {f: wanted[f] for f in ASSOCIATIONS if f in wanted}
+        merged.setdefault("properties", {}).update(attached)
+        _put_subnet(ctx, step, rid, merged, f"associating subnet {rid.name}")
+    return decided(step, decision)
 
 
 def _put_subnet(ctx: RunContext, step: Step, rid: ResourceId, body: dict[str, Any], doing: str) -> None:
@@ -228,7 +161,3 @@ def _record_subnet(ctx: RunContext, rid: ResourceId) -> None:
         current = identities.get(iid.resource_group, iid.name)
         tags = {**(current.tags or {}), **subnet_record(rid.parent or "", rid.name)}
         identities.update(iid.resource_group, iid.name, {"tags": tags})
-
-
-def _tags_hold(have: dict[str, str] | None, want: dict[str, str]) -> bool:
-    return all((have or {}).get(k) == v for k, v in want.items())

@@ -22,9 +22,10 @@ from aksnet.live.rules.access import (
 )
 from aksnet.live.rules.addressing import new_subnet_fits, ranges_clear_of_network
 from aksnet.live.rules.base import LiveInput, LiveRule
-from aksnet.live.rules.cluster import cluster_changes, existing_cluster
+from aksnet.live.rules.cluster import existing_cluster
 from aksnet.live.rules.edges import network_resources
 from aksnet.live.rules.egress import dual_stack_network_found, egress_matches_network
+from aksnet.live.rules.location import location_offered
 from aksnet.live.rules.resources import declared_resources_exist, found_resources_owned
 from aksnet.live.rules.subnet import (
     pod_subnet_mode_shared,
@@ -44,7 +45,6 @@ __all__ = [
     "allows",
     "caller_can_grant",
     "check_live",
-    "cluster_changes",
     "clusters_listed",
     "declared_resources_exist",
     "denied_grants",
@@ -52,6 +52,7 @@ __all__ = [
     "egress_matches_network",
     "existing_cluster",
     "found_resources_owned",
+    "location_offered",
     "network_resources",
     "new_subnet_fits",
     "only_permission_errors",
@@ -65,6 +66,7 @@ __all__ = [
 
 LIVE_RULES: tuple[LiveRule, ...] = (
     providers_registered,
+    location_offered,
     declared_resources_exist,
     found_resources_owned,
     existing_cluster,

@@ -25,16 +25,8 @@ def existing_cluster(inp: LiveInput) -> Iterator[Finding]:
         )
         return
     for difference in _differences(inp):
-        if not _mutable(difference):
+        if not difference.changeable:
             yield _immutable(inp, difference)
-
-
-def cluster_changes(inp: LiveInput) -> tuple[Difference, ...]:
-    """The changes `up` would make to this deployment's existing cluster (they need confirmation)."""
-    current = inp.facts.cluster_facts()
-    if current is None or current.deployment != inp.spec.deployment:
-        return ()
-    return tuple(d for d in _differences(inp) if _mutable(d))
 
 
 def _differences(inp: LiveInput) -> list[Difference]:
@@ -42,16 +34,16 @@ def _differences(inp: LiveInput) -> list[Difference]:
     return cluster_differences(inp.cluster_body, inp.facts.cluster)
 
 
-def _mutable(difference: Difference) -> bool:
-    # AKS migrates outbound types among each other, never to or from `none`.
-    if difference.field == "networkProfile.outboundType" and "none" in (difference.want, difference.have):
-        return False
-    return difference.mutable
-
-
 def _immutable(inp: LiveInput, difference: Difference) -> Finding:
     hint = difference.hint or "create a new cluster to change it"
-    if difference.field == "networkProfile.outboundType":
+    if _moved_by_migration(difference):
+        hint = (
+            f"the cluster has {_spec_field(inp.spec, difference.field).removeprefix('cluster.')}: {difference.have} "
+            f"now; if `aksnet migrate-policy` moved it, edit the scenario file to say "
+            f"{_spec_field(inp.spec, difference.field)}: {difference.have} (`aksnet migrate-policy ... --spec FILE` "
+            "makes that edit) rather than migrating again"
+        )
+    elif difference.field == "networkProfile.outboundType":
         hint = "AKS cannot migrate to or from outbound type none; create a new cluster"
     if difference.field == "networkProfile.networkPlugin" and (difference.have, difference.want) == (
         "kubenet",
@@ -69,6 +61,14 @@ def _immutable(inp: LiveInput, difference: Difference) -> Finding:
         f"{difference.want!r}; it cannot change on an existing cluster",
         hint,
     )
+
+
+def _moved_by_migration(difference: Difference) -> bool:
+    """A difference `migrate-policy` leaves: the engine, the dataplane, or kubenet moved to Azure CNI Overlay."""
+    if difference.field in ("networkProfile.networkPolicy", "networkProfile.networkDataplane"):
+        return True
+    moved_plugin = (difference.have, difference.want) == ("azure", "kubenet")
+    return difference.field == "networkProfile.networkPlugin" and moved_plugin
 
 
 _PROFILE_FIELDS = {
