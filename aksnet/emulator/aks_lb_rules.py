@@ -40,7 +40,7 @@ def check_load_balancer(ctx: Ctx, subject: Subject) -> None:
             f"Only one of {', '.join(OPTIONS)} may be set; got {', '.join(given)}.",
             TARGET,
         )
-    _check_counts(lbp, "IPv6" in (np.get("ipFamilies") or []))
+    _check_counts(lbp, subject.net.dual_stack)
     _check_ports_and_idle(lbp)
     ips = _outbound_ips(ctx, subject, lbp)
     _check_snat(subject.mc, lbp, ips)
