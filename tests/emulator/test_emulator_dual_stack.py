@@ -137,3 +137,13 @@ def test_an_ipv6_outbound_count_needs_a_dual_stack_cluster(arm: Any) -> None:
     body = arm.cluster_body(net, networkPlugin="azure", networkPluginMode="overlay", loadBalancerProfile=lbp)
     status, answer = arm.call("PUT", arm.cluster_path(), body, AKS_API)
     assert (status, answer["code"]) == (400, "InvalidParameter"), answer
+
+
+def test_an_ipv6_outbound_count_is_the_managed_option_and_excludes_your_own_ips(arm: Any) -> None:
+    net = dual_network(arm)
+    pip = arm.ok(
+        "PUT", arm.net_id("rg1", "publicIPAddresses", "pip"), {"location": "eastus", "sku": {"name": "Standard"}}
+    )
+    lbp = {"managedOutboundIPs": {"count": 1, "countIPv6": 1}, "outboundIPs": {"publicIPs": [{"id": pip["id"]}]}}
+    status, answer = put(arm, net, serviceCidr=None, loadBalancerProfile=lbp)
+    assert (status, answer["code"]) == (400, "LoadBalancerProfileOutboundIPOptionsExclusive"), answer

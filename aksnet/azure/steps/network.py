@@ -188,11 +188,14 @@ def ensure_subnet(ctx: RunContext, step: Step) -> ResourceResult:
     attached = [field for field in ASSOCIATIONS if field in wanted]
     for field in attached:
         merged.setdefault("properties", {})[field] = wanted[field]
+    changes = [f"{ASSOCIATIONS[f]} {name_of(wanted[f]['id'])} associated" for f in attached]
+    if not _delegated(have.get("properties", {}), wanted):
+        merged.setdefault("properties", {})["delegations"] = wanted["delegations"]
+        changes.append(f"delegated to {', '.join(_services(wanted))}")
     _put_subnet(ctx, step, rid, merged, f"associating subnet {rid.name}")
-    associated = " and ".join(f"{ASSOCIATIONS[f]} {name_of(wanted[f]['id'])}" for f in attached) + " associated"
     if ctx.vnet_created:
-        return outcome(step, "created", f"created with its VNet; {associated}")
-    return outcome(step, "updated", associated)
+        return outcome(step, "created", f"created with its VNet; {'; '.join(changes)}")
+    return outcome(step, "updated", "; ".join(changes))
 
 
 def _prefixes(props: dict[str, Any]) -> list[str]:
@@ -206,8 +209,18 @@ def _prefixes_match(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
     return not want or sorted(p.lower() for p in _prefixes(have)) == sorted(p.lower() for p in want)
 
 
+def _services(props: dict[str, Any]) -> list[str]:
+    """The services a subnet is delegated to."""
+    return [str((d.get("properties") or {}).get("serviceName", "")) for d in props.get("delegations") or []]
+
+
+def _delegated(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Whether the subnet is delegated as the step asks (the API server subnet to AKS), whatever the names."""
+    return "delegations" not in wanted or {s.lower() for s in _services(wanted)} <= {s.lower() for s in _services(have)}
+
+
 def _subnet_matches(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
-    if not _prefixes_match(have, wanted):
+    if not _prefixes_match(have, wanted) or not _delegated(have, wanted):
         return False
     return all(same_id((have.get(f) or {}).get("id"), wanted[f]["id"]) for f in ASSOCIATIONS if f in wanted)
 
