@@ -83,6 +83,7 @@ class SubnetFacts:
     route_table: str | None = None
     network_security_group: str | None = None
     nat_gateway: str | None = None
+    private_endpoints: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -126,6 +127,7 @@ class SubnetFacts:
             route_table=_ref(props.get("routeTable")),
             network_security_group=_ref(props.get("networkSecurityGroup")),
             nat_gateway=_ref(props.get("natGateway")),
+            private_endpoints=_ids(props.get("privateEndpoints")),
         )
 
 
@@ -212,6 +214,7 @@ class ClusterFacts(Found):
     subnets: tuple[str, ...] = ()
     plugin: str | None = None
     pod_subnet_modes: tuple[tuple[str, str], ...] = ()  # (pod subnet id, podIPAllocationMode)
+    api_server_subnet: str | None = None  # the subnet its API server is projected into (VNet integration)
 
     def uses_subnet(self, subnet_id: str) -> bool:
         return key(subnet_id) in {key(s) for s in self.subnets}
@@ -230,6 +233,7 @@ class ClusterFacts(Found):
             for p in pools
             if p.get("podSubnetID")
         }
+        api = props.get("apiServerAccessProfile") or {}
         return cls(
             id=str(arm["id"]),
             tags=dict(arm.get("tags") or {}),
@@ -237,6 +241,9 @@ class ClusterFacts(Found):
             subnets=tuple(sorted(subnets)),
             plugin=(props.get("networkProfile") or {}).get("networkPlugin"),
             pod_subnet_modes=tuple(sorted(modes)),
+            api_server_subnet=str(api["subnetId"])
+            if api.get("enableVnetIntegration") and api.get("subnetId")
+            else None,
         )
 
 
