@@ -72,6 +72,17 @@ def outbound_ipv4_count(spec: Spec) -> int | None:
     return 1 if lb.managed_outbound_ips is None else lb.managed_outbound_ips  # az sends count 1 with an IPv6 count
 
 
+def outbound_ipv6_count(spec: Spec) -> int | None:
+    """IPv6 outbound IPs of the load balancer: none single-stack; on dual-stack the managed count, which AKS
+    defaults to 1 ("default value is 0 for single-stack and 1 for dual-stack"), or None when your IPs decide."""
+    lb = spec.cluster.load_balancer
+    if not spec.cluster.dual_stack:
+        return 0
+    if lb is not None and (lb.outbound_ips or lb.outbound_ip_prefixes):
+        return None
+    return lb.managed_outbound_ipv6 if lb is not None and lb.managed_outbound_ipv6 is not None else 1
+
+
 def snat_budget(spec: Spec) -> snat.SnatBudget | None:
     """The outbound ports budget when the load balancer is the egress and its IPs are known."""
     ips = outbound_ipv4_count(spec)
@@ -79,7 +90,8 @@ def snat_budget(spec: Spec) -> snat.SnatBudget | None:
         return None
     lb = spec.cluster.load_balancer
     ports = lb.allocated_outbound_ports if lb and lb.allocated_outbound_ports else 0
-    return snat.budget(snat_nodes(spec), ips, max(ports, 0))
+    found = snat.budget(snat_nodes(spec), ips, max(ports, 0))
+    return dataclasses.replace(found, outbound_ipv6=outbound_ipv6_count(spec))
 
 
 def capacity_model(spec: Spec) -> CapacityModel:

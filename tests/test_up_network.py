@@ -351,3 +351,18 @@ def test_an_api_server_subnet_of_ours_without_its_delegation_is_delegated_before
     assert result.error is None, result.error
     step = next(r for r in result.resources if r.id.endswith("/subnets/snet-api"))
     assert (step.action, step.reason) == ("updated", f"delegated to {AKS}")
+
+
+def test_a_dual_stack_clusters_ipv6_outbound_count_is_sent_converged_and_then_unchanged(tmp_path: Path) -> None:
+    session = emulated(tmp_path)
+    first = up(scenario("overlay-dual-stack-cilium"), session)
+    assert first.error is None, first.error
+    lbp = first.cluster["properties"]["networkProfile"]["loadBalancerProfile"]  # type: ignore[index]
+    assert lbp["managedOutboundIPs"] == {"count": 1, "countIPv6": 1}  # AKS's dual-stack default
+    spec = scenario("overlay-dual-stack-cilium", "cluster.load_balancer={managed_outbound_ipv6: 2}")
+    changed = up(spec, session)
+    assert changed.error is None, changed.error
+    lbp = changed.cluster["properties"]["networkProfile"]["loadBalancerProfile"]  # type: ignore[index]
+    assert lbp["managedOutboundIPs"] == {"count": 1, "countIPv6": 2}
+    assert len(lbp["effectiveOutboundIPs"]) == 3
+    assert {r.action for r in up(spec, session).resources} == {"unchanged"}
