@@ -366,3 +366,17 @@ def test_a_dual_stack_clusters_ipv6_outbound_count_is_sent_converged_and_then_un
     assert lbp["managedOutboundIPs"] == {"count": 1, "countIPv6": 2}
     assert len(lbp["effectiveOutboundIPs"]) == 3
     assert {r.action for r in up(spec, session).resources} == {"unchanged"}
+
+
+def test_moving_an_existing_clusters_api_server_subnet_is_refused_before_any_write(tmp_path: Path) -> None:
+    session = emulated(tmp_path)
+    assert up(scenario("private-apiserver-vnet-integration"), session).error is None
+    puts = session.emulator.stats()["by_method"].get("PUT", 0)
+    subnets = (
+        "vnet.subnets=[{name: snet-apiserver, address_prefix: 10.80.4.0/28}, "
+        "{name: snet-ilb, address_prefix: 10.80.5.0/27}, {name: snet-api2, address_prefix: 10.80.6.0/28}]"
+    )
+    moved = up(scenario("private-apiserver-vnet-integration", subnets, "cluster.api_server.subnet=snet-api2"), session)
+    assert moved.error is not None and moved.error.code == "IMMUTABLE_CHANGE"
+    assert any("apiServerAccessProfile.subnetId" in f.message for f in moved.findings or ())
+    assert session.emulator.stats()["by_method"].get("PUT", 0) == puts
