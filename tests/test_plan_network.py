@@ -8,6 +8,8 @@ read from acs `managed_cluster_decorator.py` (`set_up_api_server_access_profile`
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from aksnet.arm import NETWORK_CONTRIBUTOR, PRIVATE_DNS_ZONE_CONTRIBUTOR, role_definition_id
@@ -253,3 +255,45 @@ def test_brought_outbound_ips_get_join_rights() -> None:
     pip = f"{RG}/providers/Microsoft.Network/publicIPAddresses/egress"
     plan = build_plan(make_spec(f"cluster.load_balancer={{outbound_ips: [{pip}]}}"))
     assert plan.step("role_assignment.outbound_ip.0").resource_id.startswith(pip + "/providers/")
+
+
+def _az_put(flow: str, path_tail: str) -> dict[str, Any]:
+    """The body az 2.91.0 sent in a conformance flow (tests/fixtures/az-flows) for the PUT ending in `path_tail`."""
+    document = json.loads((Path(__file__).parent / "fixtures" / "az-flows" / f"{flow}.json").read_text())
+    return next(e["body"] for e in document["exchanges"] if e["method"] == "PUT" and e["path"].endswith(path_tail))
+
+
+def test_the_api_server_bodies_are_the_ones_az_sent_for_the_same_flags() -> None:
+    spec = make_spec(
+        "resource_group=rg-apiserver",
+        "vnet.name=myAKSVnet",
+        "vnet.subnets=[{name: apiserver-subnet, address_prefix: 172.19.0.0/28}]",
+        'vnet.address_prefixes=["172.19.0.0/16"]',
+        "vnet.subnet.address_prefix=172.19.1.0/24",
+        "cluster.api_server.private=true",
+        "cluster.api_server.vnet_integration=true",
+        "cluster.api_server.subnet=apiserver-subnet",
+    )
+    plan = build_plan(spec)
+    cluster = _az_put("apiserver-vnet-integration", "/managedClusters/aksVnetInt")
+    assert (
+        plan.step("managed_cluster").body["properties"]["apiServerAccessProfile"]
+        == (  # type: ignore[index]
+            cluster["properties"]["apiServerAccessProfile"]
+        )
+    )
+    subnet = _az_put("apiserver-vnet-integration", "/subnets/apiserver-subnet")["properties"]
+    ours = plan.step("subnet.apiserver-subnet").body["properties"]  # type: ignore[index]
+    assert ours == {k: subnet[k] for k in ours}  # az sends the two network policies' defaults besides
+
+
+def test_the_ipv6_outbound_count_is_the_one_az_sent() -> None:
+    np = cluster_properties(
+        'vnet.address_prefixes=[10.20.0.0/16, "fd00:db8::/48"]',
+        'vnet.subnet.address_prefix_ipv6="fd00:db8::/64"',
+        "cluster.ip_families=[IPv4, IPv6]",
+        "cluster.load_balancer={managed_outbound_ipv6: 2}",
+    )["networkProfile"]
+    az = _az_put("dual-stack-ipv6-outbound", "/managedClusters/aksDual")["properties"]["networkProfile"]
+    assert np["loadBalancerProfile"] == az["loadBalancerProfile"]
+    assert [f.lower() for f in np["ipFamilies"]] == az["ipFamilies"]  # az sends them lower case
