@@ -380,3 +380,21 @@ def test_moving_an_existing_clusters_api_server_subnet_is_refused_before_any_wri
     assert moved.error is not None and moved.error.code == "IMMUTABLE_CHANGE"
     assert any("apiServerAccessProfile.subnetId" in f.message for f in moved.findings or ())
     assert session.emulator.stats()["by_method"].get("PUT", 0) == puts
+
+
+def test_a_hub_zone_you_bring_serves_a_private_cluster_in_its_spoke_and_is_kept_on_down(tmp_path: Path) -> None:
+    session = emulated(tmp_path)
+    clients = session.clients(SUB)
+    clients.resource.resource_groups.create_or_update("rg-hub", {"location": "eastus"})
+    zone = clients.privatedns.private_zones.begin_create_or_update(
+        "rg-hub", "privatelink.eastus.azmk8s.io", {"location": "global"}
+    ).result()
+    hub_zone = "{name: privatelink.eastus.azmk8s.io, existing: true, resource_group: rg-hub}"
+    spec = scenario("private-cluster-custom-dns", f"cluster.api_server.private_dns_zone={hub_zone}")
+    result = up(spec, session)
+    assert result.error is None, result.error
+    assert result.cluster["properties"]["apiServerAccessProfile"]["privateDNSZone"] == zone.id  # type: ignore[index]
+    assert {r.action for r in result.resources if r.id == zone.id} == {"adopted"}
+    down = tear_down(read_teardown(spec, session, {}), DownOptions())
+    assert down.error is None, down.error
+    assert clients.privatedns.private_zones.get("rg-hub", "privatelink.eastus.azmk8s.io").id == zone.id
