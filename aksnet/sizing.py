@@ -128,16 +128,12 @@ def subnet_capacity(spec: Spec, subnet: SubnetSpec) -> SubnetCapacity:
     usable = _usable(subnet, mode if not on_nodes else None)
     static = mode == "StaticBlock"
     prefix = subnet.address_prefix
-    uses = (
-        ("nodes", on_nodes),
-        ("pods", on_pods),
-        ("apiserver", api_server),
-        ("ilb", _named(spec.ingress_subnet(), subnet)),
-    )
+    uses = {"nodes": bool(on_nodes), "pods": bool(on_pods), "apiserver": api_server}
+    uses["ilb"] = _named(spec.ingress_subnet(), subnet)
     return SubnetCapacity(
         name=subnet.name,
         prefix=str(prefix) if prefix is not None else None,
-        role="+".join(name for name, used in uses if used) or "nodes",
+        role="+".join(name for name, used in uses.items() if used) or "nodes",
         usable=usable,
         needed=needed,
         free=None if usable is None else usable - needed,
