@@ -14,8 +14,8 @@ from ipaddress import IPv4Network, IPv6Network
 from typing import TYPE_CHECKING, Any, Literal
 
 from aksnet.netcalc import POD_BLOCK_PREFIX_IPV6, Capacity, SubnetCapacity, usable_ips
-from aksnet.sizing import cluster_capacity, pool_surge
-from aksnet.spec import Spec
+from aksnet.sizing import API_SERVER_ADDRESSES, cluster_capacity, pool_surge
+from aksnet.spec import Spec, SubnetSpec
 
 if TYPE_CHECKING:  # what preflight read; offline `plan` never loads it
     from aksnet.live.facts import SubnetFacts
@@ -89,13 +89,26 @@ def _subnets(spec: Spec, cap: Capacity | None, live: Sequence[SubnetFacts]) -> I
 
 
 def _subnet_note(spec: Spec, need: SubnetCapacity, cap: Capacity | None) -> str:
-    pools = [p for p in spec.cluster.node_pools if p.name in need.pools]
-    of_pools = f" (pool(s) {', '.join(need.pools)})" if len(spec.vnet.all_subnets) > 1 else ""
-    if need.role == "pods":
-        return f"pods{of_pools}" + (f", {need.allocation}" if need.allocation else "")
-    nodes, surge = sum(p.node_ceiling for p in pools), sum(pool_surge(p) for p in pools)
-    per_node = "" if cap is None or cap.ips_per_node == 1 else f" x {cap.ips_per_node} (maxPods + 1)"
-    return f"nodes: {nodes} + {surge} surge{per_node}{of_pools}"
+    """What uses the subnet: its pools' nodes (with surge) and pods, the API server's nine, internal load balancers."""
+    uses = need.role.split("+")
+    on_nodes = [p for p in spec.cluster.node_pools if _named(spec.node_subnet_of(p), need.name)]
+    parts = []
+    if "nodes" in uses:
+        nodes, surge = sum(p.node_ceiling for p in on_nodes), sum(pool_surge(p) for p in on_nodes)
+        per_node = "" if cap is None or cap.ips_per_node == 1 else f" x {cap.ips_per_node} (maxPods + 1)"
+        parts.append(f"nodes: {nodes} + {surge} surge{per_node}")
+    if "pods" in uses:
+        parts.append("pods" + (f", {need.allocation}" if need.allocation else ""))
+    if "apiserver" in uses:
+        parts.append(f"API server: {API_SERVER_ADDRESSES}")
+    if "ilb" in uses:
+        parts.append("internal load balancers: what is left")
+    of_pools = f" (pool(s) {', '.join(need.pools)})" if need.pools and len(spec.vnet.all_subnets) > 1 else ""
+    return "; ".join(parts) + of_pools
+
+
+def _named(subnet: SubnetSpec | None, name: str) -> bool:
+    return subnet is not None and subnet.name.lower() == name.lower()
 
 
 def _ranges(spec: Spec, cap: Capacity | None) -> Iterator[AddressBlock]:

@@ -168,7 +168,7 @@ class SubnetCapacity:
 
     name: str
     prefix: str | None
-    role: Literal["nodes", "pods", "nodes+pods"]
+    role: str  # what uses it, joined by "+": nodes, pods, apiserver (the API server's), ilb (internal load balancers)
     usable: int | None
     needed: int
     free: int | None

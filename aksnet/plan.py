@@ -292,7 +292,7 @@ def _vnet_step(spec: Spec, ids: Ids, tags: Mapping[str, str]) -> Step:
     depends = ("resource_group",) if spec.vnet_resource_group == spec.resource_group else ()
     # The subnets are created inline with a new VNet (one operation instead of one per subnet); the
     # subnet steps then only converge them, e.g. associate the route table.
-    subnets = [{"name": s.name, "properties": subnet_prefixes(s)} for s in vnet.all_subnets]
+    subnets = [{"name": s.name, "properties": subnet_properties(spec, s)} for s in vnet.all_subnets]
     body = {
         "location": spec.location,
         "tags": tags,
@@ -335,6 +335,17 @@ def subnet_prefixes(subnet: SubnetSpec) -> dict[str, Any]:
     return {"addressPrefixes": [str(p) for p in subnet.prefixes]}
 
 
+# `az network vnet subnet create --delegations Microsoft.ContainerService/managedClusters` (azure-cli 2.91.0) names
+# the delegation by its index.
+API_SERVER_DELEGATION = {"name": "0", "properties": {"serviceName": "Microsoft.ContainerService/managedClusters"}}
+
+
+def subnet_properties(spec: Spec, subnet: SubnetSpec) -> dict[str, Any]:
+    """What aksnet creates a subnet with: its prefixes, and the API server subnet's delegation to AKS."""
+    delegated = subnet is spec.api_server_subnet()
+    return {**subnet_prefixes(subnet), **({"delegations": [API_SERVER_DELEGATION]} if delegated else {})}
+
+
 def _node_subnet(spec: Spec, subnet: SubnetSpec) -> bool:
     """The default subnet and every pool's node subnet: where the route table and NAT gateway go."""
     return subnet is spec.vnet.subnet or subnet in spec.node_subnets()
@@ -358,7 +369,7 @@ def _subnet_step(spec: Spec, ids: Ids, subnet: SubnetSpec, after: str | None, na
     depends += ("nat_gateway",) if ng else ()
     association = _associations(spec, ids, subnet, nat_gateway)
     if not spec.is_existing(subnet):
-        body = {"properties": {**subnet_prefixes(subnet), **association}}
+        body = {"properties": {**subnet_properties(spec, subnet), **association}}
         return Step(step_id, "subnet", "create", subnet.name, rid, depends, body)
     ours = {"routeTable": rt is not None and not rt.existing, "natGateway": ng is not None and not ng.existing}
     association = {k: v for k, v in association.items() if ours[k]}
@@ -377,11 +388,12 @@ Scope = tuple[str, str, str | None, str]  # label, scope, the step it waits for,
 
 
 def _grant_steps(spec: Spec, ids: Ids, more: Sequence[Scope]) -> Iterator[Step]:
-    """Each role on exactly what the cluster joins or writes: every node and pod subnet, the route table,
-    what preflight found attached to them, the zone, NAT gateway and IPs; only ingress IPs' groups, as documented."""
+    """Each role on exactly what the cluster joins or writes: every node and pod subnet, the API server and internal
+    load balancer subnets, the route table, what preflight found attached to them, the zone, NAT gateway and IPs;
+    only ingress IPs' groups, as documented."""
     scopes: list[Scope] = [
         (grant_label(spec, s), ids.subnet_id(s.name), subnet_step_id(spec, s), NETWORK_CONTRIBUTOR)
-        for s in spec.cluster_subnets()
+        for s in spec.granted_subnets()
     ]
     if ids.route_table is not None:
         scopes.append(("route_table", ids.route_table, "route_table", NETWORK_CONTRIBUTOR))
@@ -419,7 +431,9 @@ def _cluster_step(spec: Spec, ids: Ids, tags: Mapping[str, str], depends: tuple[
     properties["dnsPrefix"] = cluster.dns_prefix or default_dns_prefix(cluster.name, spec.resource_group, ids.sub)
     properties["agentPoolProfiles"] = [_pool_body(p, ids) for p in cluster.node_pools]
     properties["networkProfile"] = network_profile(spec)
-    access = api_server_access_profile(spec, zone_value(spec, net), None)
+    api = cluster.api_server
+    api_subnet = ids.subnet_id(api.subnet) if api.vnet_integration and api.subnet else None
+    access = api_server_access_profile(spec, zone_value(spec, net), api_subnet)
     if access is not None:
         properties["apiServerAccessProfile"] = access
     ingress = ingress_profile(spec)

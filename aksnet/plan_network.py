@@ -60,7 +60,15 @@ def api_server_access_profile(spec: Spec, zone: str | None, subnet_id: str | Non
 
 
 def service_annotations(spec: Spec) -> Iterator[str]:
-    """How a LoadBalancer Service (or an ingress controller's) takes each static IP (breadth.md §6a)."""
+    """How a LoadBalancer Service (or an ingress controller's) takes each static IP, and an internal load
+    balancer's frontend in the internal subnet (breadth.md §6a; internal-lb "Specify a different subnet")."""
+    subnet = spec.ingress.internal_subnet
+    if subnet:
+        yield (
+            f"internal load balancers in subnet {subnet}: annotate the Service with "
+            'service.beta.kubernetes.io/azure-load-balancer-internal: "true" and '
+            f'service.beta.kubernetes.io/azure-load-balancer-internal-subnet: "{subnet}"'
+        )
     for ip in spec.ingress.static_ips:
         yield (
             f"static IP {ip.name}: annotate the Service with service.beta.kubernetes.io/azure-pip-name: {ip.name} "

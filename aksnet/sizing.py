@@ -22,6 +22,9 @@ from aksnet.netcalc import (
 )
 from aksnet.spec import DEFAULT_MAX_SURGE, NodePoolSpec, Spec, SubnetSpec
 
+# "An AKS cluster reserves at least nine IPs in the [API server] subnet address space" (api-server-vnet-integration).
+API_SERVER_ADDRESSES = 9
+
 
 def pool_max_pods(pool: NodePoolSpec) -> int:
     assert pool.max_pods is not None, "resolve_defaults fills max_pods"
@@ -64,7 +67,20 @@ def outbound_ipv4_count(spec: Spec) -> int | None:
         return 1  # AKS's one managed IP
     if lb.outbound_ip_prefixes:
         return None
-    return len(lb.outbound_ips) if lb.outbound_ips else lb.managed_outbound_ips
+    if lb.outbound_ips:
+        return len(lb.outbound_ips)
+    return 1 if lb.managed_outbound_ips is None else lb.managed_outbound_ips  # az sends count 1 with an IPv6 count
+
+
+def outbound_ipv6_count(spec: Spec) -> int | None:
+    """IPv6 outbound IPs of the load balancer: none single-stack; on dual-stack the managed count, which AKS
+    defaults to 1 ("default value is 0 for single-stack and 1 for dual-stack"), or None when your IPs decide."""
+    lb = spec.cluster.load_balancer
+    if not spec.cluster.dual_stack:
+        return 0
+    if lb is not None and (lb.outbound_ips or lb.outbound_ip_prefixes):
+        return None
+    return lb.managed_outbound_ipv6 if lb is not None and lb.managed_outbound_ipv6 is not None else 1
 
 
 def snat_budget(spec: Spec) -> snat.SnatBudget | None:
@@ -74,7 +90,8 @@ def snat_budget(spec: Spec) -> snat.SnatBudget | None:
         return None
     lb = spec.cluster.load_balancer
     ports = lb.allocated_outbound_ports if lb and lb.allocated_outbound_ports else 0
-    return snat.budget(snat_nodes(spec), ips, max(ports, 0))
+    found = snat.budget(snat_nodes(spec), ips, max(ports, 0))
+    return dataclasses.replace(found, outbound_ipv6=outbound_ipv6_count(spec))
 
 
 def capacity_model(spec: Spec) -> CapacityModel:
@@ -98,20 +115,25 @@ def _named(pool_subnet: SubnetSpec | None, subnet: SubnetSpec) -> bool:
 
 
 def subnet_capacity(spec: Spec, subnet: SubnetSpec) -> SubnetCapacity:
-    """One subnet's demand: the node addresses of the pools on it plus the pod addresses of the pools
-    whose pod subnet it is."""
+    """One subnet's demand: the node addresses of the pools on it, the pod addresses of the pools whose pod
+    subnet it is, and the API server's nine if it is the API server subnet. Internal load balancers'
+    frontends take what is left (`free`): how many Services will want one is not in the spec."""
     pools = spec.cluster.node_pools
     on_nodes = [p for p in pools if _named(spec.node_subnet_of(p), subnet)]
     on_pods = [p for p in pools if _named(spec.pod_subnet_of(p), subnet)]
+    api_server = _named(spec.api_server_subnet(), subnet)
     mode = on_pods[0].allocation_mode if on_pods else None
     needed = sum(node_ips(spec, p) for p in on_nodes) + sum(pod_ips(p) for p in on_pods)
+    needed += API_SERVER_ADDRESSES if api_server else 0
     usable = _usable(subnet, mode if not on_nodes else None)
     static = mode == "StaticBlock"
     prefix = subnet.address_prefix
+    uses = {"nodes": bool(on_nodes), "pods": bool(on_pods), "apiserver": api_server}
+    uses["ilb"] = _named(spec.ingress_subnet(), subnet)
     return SubnetCapacity(
         name=subnet.name,
         prefix=str(prefix) if prefix is not None else None,
-        role="nodes+pods" if on_nodes and on_pods else ("pods" if on_pods else "nodes"),
+        role="+".join(name for name, used in uses.items() if used) or "nodes",
         usable=usable,
         needed=needed,
         free=None if usable is None else usable - needed,
@@ -135,8 +157,9 @@ def _at_max_pods(spec: Spec, on_nodes: Sequence[NodePoolSpec], on_pods: Sequence
 
 
 def subnet_capacities(spec: Spec) -> tuple[SubnetCapacity, ...]:
-    """Every subnet the cluster uses, with its demand and headroom."""
-    return tuple(subnet_capacity(spec, s) for s in spec.cluster_subnets())
+    """Every subnet the cluster uses (its pools', its API server's, its internal load balancers'), with its demand
+    and headroom."""
+    return tuple(subnet_capacity(spec, s) for s in spec.granted_subnets())
 
 
 def cluster_capacity(spec: Spec) -> Capacity | None:

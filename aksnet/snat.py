@@ -42,6 +42,9 @@ class SnatBudget:
     fits: bool
     default_allocation: bool  # ports_per_node is Azure's share by pool size (allocatedOutboundPorts 0)
     max_nodes: int | None
+    # IPv6 outbound IPs of a dual-stack cluster (AKS's default 1 when managed), None when brought ones decide;
+    # the RP's SNAT check and this budget count the IPv4 ones.
+    outbound_ipv6: int | None = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -288,6 +288,21 @@ class Spec:
         """The declared subnets some pool takes its pod addresses from."""
         return self._declared(self._names(self.pod_subnet_of))
 
+    def api_server_subnet(self) -> SubnetSpec | None:
+        """The declared subnet the API server is projected into (VNet integration), if it names one."""
+        api = self.cluster.api_server
+        return self.vnet.find_subnet(api.subnet) if api.vnet_integration else None
+
+    def ingress_subnet(self) -> SubnetSpec | None:
+        """The declared subnet internal load balancers take their frontend addresses from, if it names one."""
+        return self.vnet.find_subnet(self.ingress.internal_subnet)
+
+    def granted_subnets(self) -> tuple[SubnetSpec, ...]:
+        """Every declared subnet the cluster identity gets Network Contributor on: node and pod subnets, the API
+        server subnet and the internal load balancers' subnet."""
+        more = (self.api_server_subnet(), self.ingress_subnet())
+        return self._declared({s.name.lower() for s in (*self.cluster_subnets(), *more) if s is not None})
+
     def _names(self, of: Callable[[NodePoolSpec], SubnetSpec | None]) -> set[str]:
         return {s.name.lower() for s in (of(p) for p in self.cluster.node_pools) if s is not None}
 

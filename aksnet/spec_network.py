@@ -55,7 +55,11 @@ class LoadBalancerSpec:
     @property
     def ip_options(self) -> list[str]:
         """Which of the three mutually exclusive outbound IP options are set."""
-        chosen = [("managed_outbound_ips", self.managed_outbound_ips is not None)]
+        # az sends managedOutboundIPs (count 1) for an IPv6 count alone: that is the managed option too
+        managed = self.managed_outbound_ips is not None or self.managed_outbound_ipv6 is not None
+        chosen = [
+            ("managed_outbound_ips" if self.managed_outbound_ips is not None else "managed_outbound_ipv6", managed)
+        ]
         chosen += [("outbound_ips", bool(self.outbound_ips)), ("outbound_ip_prefixes", bool(self.outbound_ip_prefixes))]
         return [name for name, given in chosen if given]
 

@@ -191,4 +191,76 @@ REFUSED = Flow(
     ),
 )
 
-FLOWS = (KUBENET, CILIUM, TO_OVERLAY, REFUSED)
+RG5 = "rg-apiserver"
+AKS = "Microsoft.ContainerService/managedClusters"
+API_CREATE = (
+    f"aks create -g {RG5} -n {{name}} --network-plugin azure --network-plugin-mode overlay "
+    "--vnet-subnet-id {{subnet}} --assign-identity {{identity}} --enable-apiserver-vnet-integration "
+    "--apiserver-subnet-id {{{api}}} --enable-private-cluster --node-count 1 --no-ssh-key"
+)
+APISERVER = Flow(
+    "apiserver-vnet-integration",
+    "API Server VNet Integration in your own VNet: a delegated /28, both subnets granted (api-server-vnet-integration)",
+    (
+        *_network(RG5, "172.19.0.0/16", "172.19.1.0/24"),
+        Step(
+            f"network vnet subnet create -g {RG5} --vnet-name myAKSVnet -n apiserver-subnet --delegations {AKS} "
+            "--address-prefixes 172.19.0.0/28 --query id -o tsv",
+            capture="api",
+        ),
+        Step(
+            f"network vnet subnet create -g {RG5} --vnet-name myAKSVnet -n plain-subnet "
+            "--address-prefixes 172.19.2.0/28 --query id -o tsv",
+            capture="plain",
+        ),
+        _grant("{subnet}"),
+        _grant("{api}"),
+        _grant("{plain}"),
+        Step(API_CREATE.format(name="aksPlain", api="plain"), expect="ApiServerSubnetNotDelegated"),
+        Step(API_CREATE.format(name="aksVnetInt", api="api")),
+        Step(
+            f"aks show -g {RG5} -n aksVnetInt --query apiServerAccessProfile.enableVnetIntegration -o tsv",
+            check="true",
+        ),
+        Step(
+            f"network vnet subnet show -g {RG5} --vnet-name myAKSVnet -n apiserver-subnet "
+            "--query length(ipConfigurations)",
+            check="9",
+        ),
+        Step(API_CREATE.format(name="aksSecond", api="api"), expect="SubnetIsFull"),
+        Step(
+            f"network vnet subnet delete -g {RG5} --vnet-name myAKSVnet -n apiserver-subnet",
+            expect="InUseSubnetCannotBeDeleted",
+        ),
+        Step(f"aks delete -g {RG5} -n aksSecond --yes"),
+        Step(f"aks delete -g {RG5} -n aksVnetInt --yes"),
+        Step(f"network vnet subnet delete -g {RG5} --vnet-name myAKSVnet -n apiserver-subnet"),
+        Step(f"group delete -n {RG5} --yes"),
+    ),
+)
+
+RG6 = "rg-dualstack"
+DUAL_STACK = Flow(
+    "dual-stack-ipv6-outbound",
+    "Dual-stack overlay with IPv6 outbound IPs on the load balancer (configure-dual-stack)",
+    (
+        Step(f"group create -n {RG6} -l eastus"),
+        Step(
+            f"aks create -g {RG6} -n aksDual --network-plugin azure --network-plugin-mode overlay "
+            "--ip-families ipv4,ipv6 --load-balancer-managed-outbound-ipv6-count 2 --node-count 1 --no-ssh-key"
+        ),
+        Step(
+            f"aks show -g {RG6} -n aksDual --query networkProfile.loadBalancerProfile.managedOutboundIPs.countIpv6",
+            check="2",
+        ),
+        Step(f"aks update -g {RG6} -n aksDual --load-balancer-managed-outbound-ipv6-count 3"),
+        Step(
+            f"aks show -g {RG6} -n aksDual --query networkProfile.loadBalancerProfile.managedOutboundIPs.countIpv6",
+            check="3",
+        ),
+        Step(f"aks delete -g {RG6} -n aksDual --yes"),
+        Step(f"group delete -n {RG6} --yes"),
+    ),
+)
+
+FLOWS = (KUBENET, CILIUM, TO_OVERLAY, REFUSED, APISERVER, DUAL_STACK)

@@ -610,3 +610,136 @@ def test_a_dual_stack_cluster_refuses_a_standard_nat_gateway(sku: str, refused: 
     network = VNetFacts(ids(spec).vnet, {}, (IPv4Network("10.20.0.0/16"), IPv6Network("fd00::/48")), (nodes,))
     found = live(spec, vnet=network, nat_gateways={gateway.lower(): sku})
     assert ("OUTBOUND_TYPE_UNSUPPORTED" in codes(found)) == refused
+
+
+# --- NAT gateways on every brought node subnet -----------------------------------------------------------
+
+NG = f"/subscriptions/{ZERO_SUB}/resourceGroups/rg/providers/Microsoft.Network/natGateways"
+TWO_NODE_SUBNETS = (
+    *BRING_NETWORK,
+    "vnet.subnets=[{name: win, existing: true}]",
+    "cluster.node_pools=[{name: system}, {name: user, subnet: win}]",
+    "cluster.outbound_type=userAssignedNATGateway",
+)
+
+
+def two_node_subnets(spec: Spec, nodes: str | None, win: str | None) -> VNetFacts:
+    return vnet(
+        spec,
+        subnet(spec, "nodes", "10.20.0.0/24", nat_gateway=nodes),
+        subnet(spec, "win", "10.20.1.0/24", nat_gateway=win),
+    )
+
+
+def test_every_brought_node_subnet_needs_the_nat_gateway_you_bring() -> None:
+    spec = make_spec(*TWO_NODE_SUBNETS, "nat_gateway={name: ng, existing: true}")
+    finding = only(live(spec, vnet=two_node_subnets(spec, f"{NG}/ng", None)), "OUTBOUND_TYPE_UNSUPPORTED")
+    assert "subnet win, which has none" in finding.message
+    assert "OUTBOUND_TYPE_UNSUPPORTED" not in codes(live(spec, vnet=two_node_subnets(spec, f"{NG}/ng", f"{NG}/ng")))
+
+
+def test_a_nat_gateway_aksnet_creates_goes_on_brought_subnets_but_never_replaces_anothers() -> None:
+    spec = make_spec(*TWO_NODE_SUBNETS, "nat_gateway={name: ng}")
+    clean = live(spec, vnet=two_node_subnets(spec, None, None))
+    assert not {"OUTBOUND_TYPE_UNSUPPORTED", "NAT_GATEWAY_MISMATCH"} & codes(clean)  # aksnet associates it
+    again = live(spec, vnet=two_node_subnets(spec, f"{NG}/ng", f"{NG}/ng"))  # the second run finds its own
+    assert "NAT_GATEWAY_MISMATCH" not in codes(again)
+    theirs = only(live(spec, vnet=two_node_subnets(spec, None, f"{NG}/theirs")), "NAT_GATEWAY_MISMATCH")
+    assert theirs.field == "nat_gateway.name"
+    assert "subnet win already has NAT gateway theirs (resource group rg)" in theirs.message
+    assert "aksnet would associate NAT gateway ng" in theirs.message
+
+
+def test_a_brought_nat_gateway_must_be_the_one_on_the_subnet() -> None:
+    spec = make_spec(*TWO_NODE_SUBNETS, "nat_gateway={name: ng, existing: true}")
+    finding = only(live(spec, vnet=two_node_subnets(spec, f"{NG}/other", f"{NG}/ng")), "NAT_GATEWAY_MISMATCH")
+    assert "subnet nodes already has NAT gateway other" in finding.message and "the spec brings" in finding.message
+
+
+# --- the API server subnet (VNet integration) --------------------------------------------------------------
+
+AKS = "Microsoft.ContainerService/managedClusters"
+BROUGHT_API = (
+    *BRING_NETWORK,
+    "vnet.subnets=[{name: api, existing: true}]",
+    "cluster.api_server.vnet_integration=true",
+    "cluster.api_server.subnet=api",
+)
+MC = f"/subscriptions/{ZERO_SUB}/resourceGroups/MC_rg-other_other-aks_eastus/providers/Microsoft.Network"
+
+
+def api_network(spec: Spec, prefix: str = "10.20.1.0/28", **api: Any) -> VNetFacts:
+    return vnet(spec, subnet(spec, "nodes", "10.20.0.0/24"), subnet(spec, "api", prefix, **api))
+
+
+def api_frontends(count: int, group: str = MC) -> tuple[str, ...]:
+    return tuple(
+        f"{group}/loadBalancers/kube-apiserver/frontendIPConfigurations/kube-apiserver-{n}" for n in range(count)
+    )
+
+
+def test_a_brought_api_server_subnet_must_be_delegated_to_aks() -> None:
+    spec = make_spec(*BROUGHT_API)
+    finding = only(live(spec, vnet=api_network(spec)), "API_SERVER_SUBNET_NOT_DELEGATED")
+    assert finding.field == "vnet.subnets.0.name" and "delegated to nothing" in finding.message
+    other = only(
+        live(spec, vnet=api_network(spec, delegations=("Microsoft.Web/serverFarms",))),
+        "API_SERVER_SUBNET_NOT_DELEGATED",
+    )
+    assert "Microsoft.Web/serverFarms" in other.message
+    assert "API_SERVER_SUBNET_NOT_DELEGATED" not in codes(live(spec, vnet=api_network(spec, delegations=(AKS,))))
+
+
+def test_the_api_server_subnet_holds_nothing_but_api_servers() -> None:
+    spec = make_spec(*BROUGHT_API)
+    nic = f"/subscriptions/{ZERO_SUB}/resourceGroups/rg-vms/providers/Microsoft.Network/networkInterfaces/vm1"
+    nic += "/ipConfigurations/ip"
+    pe = f"/subscriptions/{ZERO_SUB}/resourceGroups/rg-pe/providers/Microsoft.Network/privateEndpoints/pe-kv"
+    busy = api_network(spec, delegations=(AKS,), ip_configurations=(nic,), private_endpoints=(pe,))
+    finding = only(live(spec, vnet=busy), "SUBNET_IN_USE")
+    assert finding.field == "vnet.subnets.0.name"
+    assert (
+        "networkInterfaces/vm1 (resource group rg-vms)" in finding.message
+        and "private endpoint pe-kv" in finding.message
+    )
+    pools = other_cluster("other-aks", f"{ids(spec).vnet}/subnets/api")
+    found = only(live(spec, vnet=api_network(spec, delegations=(AKS,)), clusters=(pools,)), "SUBNET_IN_USE")
+    assert "the pools of cluster other-aks" in found.message
+    shared = api_network(spec, delegations=(AKS,), ip_configurations=api_frontends(9))
+    assert "SUBNET_IN_USE" not in codes(live(spec, vnet=shared))  # another cluster's API server: allowed
+
+
+@pytest.mark.parametrize(("prefix", "too_small"), [("10.20.1.0/28", True), ("10.20.1.0/27", False)])
+def test_clusters_sharing_the_api_server_subnet_need_nine_addresses_each(prefix: str, too_small: bool) -> None:
+    spec = make_spec(*BROUGHT_API)
+    other = dataclasses.replace(other_cluster(), api_server_subnet=f"{ids(spec).vnet}/subnets/api")
+    network = api_network(spec, prefix, delegations=(AKS,), ip_configurations=api_frontends(9))
+    found = live(spec, vnet=network, clusters=(other,))
+    assert ("API_SERVER_SUBNET_TOO_SMALL" in codes(found)) == too_small
+    if too_small:
+        message = only(found, "API_SERVER_SUBNET_TOO_SMALL").message
+        assert "11 usable addresses" in message and "2 API servers need 9 each: 18" in message
+
+
+def test_a_brought_api_server_subnet_is_checked_for_size_with_the_prefix_read_live() -> None:
+    spec = make_spec(*BROUGHT_API)
+    found = preflight(spec, vnet=api_network(spec, "10.20.1.0/29", delegations=(AKS,))).findings
+    assert only(list(found), "API_SERVER_SUBNET_TOO_SMALL").field == "vnet.subnets.0.address_prefix"
+    found = preflight(spec, vnet=api_network(spec, "10.20.1.0/28", delegations=(AKS,))).findings
+    assert "API_SERVER_SUBNET_TOO_SMALL" not in codes(list(found))
+
+
+def test_cluster_facts_read_the_api_server_subnet_only_with_vnet_integration() -> None:
+    subnet_id = f"/subscriptions/{ZERO_SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/api"
+    arm = {
+        "id": "/x/managedClusters/c",
+        "properties": {"apiServerAccessProfile": {"enableVnetIntegration": True, "subnetId": subnet_id}},
+    }
+    assert ClusterFacts.from_arm(arm).api_server_subnet == subnet_id
+    arm["properties"]["apiServerAccessProfile"]["enableVnetIntegration"] = False
+    assert ClusterFacts.from_arm(arm).api_server_subnet is None
+    subnet_arm = {
+        "id": subnet_id,
+        "properties": {"addressPrefix": "10.0.0.0/28", "privateEndpoints": [{"id": "/x/privateEndpoints/pe"}]},
+    }
+    assert SubnetFacts.from_arm(subnet_arm).private_endpoints == ("/x/privateEndpoints/pe",)

@@ -8,9 +8,11 @@ read from acs `managed_cluster_decorator.py` (`set_up_api_server_access_profile`
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
-from aksnet.arm import PRIVATE_DNS_ZONE_CONTRIBUTOR, role_definition_id
+from aksnet.arm import NETWORK_CONTRIBUTOR, PRIVATE_DNS_ZONE_CONTRIBUTOR, role_definition_id
 from aksnet.plan import build_plan
 from helpers import ZERO_SUB, make_spec
 
@@ -61,10 +63,83 @@ def test_authorized_ip_ranges() -> None:
     assert props["apiServerAccessProfile"] == {"authorizedIPRanges": ["20.30.40.0/24", "20.30.50.7"]}
 
 
-def test_apiserver_vnet_integration_flag() -> None:
-    # --enable-apiserver-vnet-integration (the subnet comes with vnet.subnets)
-    props = cluster_properties("cluster.api_server.vnet_integration=true")
-    assert props["apiServerAccessProfile"] == {"enableVnetIntegration": True}
+API_SUBNET = "vnet.subnets=[{name: api, address_prefix: 10.20.1.0/28}]"
+INTEGRATED = ("cluster.api_server.vnet_integration=true", "cluster.api_server.subnet=api")
+VNET = f"{RG}/providers/Microsoft.Network/virtualNetworks/vnet"
+# az network vnet subnet create --delegations Microsoft.ContainerService/managedClusters --address-prefixes 10.20.1.0/28
+DELEGATED_28 = {
+    "addressPrefix": "10.20.1.0/28",
+    "delegations": [{"name": "0", "properties": {"serviceName": "Microsoft.ContainerService/managedClusters"}}],
+}
+
+
+def test_apiserver_vnet_integration_with_its_subnet() -> None:
+    # az aks create --enable-apiserver-vnet-integration --apiserver-subnet-id <api> [--enable-private-cluster]
+    # (the bodies az 2.91.0 sent to the served emulator for these flags)
+    props = cluster_properties(API_SUBNET, *INTEGRATED)
+    assert props["apiServerAccessProfile"] == {"enableVnetIntegration": True, "subnetId": f"{VNET}/subnets/api"}
+    props = cluster_properties(API_SUBNET, *INTEGRATED, "cluster.api_server.private=true")
+    assert props["apiServerAccessProfile"] == {
+        "authorizedIPRanges": [],
+        "enablePrivateCluster": True,
+        "enableVnetIntegration": True,
+        "subnetId": f"{VNET}/subnets/api",
+    }
+
+
+def test_the_api_server_subnet_is_created_delegated_with_the_vnet_or_on_its_own() -> None:
+    plan = build_plan(make_spec(API_SUBNET, *INTEGRATED))
+    subnets = plan.step("virtual_network").body["properties"]["subnets"]  # type: ignore[index]
+    assert subnets[1] == {"name": "api", "properties": DELEGATED_28}
+    assert subnets[0] == {"name": "nodes", "properties": {"addressPrefix": "10.20.0.0/24"}}  # nodes: no delegation
+    step = plan.step("subnet.api")
+    assert (step.action, step.body) == ("create", {"properties": DELEGATED_28})
+    new_api = "vnet.subnets=[{name: api, address_prefix: 10.20.1.0/28, existing: false}]"
+    brought_vnet = build_plan(make_spec(new_api, *INTEGRATED, "vnet.existing=true", "vnet.subnet.existing=true"))
+    step = brought_vnet.step("subnet.api")
+    assert (step.action, step.body) == ("create", {"properties": DELEGATED_28})
+
+
+def test_a_brought_api_server_subnet_is_used_as_it_is() -> None:
+    spec = make_spec(
+        "vnet.existing=true", "vnet.subnet.existing=true", "vnet.subnets=[{name: api, existing: true}]", *INTEGRATED
+    )
+    step = build_plan(spec).step("subnet.api")
+    assert (step.action, step.body) == ("use", None)
+
+
+def test_the_identity_gets_network_contributor_on_the_api_server_and_node_subnets() -> None:
+    plan = build_plan(make_spec(API_SUBNET, *INTEGRATED))
+    for label, subnet in (("subnet.api", "api"), ("subnet", "nodes")):
+        grant = plan.step(f"role_assignment.{label}")
+        assert grant.resource_id.startswith(f"{VNET}/subnets/{subnet}/providers/Microsoft.Authorization/")
+        assert grant.body is not None and grant.body["properties"]["roleDefinitionId"].endswith(NETWORK_CONTRIBUTOR)
+        assert grant.id in plan.step("managed_cluster").depends_on
+
+
+def test_the_internal_load_balancer_subnet_is_granted_once_and_its_annotations_shown() -> None:
+    plan = build_plan(
+        make_spec("vnet.subnets=[{name: ilb, address_prefix: 10.20.2.0/27}]", "ingress.internal_subnet=ilb")
+    )
+    grant = plan.step("role_assignment.subnet.ilb")
+    assert grant.resource_id.startswith(f"{VNET}/subnets/ilb/providers/Microsoft.Authorization/")
+    assert any(
+        'azure-load-balancer-internal: "true"' in note and 'azure-load-balancer-internal-subnet: "ilb"' in note
+        for note in plan.notes
+    )
+    on_nodes = build_plan(make_spec("ingress.internal_subnet=nodes"))
+    assert [s.id for s in on_nodes.steps if s.kind == "role_assignment"] == ["role_assignment.subnet"]
+
+
+def test_capacity_lists_the_api_server_and_internal_load_balancer_subnets() -> None:
+    subnets = "vnet.subnets=[{name: api, address_prefix: 10.20.1.0/28}, {name: ilb, address_prefix: 10.20.2.0/29}]"
+    capacity = build_plan(make_spec(subnets, *INTEGRATED, "ingress.internal_subnet=ilb")).capacity
+    assert capacity is not None
+    found = {s.name: (s.role, s.usable, s.needed, s.free) for s in capacity.subnets}
+    assert found["api"] == ("apiserver", 11, 9, 2)  # a /28: 11 usable, the API server reserves 9
+    assert found["ilb"] == ("ilb", 3, 0, 3)  # a /29: 3 addresses for internal load balancer frontends
+    shared = build_plan(make_spec("ingress.internal_subnet=nodes")).capacity
+    assert shared is not None and shared.subnets[0].role == "nodes+ilb"
 
 
 def test_load_balancer_flags() -> None:
@@ -168,3 +243,48 @@ def test_brought_outbound_ips_get_join_rights() -> None:
     pip = f"{RG}/providers/Microsoft.Network/publicIPAddresses/egress"
     plan = build_plan(make_spec(f"cluster.load_balancer={{outbound_ips: [{pip}]}}"))
     assert plan.step("role_assignment.outbound_ip.0").resource_id.startswith(pip + "/providers/")
+
+
+def _az_put(flow: str, path_tail: str) -> dict[str, Any]:
+    """The body az 2.91.0 sent in a conformance flow (tests/fixtures/az-flows) for the PUT ending in `path_tail`."""
+    document = json.loads((Path(__file__).parent / "fixtures" / "az-flows" / f"{flow}.json").read_text())
+    return next(e["body"] for e in document["exchanges"] if e["method"] == "PUT" and e["path"].endswith(path_tail))
+
+
+def test_the_api_server_bodies_are_the_ones_az_sent_for_the_same_flags() -> None:
+    spec = make_spec(
+        "resource_group=rg-apiserver",
+        "vnet.name=myAKSVnet",
+        "vnet.subnets=[{name: apiserver-subnet, address_prefix: 172.19.0.0/28}]",
+        'vnet.address_prefixes=["172.19.0.0/16"]',
+        "vnet.subnet.address_prefix=172.19.1.0/24",
+        "cluster.api_server.private=true",
+        "cluster.api_server.vnet_integration=true",
+        "cluster.api_server.subnet=apiserver-subnet",
+    )
+    plan = build_plan(spec)
+    cluster = _az_put("apiserver-vnet-integration", "/managedClusters/aksVnetInt")
+    assert (
+        plan.step("managed_cluster").body["properties"]["apiServerAccessProfile"]
+        == (  # type: ignore[index]
+            cluster["properties"]["apiServerAccessProfile"]
+        )
+    )
+    subnet = _az_put("apiserver-vnet-integration", "/subnets/apiserver-subnet")["properties"]
+    ours = plan.step("subnet.apiserver-subnet").body["properties"]  # type: ignore[index]
+    assert ours == {k: subnet[k] for k in ours}  # az sends the two network policies' defaults besides
+
+
+def test_the_ipv6_outbound_count_is_the_one_az_sent() -> None:
+    np = cluster_properties(
+        'vnet.address_prefixes=[10.20.0.0/16, "fd00:db8::/48"]',
+        'vnet.subnet.address_prefix_ipv6="fd00:db8::/64"',
+        "cluster.ip_families=[IPv4, IPv6]",
+        "cluster.load_balancer={managed_outbound_ipv6: 2}",
+    )["networkProfile"]
+    # az aks create --ip-families ipv4,ipv6 --load-balancer-managed-outbound-ipv6-count 2
+    az = _az_put("dual-stack-ipv6-outbound", "/managedClusters/aksDual")["properties"]["networkProfile"]
+    assert (
+        np["loadBalancerProfile"] == az["loadBalancerProfile"] == {"managedOutboundIPs": {"count": 1, "countIPv6": 2}}
+    )
+    assert [f.lower() for f in np["ipFamilies"]] == az["ipFamilies"]  # az sends them lower case

@@ -56,6 +56,16 @@ PRIVATE = "cluster.api_server.private=true"
 ZONE = "cluster.api_server.private_dns_zone"
 RANGES = "cluster.api_server.authorized_ip_ranges"
 LB = "cluster.load_balancer"
+API_SUBNET = "vnet.subnets=[{name: api, address_prefix: 10.20.1.0/28}]"
+INTEGRATED = ("cluster.api_server.vnet_integration=true", "cluster.api_server.subnet=api")
+API_AND_ILB = "vnet.subnets=[{name: api, address_prefix: 10.20.1.0/28}, {name: ilb, address_prefix: 10.20.2.0/29}]"
+DUAL_AZURE = (
+    *DUAL,
+    "cluster.network_dataplane=null",
+    "cluster.network_policy=null",
+)  # dual-stack without Cilium's 1.29
+PODS_AND_API = "vnet.subnets=[{name: pods, address_prefix: 10.20.16.0/20}, {name: api, address_prefix: 10.20.1.0/28}]"
+FULL_28 = ("vnet.subnet.address_prefix=10.20.0.0/28", "cluster.node_pools.0.max_surge=1")  # 11 usable addresses
 
 
 def public_ranges(count: int) -> str:
@@ -796,6 +806,13 @@ TRIPS = [
         "error",
     ),
     (
+        "lb-ipv6-count-and-own-ips",
+        (*DUAL, f"{LB}={{managed_outbound_ipv6: 1, outbound_ips: [{PIP}]}}"),
+        "OUTBOUND_IPS_EXCLUSIVE",
+        LB,
+        "error",
+    ),
+    (
         "lb-ports-not-multiple-of-8",
         (f"{LB}={{allocated_outbound_ports: 1004}}",),
         "OUTBOUND_PORTS_INVALID",
@@ -839,6 +856,13 @@ TRIPS = [
         "nat-gateway-with-load-balancer",
         ("nat_gateway={name: ng}",),
         "NAT_GATEWAY_NOT_APPLICABLE",
+        "nat_gateway",
+        "error",
+    ),
+    (
+        "dual-stack-nat-gateway-aksnet-creates",
+        (*DUAL, *USER_NAT, "nat_gateway={name: ng}"),
+        "DUAL_STACK_UNSUPPORTED_BY_NAT_GATEWAY",
         "nat_gateway",
         "error",
     ),
@@ -958,7 +982,63 @@ TRIPS = [
         "cluster.api_server.vnet_integration",
         "error",
     ),
+    (
+        "api-subnet-not-declared",
+        INTEGRATED,
+        "SUBNET_NOT_DECLARED",
+        "cluster.api_server.subnet",
+        "error",
+    ),
+    (
+        "api-subnet-29",
+        ("vnet.subnets=[{name: api, address_prefix: 10.20.1.0/29}]", *INTEGRATED),
+        "API_SERVER_SUBNET_TOO_SMALL",
+        "vnet.subnets.0.address_prefix",
+        "error",
+    ),
+    (
+        "api-subnet-is-the-node-subnet",
+        ("cluster.api_server.vnet_integration=true", "cluster.api_server.subnet=nodes"),
+        "API_SERVER_SUBNET_SHARED",
+        "cluster.api_server.subnet",
+        "error",
+    ),
+    (
+        "api-subnet-is-a-pod-subnet",
+        (*POD_SUBNET, "cluster.api_server.vnet_integration=true", "cluster.api_server.subnet=pods"),
+        "API_SERVER_SUBNET_SHARED",
+        "cluster.api_server.subnet",
+        "error",
+    ),
+    (
+        "dual-stack-integration-on-1-26-2",
+        (*DUAL_AZURE, API_SUBNET, *INTEGRATED, "cluster.kubernetes_version=1.26.2"),
+        "KUBERNETES_VERSION_UNSUPPORTED",
+        "cluster.kubernetes_version",
+        "error",
+    ),
     # ingress
+    (
+        "ingress-subnet-not-declared",
+        ("ingress.internal_subnet=ilb",),
+        "SUBNET_NOT_DECLARED",
+        "ingress.internal_subnet",
+        "error",
+    ),
+    (
+        "ingress-subnet-is-the-api-subnet",
+        (API_SUBNET, *INTEGRATED, "ingress.internal_subnet=api"),
+        "API_SERVER_SUBNET_SHARED",
+        "ingress.internal_subnet",
+        "error",
+    ),
+    (
+        "ingress-on-a-node-subnet-its-11-nodes-fill",
+        (*FULL_28, "cluster.node_pools.0.count=10", "ingress.internal_subnet=nodes"),
+        "INTERNAL_SUBNET_FULL",
+        "ingress.internal_subnet",
+        "error",
+    ),
     (
         "static-ip-name-invalid",
         ("ingress.static_ips=[{name: -pip}]",),
@@ -1144,6 +1224,12 @@ INSIDE = [
     # load balancer outbound and SNAT
     ("lb-profile-with-load-balancer", (f"{LB}={{managed_outbound_ips: 2}}",), "LOAD_BALANCER_PROFILE_UNSUPPORTED"),
     ("lb-own-ips-only", (f"{LB}={{outbound_ips: [{PIP}]}}",), "OUTBOUND_IPS_EXCLUSIVE"),
+    ("lb-ipv6-count-alone", (*DUAL, f"{LB}={{managed_outbound_ipv6: 2}}"), "OUTBOUND_IPS_EXCLUSIVE"),
+    (
+        "lb-ipv6-on-dual-stack",
+        (*DUAL, f"{LB}={{managed_outbound_ips: 2, managed_outbound_ipv6: 2}}"),
+        "IPV6_REQUIRES_DUAL_STACK",
+    ),
     ("lb-100-managed-ips", (f"{LB}={{managed_outbound_ips: 100}}",), "OUTBOUND_IP_COUNT_OUT_OF_RANGE"),
     ("lb-ports-1000", (f"{LB}={{allocated_outbound_ports: 1000}}",), "OUTBOUND_PORTS_INVALID"),
     (
@@ -1169,6 +1255,11 @@ INSIDE = [
     ),
     # NAT gateway
     ("nat-gateway-with-user-nat", (*USER_NAT, "nat_gateway={name: ng}"), "NAT_GATEWAY_NOT_APPLICABLE"),
+    (
+        "dual-stack-brings-its-nat-gateway",
+        (*DUAL, *USER_NAT, "nat_gateway={name: ng, existing: true}"),
+        "DUAL_STACK_UNSUPPORTED_BY_NAT_GATEWAY",
+    ),
     (
         "nat-gateway-prefix-28",
         (*USER_NAT, "nat_gateway={name: ng, public_ip_prefix: {name: pfx, length: 28}}"),
@@ -1206,7 +1297,30 @@ INSIDE = [
     ("200-ranges", (f"{RANGES}={public_ranges(200)}",), "AUTHORIZED_RANGES_TOO_MANY"),
     ("public-range-and-address", (f"{RANGES}=[20.30.40.0/24, 20.30.50.7]",), "AUTHORIZED_RANGE_INVALID"),
     ("agent-nodes-only-alone", (f"{RANGES}=[0.0.0.0/32]",), "AUTHORIZED_RANGE_INVALID"),
+    ("api-subnet-28", (API_SUBNET, *INTEGRATED), "API_SERVER_SUBNET_TOO_SMALL"),
+    ("api-subnet-declared", (API_SUBNET, *INTEGRATED), "SUBNET_NOT_DECLARED"),
+    ("api-subnet-of-its-own", (*POD_SUBNET, PODS_AND_API, *INTEGRATED), "API_SERVER_SUBNET_SHARED"),
+    (
+        "dual-stack-integration-on-1-26-3",
+        (*DUAL_AZURE, API_SUBNET, *INTEGRATED, "cluster.kubernetes_version=1.26.3"),
+        "KUBERNETES_VERSION_UNSUPPORTED",
+    ),
     # ingress
+    (
+        "ingress-subnet-declared",
+        ("vnet.subnets=[{name: ilb, address_prefix: 10.20.2.0/29}]", "ingress.internal_subnet=ilb"),
+        "SUBNET_NOT_DECLARED",
+    ),
+    (
+        "ingress-subnet-beside-the-api-subnet",
+        (API_AND_ILB, *INTEGRATED, "ingress.internal_subnet=ilb"),
+        "API_SERVER_SUBNET_SHARED",
+    ),
+    (
+        "ingress-on-a-node-subnet-its-10-nodes-leave-1",
+        (*FULL_28, "cluster.node_pools.0.count=9", "ingress.internal_subnet=nodes"),
+        "INTERNAL_SUBNET_FULL",
+    ),
     ("static-ip-name-80", (f"ingress.static_ips=[{{name: {'p' * 79}_}}]",), "NAME_INVALID"),
     (
         "static-ips-in-two-groups",

@@ -19,6 +19,11 @@ from aksnet.clock import FakeClock
 from aksnet.plan import build_plan
 from helpers import make_spec
 
+# The cluster PUT names no internal load balancer subnet: a Service's annotation does, after the cluster exists.
+INGRESS_LATER = (
+    "Azure refuses it later, when a Service asks for an internal load balancer there; the cluster create never "
+    "names the subnet"
+)
 # Findings that are aksnet's own, not Azure's: Azure accepts the request.
 AKSNET_ONLY = {
     "flat-cni-subnet-full": "aksnet counts upgrade surge nodes; the RP's create-time check counts nodes only",
@@ -53,6 +58,9 @@ AKSNET_ONLY = {
     "static-ip-twice": "the same public IP listed twice is one resource to Azure",
     "zone-on-public-cluster": "az refuses a zone for a public cluster; aksnet sends privateDNSZone only for a "
     "private one",
+    "ingress-subnet-not-declared": INGRESS_LATER,
+    "ingress-subnet-is-the-api-subnet": INGRESS_LATER,
+    "ingress-on-a-node-subnet-its-11-nodes-fill": INGRESS_LATER,
 }
 # Cases about resources the user brings: they need those resources, which tests/test_preflight.py seeds.
 BROUGHT = {
@@ -62,9 +70,11 @@ BROUGHT = {
     "identity-id-malformed",
     "brought-subnet-with-user-nat",
     "lb-managed-and-own-ips",
+    "lb-ipv6-count-and-own-ips",
     "lb-own-ips-only",
     "nat-gateway-brought-with-ips",
     "static-ips-in-two-groups",
+    "dual-stack-brings-its-nat-gateway",
 }
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from aksnet import snat
+from aksnet.render.capacity import render_capacity
 from aksnet.rules import check
-from helpers import TODAY, make_spec
+from aksnet.sizing import cluster_capacity
+from helpers import TODAY, ZERO_SUB, make_spec
 
 
 @pytest.mark.parametrize(
@@ -94,3 +96,40 @@ def test_capacity_command_prints_the_snat_budget_with_the_contracts_keys() -> No
     assert (snat_json["nodes_counted"], snat_json["ports_needed"], snat_json["fits"]) == (9, 72000, False)
     assert result.exit_code == 2
     assert capacity(PluginChoice.overlay, "10.0.0.0/24", None, 100, "2", PodOptions(), (7, 4000)).exit_code == 0
+
+
+DUAL = (
+    'vnet.address_prefixes=[10.20.0.0/16, "fd00:db8::/48"]',
+    'vnet.subnet.address_prefix_ipv6="fd00:db8::/64"',
+    "cluster.ip_families=[IPv4, IPv6]",
+)
+PIP = f"/subscriptions/{ZERO_SUB}/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/p"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "ipv6"),
+    [
+        ((), 0),  # single-stack: no IPv6 outbound IP
+        (DUAL, 1),  # dual-stack: AKS's default countIPv6 of 1
+        ((*DUAL, "cluster.load_balancer={managed_outbound_ipv6: 3}"), 3),
+        ((*DUAL, f"cluster.load_balancer={{outbound_ips: [{PIP}]}}"), None),  # your IPs decide
+    ],
+    ids=["single-stack", "dual-stack-default", "dual-stack-3", "dual-stack-own-ips"],
+)
+def test_the_budget_shows_the_ipv6_outbound_ips_beside_the_ipv4_ones_it_counts(
+    overrides: tuple[str, ...], ipv6: int | None
+) -> None:
+    capacity = cluster_capacity(make_spec(*overrides))
+    assert capacity is not None and capacity.snat is not None
+    assert (capacity.snat.outbound_ips, capacity.snat.outbound_ipv6) == (1, ipv6)
+    assert capacity.as_dict()["snat"]["outbound_ipv6"] == ipv6
+    text = " ".join(render_capacity(capacity).split())  # the table wraps long values
+    assert ("IPv6 egress on 1 managed IPv6 IP(s)" in text) == (ipv6 == 1)
+
+
+def test_an_ipv6_count_alone_keeps_azs_one_ipv4_ip_in_the_budget() -> None:
+    capacity = cluster_capacity(
+        make_spec(*DUAL, "cluster.load_balancer={managed_outbound_ipv6: 2, allocated_outbound_ports: 8000}")
+    )
+    assert capacity is not None and capacity.snat is not None
+    assert (capacity.snat.outbound_ips, capacity.snat.outbound_ipv6, capacity.snat.max_nodes) == (1, 2, 8)

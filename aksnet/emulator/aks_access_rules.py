@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from aksnet.emulator import authorization, ids, netaddr, subnet_usage
 from aksnet.emulator.aks_identity_rules import user_identity
+from aksnet.emulator.aks_pod_subnet_rules import older_than, too_old
 from aksnet.emulator.context import Ctx
 from aksnet.emulator.errors import ArmError, aks_bad_request
 from aksnet.emulator.store import Row
@@ -19,6 +20,8 @@ TARGET = "apiServerAccessProfile"
 DELEGATION = "Microsoft.ContainerService/managedClusters"
 MAX_RANGES, MAX_RANGES_INTEGRATED = 200, 2000
 SMALLEST_API_SUBNET = 28
+# "To use dual-stack networking your cluster needs Kubernetes version 1.26.3 or later" (api-server-vnet-integration).
+DUAL_STACK_MIN_KUBERNETES = (1, 26, 3)
 NO_VNET_INTEGRATION = frozenset({"qatarcentral"})
 ZONE_ID = re.compile(r"^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft\.network/privatednszones/[^/]+$")
 
@@ -144,6 +147,11 @@ def _check_integration(ctx: Ctx, subject: Subject, api: dict[str, Any], location
             f"API server VNet integration is not supported in region {location}.",
             f"{TARGET}.enableVnetIntegration",
         )
+    net = subject.net
+    if net.dual_stack and older_than(net.kubernetes_version, DUAL_STACK_MIN_KUBERNETES):
+        raise too_old(
+            "API server VNet integration on a dual-stack cluster", net.kubernetes_version, DUAL_STACK_MIN_KUBERNETES
+        )
     subnet_id = api.get("subnetId")
     if not subnet_id:
         if nodes:
@@ -157,11 +165,13 @@ def _check_integration(ctx: Ctx, subject: Subject, api: dict[str, Any], location
     subnet = ctx.tx.get(str(subnet_id))
     if subnet is None or subnet.type.lower() != ids.SUBNET.lower():
         raise aks_bad_request("VnetSubnetNotFound", f"The subnet {subnet_id} does not exist.", f"{TARGET}.subnetId")
-    _check_api_subnet(subject, subnet, nodes)
+    _check_api_subnet(subject, subnet)
     _require(ctx, subject, subnet.id, "Microsoft.Network/virtualNetworks/subnets/join/action")
 
 
-def _check_api_subnet(subject: Subject, subnet: Row, nodes: list[Row]) -> None:
+def _check_api_subnet(subject: Subject, subnet: Row) -> None:
+    """Delegated to AKS, /28 or larger, and holding nothing but AKS clusters' API servers (api-server-vnet-integration:
+    "You can't use the subnet for any other workloads, but you can use it for multiple AKS clusters")."""
     props = subnet.body["properties"]
     services = [str((d.get("properties") or {}).get("serviceName", "")) for d in props.get("delegations") or []]
     if [s.lower() for s in services] != [DELEGATION.lower()]:
@@ -178,9 +188,17 @@ def _check_api_subnet(subject: Subject, subnet: Row, nodes: list[Row]) -> None:
             f"The API server subnet {subnet.id} ({net}) is smaller than the minimum /{SMALLEST_API_SUBNET}.",
             f"{TARGET}.subnetId",
         )
-    if any(ids.same(n.id, subnet.id) for n in nodes):
+    if any(ids.same(s, subnet.id) for s in (*subject.net.subnet_ids, *subject.net.pod_subnet_ids)):
         raise aks_bad_request(
             "ApiServerSubnetUsedByAgentPool",
-            f"The API server subnet {subnet.id} cannot also be an agent pool subnet.",
+            f"The API server subnet {subnet.id} cannot also be an agent pool's node or pod subnet.",
+            f"{TARGET}.subnetId",
+        )
+    others = [owner for owner in subnet_usage.owners(subnet) if not subnet_usage.holds_api_server(subnet, owner)]
+    if others:
+        raise aks_bad_request(
+            "ApiServerSubnetInUse",
+            f"The API server subnet {subnet.id} is used by {', '.join(others)}; it can hold only AKS clusters' API "
+            "servers.",
             f"{TARGET}.subnetId",
         )

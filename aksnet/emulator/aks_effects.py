@@ -62,7 +62,28 @@ def _groups(cluster_id: str, mc: dict[str, Any], net: Net) -> dict[str, list[dic
                 "role": "pods",
             }
             wanted.setdefault(pool.pod_subnet_id, []).append(claim)
+    _api_server_group(cluster_id, mc, wanted)
     return wanted
+
+
+# "An AKS cluster reserves at least nine IPs in the subnet address space" (api-server-vnet-integration).
+API_SERVER_ADDRESSES = 9
+
+
+def _api_server_group(cluster_id: str, mc: dict[str, Any], wanted: dict[str, list[dict[str, Any]]]) -> None:
+    """With VNet integration, the API server's nine addresses in its delegated subnet: the frontends of the
+    kube-apiserver internal load balancer AKS puts in the node resource group."""
+    api = mc["properties"].get("apiServerAccessProfile") or {}
+    if not (api.get("enableVnetIntegration") and api.get("subnetId")):
+        return
+    load_balancer = f"{node_rg_id(cluster_id, mc)}/providers/Microsoft.Network/loadBalancers/kube-apiserver"
+    claim = {
+        "load_balancer": load_balancer,
+        "nodes": 1,
+        "per_node": API_SERVER_ADDRESSES,
+        "role": subnet_usage.API_SERVER,
+    }
+    wanted.setdefault(str(api["subnetId"]), []).append(claim)
 
 
 def _shortfall(tx: Tx, cluster_id: str, wanted: dict[str, list[dict[str, Any]]]) -> ArmError | None:

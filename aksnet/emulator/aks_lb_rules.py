@@ -28,19 +28,24 @@ def lb_profile(mc: dict[str, Any]) -> dict[str, Any]:
     return ((mc.get("properties") or {}).get("networkProfile") or {}).get("loadBalancerProfile") or {}
 
 
-def check_load_balancer(ctx: Ctx, subject: Subject) -> None:
-    np = subject.mc["properties"]["networkProfile"]
-    lbp = lb_profile(subject.mc)
-    if np.get("outboundType") != "loadBalancer" or not lbp:
-        return
-    given = [k for k in OPTIONS if lbp.get(k)]
+def check_request(request: dict[str, Any]) -> None:
+    """One outbound IP option per request (checked before the body is filled: filling an update that brings
+    IPs drops the managed count the cluster had)."""
+    given = [k for k in OPTIONS if lb_profile(request).get(k)]
     if len(given) > 1:
         raise aks_bad_request(
             "LoadBalancerProfileOutboundIPOptionsExclusive",
             f"Only one of {', '.join(OPTIONS)} may be set; got {', '.join(given)}.",
             TARGET,
         )
-    _check_counts(lbp, "IPv6" in (np.get("ipFamilies") or []))
+
+
+def check_load_balancer(ctx: Ctx, subject: Subject) -> None:
+    np = subject.mc["properties"]["networkProfile"]
+    lbp = lb_profile(subject.mc)
+    if np.get("outboundType") != "loadBalancer" or not lbp:
+        return
+    _check_counts(lbp, subject.net.dual_stack)
     _check_ports_and_idle(lbp)
     ips = _outbound_ips(ctx, subject, lbp)
     _check_snat(subject.mc, lbp, ips)

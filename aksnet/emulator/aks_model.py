@@ -150,7 +150,7 @@ def _fill_network(np: dict[str, Any], node_rg: str, cluster_id: str) -> None:
     np.setdefault("dnsServiceIP", DEFAULT_DNS_SERVICE_IP)
     np.setdefault("outboundType", "loadBalancer")
     np.setdefault("loadBalancerSku", "standard")
-    _fill_egress(np, node_rg, cluster_id)
+    _fill_egress(np, node_rg, cluster_id, dual)
 
 
 def _fill_cidrs(np: dict[str, Any], single: str, plural: str, v4: str, v6: str | None) -> None:
@@ -165,7 +165,7 @@ def _public_ips(node_rg: str, cluster_id: str, count: int) -> list[dict[str, str
     return [{"id": f"{stem}/{short_hash(cluster_id + str(i))}-outbound"} for i in range(count)]
 
 
-def _fill_egress(np: dict[str, Any], node_rg: str, cluster_id: str) -> None:
+def _fill_egress(np: dict[str, Any], node_rg: str, cluster_id: str, dual: bool) -> None:
     if np["outboundType"] == "loadBalancer":
         lbp = np.setdefault("loadBalancerProfile", {})
         brought = (lbp.get("outboundIPs") or {}).get("publicIPs") or []
@@ -174,7 +174,7 @@ def _fill_egress(np: dict[str, Any], node_rg: str, cluster_id: str) -> None:
             lbp["effectiveOutboundIPs"] = [{"id": r["id"]} for r in brought]
         else:
             managed = lbp.setdefault("managedOutboundIPs", {"count": 1})
-            if "IPv6" in np["ipFamilies"]:
+            if dual:  # ipFamilies compare case-insensitively: az sends ["ipv4", "ipv6"]
                 managed.setdefault("countIPv6", 1)
             count = int(managed.get("count", 1)) + int(managed.get("countIPv6", 0))
             lbp["effectiveOutboundIPs"] = _public_ips(node_rg, cluster_id, count)

@@ -17,20 +17,21 @@ STATIC_BLOCK_MIN_KUBERNETES = (1, 28)
 STATIC_BLOCK_LARGEST_PREFIX = 12
 
 
-def older_than(version: str, minimum: tuple[int, int]) -> bool:
-    """Whether a MAJOR.MINOR[.PATCH] Kubernetes version is below `minimum`."""
-    parts = version.split(".")
+def older_than(version: str, minimum: tuple[int, ...]) -> bool:
+    """Whether a MAJOR.MINOR[.PATCH] Kubernetes version is below `minimum`, compared on the parts it gives
+    (AKS takes MAJOR.MINOR as that minor's latest patch)."""
     try:
-        return (int(parts[0]), int(parts[1])) < minimum
-    except (ValueError, IndexError):
+        given = tuple(int(p) for p in version.split(".")[: len(minimum)])
+    except ValueError:
         return False
+    return len(given) >= 2 and given < minimum[: len(given)]
 
 
-def too_old(feature: str, version: str, minimum: tuple[int, int]) -> Exception:
+def too_old(feature: str, version: str, minimum: tuple[int, ...]) -> Exception:
     """The refusal of a feature the cluster's Kubernetes version is too old for."""
     return aks_bad_request(
         "FeatureRequiresNewerKubernetesVersion",
-        f"{feature} requires Kubernetes {minimum[0]}.{minimum[1]} or later; the cluster uses {version}.",
+        f"{feature} requires Kubernetes {'.'.join(map(str, minimum))} or later; the cluster uses {version}.",
         "properties.kubernetesVersion",
     )
 

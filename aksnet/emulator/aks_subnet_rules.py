@@ -46,8 +46,16 @@ def check_subnet(ctx: Ctx, cluster_id: str, net: Net, subnet: Row) -> None:
 
 
 def check_pod_subnet(cluster_id: str, subnet: Row) -> None:
-    """A pod subnet may carry AKS's own delegation and link, and other clusters' pods; nothing else."""
+    """A pod subnet may carry AKS's own delegation and link, and other clusters' pods; nothing else (an API
+    server subnet is delegated to AKS too, but holds API servers alone)."""
     _check_external(cluster_id, subnet, allowed=AKS_DELEGATION)
+    api_servers = subnet_usage.api_server_owners(subnet)
+    if api_servers:
+        raise aks_bad_request(
+            "ApiServerSubnetUsedByAgentPool",
+            f"Subnet {subnet.id} is the API server subnet of {', '.join(api_servers)}; it cannot be a pod subnet.",
+            "agentPoolProfile.podSubnetID",
+        )
 
 
 def _check_external(cluster_id: str, subnet: Row, *, allowed: str = "") -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from aksnet.emulator import (
     aks_effects,
+    aks_lb_rules,
     aks_model,
     aks_update,
     aks_validation,
@@ -65,6 +66,7 @@ def put_cluster(ctx: Ctx, params: dict[str, str]) -> Response:
     if existing is not None:
         check_idle(ctx, existing)
     request = aks_model.strip_read_only(request)
+    aks_lb_rules.check_request(request)
     merged = aks_model.merge(existing.body, request) if existing else request
     mc = aks_model.fill(merged, existing.id if existing else rid)
     aks_model.stamp(mc)

@@ -71,6 +71,7 @@ EMULATED_CODES = frozenset(
         "ApiServerSubnetNotDelegated",
         "ApiServerSubnetTooSmall",
         "ApiServerSubnetUsedByAgentPool",
+        "ApiServerSubnetInUse",
         "LoadBalancerProfileOutboundIPOptionsExclusive",
         # ARM/Network request checks whose real code was not found either.
         "InvalidRoute",

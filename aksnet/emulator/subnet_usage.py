@@ -13,6 +13,8 @@ from typing import Any
 from aksnet.emulator import ids, netaddr
 from aksnet.emulator.store import Row
 
+API_SERVER = "apiserver"  # the role of the addresses a VNet-integrated cluster's API server holds in its subnet
+
 
 def claims(subnet: Row) -> dict[str, list[dict[str, Any]]]:
     result: dict[str, list[dict[str, Any]]] = subnet.meta.setdefault("claims", {})
@@ -30,6 +32,16 @@ def release(subnet: Row, owner_id: str) -> None:
 
 def owners(subnet: Row) -> list[str]:
     return list(claims(subnet))
+
+
+def holds_api_server(subnet: Row, owner: str) -> bool:
+    """Whether every address `owner` holds in `subnet` is its API server's."""
+    return all(g.get("role") == API_SERVER for g in claims(subnet).get(ids.key(owner), []))
+
+
+def api_server_owners(subnet: Row) -> list[str]:
+    """The clusters whose API servers hold addresses in `subnet`."""
+    return [o for o, groups in claims(subnet).items() if any(g.get("role") == API_SERVER for g in groups)]
 
 
 def _group_size(group: dict[str, Any]) -> int:
@@ -67,6 +79,10 @@ def subnet_prefix(subnet: Row) -> str:
 def _group_ids(group: dict[str, Any]) -> Iterator[str]:
     if "ids" in group:
         yield from group["ids"]
+        return
+    if "load_balancer" in group:  # an API server's addresses, as frontends of its kube-apiserver load balancer
+        for n in range(1, _group_size(group) + 1):
+            yield f"{group['load_balancer']}/frontendIPConfigurations/kube-apiserver-{n}"
         return
     vmss = group["vmss"]
     nic = vmss.rsplit("/", 1)[-1]

@@ -218,13 +218,26 @@ def decide_subnet(step: Step, current: Body | None, *, vnet_created: bool, field
     if want and sorted(p.lower() for p in subnet_prefixes(have)) != sorted(p.lower() for p in want):
         return _resized(step, field, subnet_prefixes(have), want)
     changes = _associations(have, wanted)
-    associated = " and ".join(f"{ASSOCIATIONS[c.path.split('.')[1]]} {name_of(str(c.after))}" for c in changes)
+    done = [f"{ASSOCIATIONS[c.path.split('.')[1]]} {name_of(str(c.after))} associated" for c in changes]
+    if not delegated(have, wanted):
+        changes.append(Change("properties.delegations", _services(have), _services(wanted)))
+        done.append(f"delegated to {', '.join(_services(wanted))}")
     if vnet_created:  # made inline with the VNet this run created: reported as created, association and all
-        reason = "created with its VNet" + (f"; {associated} associated" if changes else "")
+        reason = "; ".join(["created with its VNet", *done])
         return Decision("create", writes=bool(changes), changes=tuple(changes), reason=reason)
     if not changes:
         return UNCHANGED if step.action == "create" else Decision("use", reason=BROUGHT)
-    return _update(changes, f"{associated} associated")
+    return _update(changes, "; ".join(done))
+
+
+def _services(properties: Mapping[str, Any]) -> list[str]:
+    """The services a subnet is delegated to."""
+    return [str((d.get("properties") or {}).get("serviceName", "")) for d in properties.get("delegations") or ()]
+
+
+def delegated(have: Mapping[str, Any], wanted: Mapping[str, Any]) -> bool:
+    """Whether the subnet is delegated as the step asks (the API server subnet to AKS), whatever the names."""
+    return "delegations" not in wanted or {s.lower() for s in _services(wanted)} <= {s.lower() for s in _services(have)}
 
 
 def subnet_prefixes(properties: Mapping[str, Any]) -> list[str]:

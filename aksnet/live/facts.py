@@ -85,6 +85,7 @@ class SubnetFacts:
     network_security_group: str | None = None
     nat_gateway: str | None = None
     body: Mapping[str, Any] = field(default_factory=dict, kw_only=True, compare=False, repr=False)
+    private_endpoints: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -129,6 +130,7 @@ class SubnetFacts:
             network_security_group=_ref(props.get("networkSecurityGroup")),
             nat_gateway=_ref(props.get("natGateway")),
             body=arm,
+            private_endpoints=_ids(props.get("privateEndpoints")),
         )
 
 
@@ -216,6 +218,7 @@ class ClusterFacts(Found):
     subnets: tuple[str, ...] = ()
     plugin: str | None = None
     pod_subnet_modes: tuple[tuple[str, str], ...] = ()  # (pod subnet id, podIPAllocationMode)
+    api_server_subnet: str | None = None  # the subnet its API server is projected into (VNet integration)
 
     def uses_subnet(self, subnet_id: str) -> bool:
         return key(subnet_id) in {key(s) for s in self.subnets}
@@ -234,6 +237,7 @@ class ClusterFacts(Found):
             for p in pools
             if p.get("podSubnetID")
         }
+        api = props.get("apiServerAccessProfile") or {}
         return cls(
             id=str(arm["id"]),
             tags=dict(arm.get("tags") or {}),
@@ -242,6 +246,9 @@ class ClusterFacts(Found):
             plugin=(props.get("networkProfile") or {}).get("networkPlugin"),
             pod_subnet_modes=tuple(sorted(modes)),
             body=arm,
+            api_server_subnet=str(api["subnetId"])
+            if api.get("enableVnetIntegration") and api.get("subnetId")
+            else None,
         )
 
 

@@ -84,12 +84,16 @@ def render_subnets(subnets: tuple[SubnetCapacity, ...], indent: str = "  ", widt
 def _snat(snat: SnatBudget) -> str:
     if snat.default_allocation:
         share = f"{snat.ports_per_node:,} ports per node" if snat.ports_per_node else "no documented share"
-        return f"Azure's default share for {snat.nodes_counted} nodes (with surge): {share}"
-    verdict = "fits" if snat.fits else "does NOT fit"
-    return (
-        f"{snat.ports_per_node:,} ports x {snat.nodes_counted} nodes (with surge) = {snat.ports_needed:,} of "
-        f"{snat.ports_available:,} on {snat.outbound_ips} IP(s): {verdict}; at most {snat.max_nodes:,} nodes"
-    )
+        text = f"Azure's default share for {snat.nodes_counted} nodes (with surge): {share}"
+    else:
+        verdict = "fits" if snat.fits else "does NOT fit"
+        text = (
+            f"{snat.ports_per_node:,} ports x {snat.nodes_counted} nodes (with surge) = {snat.ports_needed:,} of "
+            f"{snat.ports_available:,} on {snat.outbound_ips} IPv4 IP(s): {verdict}; at most {snat.max_nodes:,} nodes"
+        )
+    if snat.outbound_ipv6 is None:
+        return text + "; IPv6 egress on the IPv6 addresses among your outbound IPs"
+    return text + (f"; IPv6 egress on {snat.outbound_ipv6} managed IPv6 IP(s)" if snat.outbound_ipv6 else "")
 
 
 def render_capacity_verdict(cap: Capacity, width: int = DEFAULT_WIDTH) -> str:

@@ -8,7 +8,10 @@ from collections.abc import Iterator
 from ipaddress import IPv4Network, ip_network
 
 from aksnet.findings import Finding, error, listed
+from aksnet.netcalc import usable_ips
 from aksnet.rules.base import RuleContext
+from aksnet.rules.pod_subnets import kubernetes_older_than
+from aksnet.sizing import API_SERVER_ADDRESSES
 from aksnet.spec import Spec
 from aksnet.spec_network import ZONE_NONE, ZONE_SYSTEM, PrivateDnsZoneSpec
 
@@ -21,6 +24,8 @@ MAX_RANGES = 200
 MAX_RANGES_VNET_INTEGRATION = 2000
 AGENT_NODES_ONLY = "0.0.0.0/32"  # only the cluster's own outbound IPs
 VNET_INTEGRATION_REGIONS_WITHOUT = frozenset({"qatarcentral"})
+SMALLEST_API_SERVER_SUBNET = 28  # "The minimum supported API server subnet size is /28"
+DUAL_STACK_VNET_INTEGRATION_MIN_KUBERNETES = (1, 26, 3)
 
 
 def zone_name(spec: Spec) -> str | None:
@@ -180,4 +185,63 @@ def vnet_integration(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-RULES = (private_dns_zone, public_fqdn, authorized_ranges, vnet_integration)
+def api_server_subnet(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """The API server subnet is declared, a /28 or larger, and no pool's node or pod subnet (R7.7)."""
+    api, field = spec.cluster.api_server, f"{FIELD}.subnet"
+    if not api.vnet_integration or api.subnet is None:
+        return
+    subnet = spec.api_server_subnet()
+    if subnet is None:
+        yield error(
+            "SUBNET_NOT_DECLARED",
+            field,
+            f"the API server subnet {api.subnet!r} is not a subnet VNet {spec.vnet.name} declares (declared: "
+            f"{', '.join(s.name for s in spec.vnet.all_subnets)})",
+            "add it to vnet.subnets ({name: ..., address_prefix: <a /28 or larger>}, or existing: true for a "
+            "delegated subnet you bring), or name a declared one",
+        )
+        return
+    prefix = subnet.address_prefix
+    if prefix is not None and prefix.prefixlen > SMALLEST_API_SERVER_SUBNET:
+        yield error(
+            "API_SERVER_SUBNET_TOO_SMALL",
+            f"{spec.vnet.subnet_field(subnet)}.address_prefix",
+            f"API server subnet {subnet.name} {prefix} is smaller than /{SMALLEST_API_SERVER_SUBNET}, the smallest "
+            f"AKS supports: it has {usable_ips(prefix)} usable addresses and each cluster's API server reserves "
+            f"at least {API_SERVER_ADDRESSES}",
+            f"use a /{SMALLEST_API_SERVER_SUBNET} (one cluster) or larger (a /27 holds two clusters' API servers)",
+        )
+    pools = [p.name for p in spec.cluster.node_pools if subnet in (spec.node_subnet_of(p), spec.pod_subnet_of(p))]
+    if pools:
+        yield error(
+            "API_SERVER_SUBNET_SHARED",
+            field,
+            f"API server subnet {subnet.name} is also a node or pod subnet of pool(s) {', '.join(pools)}; it is "
+            "delegated to AKS for API servers and holds nothing else",
+            "declare a subnet of its own for the API server in vnet.subnets and name it here",
+        )
+
+
+def vnet_integration_dual_stack(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """With dual-stack, VNet integration needs Kubernetes 1.26.3 or later (the overlay is the dual-stack rule's)."""
+    cluster = spec.cluster
+    floor = DUAL_STACK_VNET_INTEGRATION_MIN_KUBERNETES
+    version = cluster.kubernetes_version
+    if cluster.api_server.vnet_integration and cluster.dual_stack and kubernetes_older_than(version, floor):
+        yield error(
+            "KUBERNETES_VERSION_UNSUPPORTED",
+            "cluster.kubernetes_version",
+            f"API server VNet integration on a dual-stack cluster needs Kubernetes 1.26.3 or later (network "
+            f"plugin azure, mode overlay); the cluster asks for {version}",
+            "use Kubernetes 1.26.3 or later, or omit kubernetes_version for AKS's default",
+        )
+
+
+RULES = (
+    private_dns_zone,
+    public_fqdn,
+    authorized_ranges,
+    vnet_integration,
+    api_server_subnet,
+    vnet_integration_dual_stack,
+)

@@ -28,6 +28,27 @@ def applies(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
+def dual_stack(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
+    """A NAT gateway aksnet creates is a Standard one, which supports only IPv4: not for a dual-stack cluster."""
+    ng = spec.nat_gateway
+    if (
+        ng is None
+        or ng.existing
+        or not spec.cluster.dual_stack
+        or spec.cluster.outbound_type != "userAssignedNATGateway"
+    ):
+        return
+    yield error(
+        "DUAL_STACK_UNSUPPORTED_BY_NAT_GATEWAY",
+        FIELD,
+        f"the cluster is dual-stack, but NAT gateway {ng.name} would be a Standard NAT gateway, which supports only "
+        "IPv4; dual-stack egress needs a StandardV2 NAT gateway with StandardV2 IPv4 and IPv6 public IPs, which "
+        "aksnet does not create (zones and regional availability decide them)",
+        f"bring a StandardV2 NAT gateway ({FIELD}.existing: true; preflight checks its SKU), or use "
+        "outbound_type: loadBalancer (managed_outbound_ipv6 sets the IPv6 outbound IPs, 1 by default)",
+    )
+
+
 def brought_settings(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
     ng = spec.nat_gateway
     if ng is None or not ng.existing:
@@ -72,4 +93,4 @@ def idle_timeout(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
     yield from idle_timeout_finding(f"{FIELD}.idle_timeout_minutes", "NAT gateway", minutes, IDLE_TIMEOUT)
 
 
-RULES = (applies, brought_settings, public_ips, idle_timeout)
+RULES = (applies, dual_stack, brought_settings, public_ips, idle_timeout)

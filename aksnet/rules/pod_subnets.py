@@ -14,15 +14,16 @@ STATIC_BLOCK_MIN_KUBERNETES = (1, 28)
 STATIC_BLOCK_LARGEST_PREFIX = 12  # "maximum pod subnet size /12"
 
 
-def kubernetes_older_than(version: str | None, minimum: tuple[int, int]) -> bool:
-    """Whether an explicit MAJOR.MINOR[.PATCH] is below `minimum`; None (AKS's default) never is."""
+def kubernetes_older_than(version: str | None, minimum: tuple[int, ...]) -> bool:
+    """Whether an explicit MAJOR.MINOR[.PATCH] is below `minimum`, compared on the parts it gives (AKS takes
+    MAJOR.MINOR as that minor's latest patch); None (AKS's default) never is."""
     if version is None:
         return False
-    parts = version.split(".")
     try:
-        return (int(parts[0]), int(parts[1])) < minimum
-    except (ValueError, IndexError):
+        given = tuple(int(p) for p in version.split(".")[: len(minimum)])
+    except ValueError:
         return False  # a malformed version is the SPEC_INVALID rule's to report
+    return len(given) >= 2 and given < minimum[: len(given)]
 
 
 def pod_subnet_plugin(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:

@@ -79,4 +79,5 @@ def test_the_emulator_answers_azs_requests_as_it_answered_az(emu: Emulator, flow
 
 
 def test_every_flow_of_the_conformance_suite_has_a_replay_fixture() -> None:
-    assert sorted(["kubenet-route-table", "overlay-cilium", "kubenet-to-overlay", "refused"]) == FLOWS
+    flows = ["kubenet-route-table", "overlay-cilium", "kubenet-to-overlay", "refused", "apiserver-vnet-integration"]
+    assert sorted([*flows, "dual-stack-ipv6-outbound"]) == FLOWS

@@ -106,3 +106,44 @@ def test_a_dual_stack_cluster_refuses_a_standard_nat_gateway(arm: Any, sku: str,
     net = dual_network(arm, natGateway=gateway["id"])
     got, answer = put(arm, net, serviceCidr=None, outboundType="userAssignedNATGateway")
     assert got == status, answer
+
+
+@pytest.mark.parametrize("families", [["IPv4", "IPv6"], ["ipv4", "ipv6"]])
+def test_ip_families_compare_case_insensitively_as_az_sends_them(arm: Any, families: list[str]) -> None:
+    # az aks create --ip-families ipv4,ipv6 --load-balancer-managed-outbound-ipv6-count 2 sends lower case.
+    lbp = {"managedOutboundIPs": {"count": 1, "countIPv6": 2}}
+    status, answer = put(arm, dual_network(arm), serviceCidr=None, ipFamilies=families, loadBalancerProfile=lbp)
+    assert status == 201, answer
+    profile = arm.get(arm.cluster_path(), AKS_API)["properties"]["networkProfile"]["loadBalancerProfile"]
+    assert profile["managedOutboundIPs"] == {"count": 1, "countIPv6": 2}
+    assert len(profile["effectiveOutboundIPs"]) == 3
+
+
+def test_a_lower_case_dual_stack_cluster_gets_its_default_ipv6_outbound_ip(arm: Any) -> None:
+    status, answer = put(arm, dual_network(arm), serviceCidr=None, ipFamilies=["ipv4", "ipv6"])
+    assert status == 201, answer
+    profile = arm.get(arm.cluster_path(), AKS_API)["properties"]["networkProfile"]["loadBalancerProfile"]
+    assert profile["managedOutboundIPs"] == {"count": 1, "countIPv6": 1}
+
+
+def test_an_ipv6_outbound_count_needs_a_dual_stack_cluster(arm: Any) -> None:
+    arm.rg()
+    vnet = arm.vnet()
+    subnet = arm.subnet(vnet, "aks", "192.168.1.0/24")
+    identity = arm.identity()
+    arm.grant(identity["properties"]["principalId"], subnet)
+    net = {"vnet": vnet, "subnet": subnet, "identity": identity}
+    lbp = {"managedOutboundIPs": {"count": 1, "countIPv6": 1}}
+    body = arm.cluster_body(net, networkPlugin="azure", networkPluginMode="overlay", loadBalancerProfile=lbp)
+    status, answer = arm.call("PUT", arm.cluster_path(), body, AKS_API)
+    assert (status, answer["code"]) == (400, "InvalidParameter"), answer
+
+
+def test_an_ipv6_outbound_count_is_the_managed_option_and_excludes_your_own_ips(arm: Any) -> None:
+    net = dual_network(arm)
+    pip = arm.ok(
+        "PUT", arm.net_id("rg1", "publicIPAddresses", "pip"), {"location": "eastus", "sku": {"name": "Standard"}}
+    )
+    lbp = {"managedOutboundIPs": {"count": 1, "countIPv6": 1}, "outboundIPs": {"publicIPs": [{"id": pip["id"]}]}}
+    status, answer = put(arm, net, serviceCidr=None, loadBalancerProfile=lbp)
+    assert (status, answer["code"]) == (400, "LoadBalancerProfileOutboundIPOptionsExclusive"), answer

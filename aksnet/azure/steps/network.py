@@ -22,6 +22,7 @@ from aksnet.live.actions import (
     decide_route_table,
     decide_subnet,
     decide_vnet,
+    delegated,
     routes_to_set,
     step_field,
 )
@@ -140,6 +141,8 @@ def ensure_subnet(ctx: RunContext, step: Step) -> ResourceResult:
     elif decision.writes and current is not None:
         merged = copy.deepcopy(current)  # a subnet PUT replaces the whole subnet: send back all it has
         attached = {f: wanted[f] for f in ASSOCIATIONS if f in wanted}
+        if not delegated(merged.get("properties") or {}, wanted):
+            attached["delegations"] = wanted["delegations"]
         merged.setdefault("properties", {}).update(attached)
         _put_subnet(ctx, step, rid, merged, f"associating subnet {rid.name}")
     return decided(step, decision)

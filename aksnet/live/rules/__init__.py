@@ -21,6 +21,7 @@ from aksnet.live.rules.access import (
     providers_registered,
 )
 from aksnet.live.rules.addressing import new_subnet_fits, ranges_clear_of_network
+from aksnet.live.rules.api_server import api_server_subnet_found
 from aksnet.live.rules.base import LiveInput, LiveRule
 from aksnet.live.rules.cluster import existing_cluster
 from aksnet.live.rules.edges import network_resources
@@ -43,6 +44,7 @@ __all__ = [
     "LiveInput",
     "LiveRule",
     "allows",
+    "api_server_subnet_found",
     "caller_can_grant",
     "check_live",
     "clusters_listed",
@@ -71,6 +73,7 @@ LIVE_RULES: tuple[LiveRule, ...] = (
     found_resources_owned,
     existing_cluster,
     subnet_in_use,
+    api_server_subnet_found,
     pod_subnet_mode_shared,
     route_table_shared,
     route_table_associated,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aksnet.arm import key, name_of
+from aksnet.arm import key, name_of, resource_group_of
 from aksnet.findings import Finding, error
-from aksnet.live.rules.base import LiveInput
+from aksnet.live.rules.base import LiveInput, located
+from aksnet.network_steps import NetworkIds
 from aksnet.rules.egress import DEFAULT_ROUTE, EGRESS_NEXT_HOPS
 
 
@@ -29,28 +30,49 @@ def egress_matches_network(inp: LiveInput) -> Iterator[Finding]:
 
 
 def _nat_gateways(inp: LiveInput) -> Iterator[Finding]:
-    """Every brought node subnet needs a NAT gateway; a dual-stack cluster's must not be a Standard one."""
-    for spec_subnet in inp.spec.node_subnets():
+    """Every brought node subnet needs the NAT gateway: one aksnet associates (its own), or one already there (the
+    one you bring); never another's replaced. A dual-stack cluster's must not be a Standard one."""
+    spec, wanted = inp.spec, NetworkIds.of(inp.spec, inp.ids.sub).nat_gateway
+    ours = spec.nat_gateway is not None and not spec.nat_gateway.existing
+    for spec_subnet in spec.node_subnets():
         subnet = inp.facts.subnet(spec_subnet.name)
-        if not inp.spec.is_existing(spec_subnet) or subnet is None:
+        if not spec.is_existing(spec_subnet) or subnet is None:
             continue
-        if not subnet.nat_gateway:
+        if subnet.nat_gateway and wanted and key(subnet.nat_gateway) != key(wanted):
+            yield _other_gateway(subnet.name, subnet.nat_gateway, wanted, ours)
+        elif not subnet.nat_gateway and not ours:
             yield error(
                 "OUTBOUND_TYPE_UNSUPPORTED",
                 "cluster.outbound_type",
                 f"outbound type userAssignedNATGateway needs a NAT gateway on subnet {subnet.name}, which has none",
                 "associate a NAT gateway with the subnet first, or use loadBalancer",
             )
-            continue
-        sku = inp.facts.nat_gateways.get(key(subnet.nat_gateway))
-        if inp.spec.cluster.dual_stack and sku is not None and sku.lower() == "standard":
-            yield error(
-                "OUTBOUND_TYPE_UNSUPPORTED",
-                "cluster.outbound_type",
-                f"NAT gateway {name_of(subnet.nat_gateway)} on subnet {subnet.name} is a Standard NAT gateway, "
-                "which supports only IPv4; the cluster is dual-stack",
-                "associate a StandardV2 NAT gateway with the subnet, or use outbound_type: loadBalancer",
-            )
+        elif subnet.nat_gateway:
+            yield from _standard_on_dual_stack(inp, subnet.name, subnet.nat_gateway)
+
+
+def _other_gateway(subnet: str, found: str, wanted: str, ours: bool) -> Finding:
+    what = "aksnet would associate" if ours else "the spec brings"
+    return error(
+        "NAT_GATEWAY_MISMATCH",
+        "nat_gateway.name",
+        f"subnet {subnet} already has NAT gateway {located(found)}, but {what} NAT gateway {located(wanted)}; "
+        "aksnet never replaces an association it did not make",
+        f"name {name_of(found)} in nat_gateway (existing: true, resource_group: {resource_group_of(found)}), or "
+        f"remove it from subnet {subnet} first",
+    )
+
+
+def _standard_on_dual_stack(inp: LiveInput, subnet: str, gateway: str) -> Iterator[Finding]:
+    sku = inp.facts.nat_gateways.get(key(gateway))
+    if inp.spec.cluster.dual_stack and sku is not None and sku.lower() == "standard":
+        yield error(
+            "OUTBOUND_TYPE_UNSUPPORTED",
+            "cluster.outbound_type",
+            f"NAT gateway {name_of(gateway)} on subnet {subnet} is a Standard NAT gateway, which supports only IPv4; "
+            "the cluster is dual-stack",
+            "associate a StandardV2 NAT gateway with the subnet, or use outbound_type: loadBalancer",
+        )
 
 
 def dual_stack_network_found(inp: LiveInput) -> Iterator[Finding]:

@@ -43,11 +43,11 @@ def _external(inp: LiveInput, subnet: SubnetFacts) -> list[str]:
         group = resource_group_of(config)
         if group.lower() in clusters or (sharing and group.lower().startswith("mc_")):
             continue
-        holders[_holder(config, group)] = None
+        holders[holder(config, group)] = None
     return list(holders)
 
 
-def _holder(ip_configuration: str, group: str) -> str:
+def holder(ip_configuration: str, group: str) -> str:
     """`networkInterfaces/nic1 (resource group rg)` for a NIC's IP configuration id."""
     if group.lower().startswith("mc_"):
         return f"the nodes of an AKS cluster (node resource group {group})"
@@ -75,28 +75,29 @@ def _in_use_findings(inp: LiveInput, subnet: SubnetFacts, field: str, *, pod: bo
     if kubenet:
         # Subnet sharing is supported for Azure CNI (overlay, pod subnet, node subnet), not for kubenet.
         why = "a kubenet cluster cannot share its subnet with another cluster"
-        yield _in_use(field, f"{where} is used by {listed([cluster_label(c) for c in kubenet])}; {why}", pick)
+        yield in_use(field, f"{where} is used by {listed([cluster_label(c) for c in kubenet])}; {why}", pick)
     external = _external(inp, subnet)
     if external:
-        yield _in_use(
+        yield in_use(
             field, f"{where} holds other resources: {listed(external)}", f"move them out of the subnet, or {pick}"
         )
     delegations = subnet.foreign_delegations() if pod else list(subnet.delegations)
     if delegations:
         can = "a pod subnet can only be delegated by AKS itself" if pod else "AKS nodes cannot use a delegated subnet"
-        yield _in_use(
+        yield in_use(
             field, f"{where} is delegated to {listed(delegations)}; {can}", f"remove the delegation, or {pick}"
         )
     links = subnet.foreign_links() if pod else list(subnet.service_links)
     if links:
-        yield _in_use(
+        yield in_use(
             field,
             f"{where} is linked to {listed(links)} (service association links)",
             f"remove the service that links it, or {pick}",
         )
 
 
-def _in_use(field: str, message: str, hint: str) -> Finding:
+def in_use(field: str, message: str, hint: str) -> Finding:
+    """SUBNET_IN_USE: a subnet the cluster needs holds what may not share it."""
     return error("SUBNET_IN_USE", field, message, hint)
 
 
