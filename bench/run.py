@@ -419,7 +419,7 @@ def _side_by_side_rows(found: sidebyside.SideBySide) -> list[Row]:
             create <= 0.40,
             note="both over HTTPS to one `aksnet emulator serve` with tokens from its fake authority: az "
             "logged in first (untimed), ran the docs' commands with the scenario's values, deleted everything, "
-            "then `aksnet --arm-endpoint` ran up and down of scenarios/kubenet-byo-route-table.yaml",
+            "then `aksnet --arm-endpoint` ran up and down of the bundled kubenet-byo-route-table scenario",
         ),
         Row(f"az: {found.teardown_commands} deletes", _s(found.az_teardown), where, "reference"),
         Row(

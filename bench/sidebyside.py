@@ -1,7 +1,7 @@
 """The docs' az sequence beside `aksnet up` / `aksnet down` of the same scenario, on one served emulator.
 
 One `aksnet emulator serve` at the bench's latency, in one run: az creates what
-scenarios/kubenet-byo-route-table.yaml describes, command by command as the docs do (az logs in
+the bundled kubenet-byo-route-table scenario describes, command by command as the docs do (az logs in
 first, untimed), then deletes it; then `aksnet --arm-endpoint` provisions the same scenario and
 tears it down, on the same server over the same HTTPS path with a token from the same fake authority.
 """
