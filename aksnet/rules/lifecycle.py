@@ -12,9 +12,10 @@ from aksnet.spec import Spec
 KUBENET_END = date(2028, 3, 31)
 NPM_LINUX_END = date(2028, 9, 30)
 NPM_WINDOWS_END = date(2026, 9, 30)
+MIGRATE = "`aksnet migrate-policy` moves existing clusters"
 
 
-def _retired(ctx: RuleContext, field: str, feature: str, end: date, instead: str) -> Finding:
+def _retired(ctx: RuleContext, field: str, feature: str, end: date, instead: str, *, moves: str) -> Finding:
     if ctx.today > end:
         return error(
             "RETIRED_FEATURE",
@@ -26,7 +27,7 @@ def _retired(ctx: RuleContext, field: str, feature: str, end: date, instead: str
         "RETIRED_FEATURE",
         field,
         f"{feature} reaches end of support on {end.isoformat()}",
-        f"plan for {instead}; `aksnet migrate-policy` moves existing clusters",
+        f"plan for {instead}; {moves}",
     )
 
 
@@ -39,6 +40,8 @@ def retirements(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
             "kubenet",
             KUBENET_END,
             "Azure CNI Overlay (network_plugin: azure, network_plugin_mode: overlay)",
+            moves="an existing cluster moves in place, one way, with `az aks update --network-plugin azure "
+            "--network-plugin-mode overlay` (no network policy may be enabled then)",
         )
     if cluster.policy != "azure":
         return
@@ -49,6 +52,7 @@ def retirements(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
             "Azure Network Policy Manager on Linux",
             NPM_LINUX_END,
             "Cilium (network_dataplane: cilium)",
+            moves=MIGRATE,
         )
     if cluster.has_windows_pool:
         yield _retired(
@@ -57,6 +61,7 @@ def retirements(spec: Spec, ctx: RuleContext) -> Iterator[Finding]:
             "Azure Network Policy Manager on Windows",
             NPM_WINDOWS_END,
             "Calico for clusters with Windows pools (network_policy: calico)",
+            moves=MIGRATE,
         )
 
 
