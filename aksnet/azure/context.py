@@ -9,12 +9,13 @@ from typing import Any
 
 from aksnet.arm import ARM_TYPES
 from aksnet.azure.clients import Clients
+from aksnet.azure.lro import Watch
 from aksnet.azure.retry import RetryBounds
 from aksnet.clock import Clock
-from aksnet.errors import Interrupted
 from aksnet.plan import Plan, Step
 from aksnet.progress import NullProgress, Progress
 from aksnet.result import Action, ResourceResult
+from aksnet.stopping import interruption, watched
 
 
 class StoppableClock:
@@ -32,7 +33,7 @@ class StoppableClock:
         remaining = seconds
         while True:
             if self._stop.is_set():
-                raise Interrupted("stopped while waiting; a re-run resumes")
+                raise interruption("stopped while waiting; a re-run resumes")
             if remaining <= 0:
                 return
             chunk = min(self.SLICE, remaining)
@@ -48,7 +49,7 @@ class RunContext:
     plan: Plan
     clock: Clock
     progress: Progress = field(default_factory=NullProgress)
-    stop: threading.Event = field(default_factory=threading.Event)
+    stop: threading.Event = field(default_factory=watched)
     bounds: RetryBounds = field(default_factory=RetryBounds)
     windows_password: str | None = None
     allow_cluster_update: bool = True
@@ -68,6 +69,11 @@ class RunContext:
     @property
     def deployment(self) -> str:
         return self.plan.spec.deployment
+
+    @property
+    def watch(self) -> Watch:
+        """How this run's waits for Azure operations end: stopped, or bounded."""
+        return Watch(self.stop, self.clock, self.bounds.operation_seconds)
 
     def reporter(self, step: Step) -> Callable[[str], None]:
         return lambda status: self.progress.waiting(self.deployment, step.id, status)

@@ -12,6 +12,7 @@ from aksnet.azure.steps import HANDLERS
 from aksnet.errors import AksnetError, AzureOperationError, Interrupted
 from aksnet.plan import Step
 from aksnet.result import Action, ResourceResult, RunResult
+from aksnet.stopping import interruption
 
 MAX_PARALLEL_STEPS = 8
 
@@ -73,13 +74,13 @@ def run_graph(
                 _collect(running.pop(future), future, done, result)
     except KeyboardInterrupt:
         stop.set()  # running steps stop waiting within a tenth of a second
-        result.error = Interrupted("interrupted; Azure keeps what was started, and a re-run resumes from it")
+        result.error = interruption("interrupted; Azure keeps what was started, and a re-run resumes from it")
         for future, step in running.items():
             _collect(step, future, done, result)
     finally:
         pool.shutdown(wait=True)
     if stop.is_set() and result.error is None and len(done) < len(steps):
-        result.error = Interrupted("stopped; Azure keeps what was started, and a re-run resumes from it")
+        result.error = interruption("stopped; Azure keeps what was started, and a re-run resumes from it")
     return done
 
 

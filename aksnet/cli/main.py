@@ -10,6 +10,7 @@ import typer
 from aksnet.cli import capacity, down, migrate, plan, scenarios, status, up
 from aksnet.cli.common import AppContext, leave
 from aksnet.cli.fast_options import FastGroup
+from aksnet.cli.signals import stopped_exit
 
 app = typer.Typer(
     name="aksnet",
@@ -58,9 +59,9 @@ app.command("scenarios")(scenarios.command)
 
 
 def run() -> None:
-    """The console entry point: the app, then an immediate exit (see `leave`)."""
+    """The app, then an immediate exit (see `leave`); `aksnet.cli.entry` calls it once signals are handled."""
     try:
         app()
     except SystemExit as done:
-        leave(done.code)
+        leave(stopped_exit(done.code))
     leave(0)
