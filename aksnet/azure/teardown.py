@@ -17,7 +17,8 @@ from aksnet.arm import ARM_TYPES, LEDGER_TAG, ResourceId, key, split_assignment_
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
 from aksnet.azure.errors import azure_call
-from aksnet.azure.lro import wait_for
+from aksnet.azure.lro import Watch, wait_for
+from aksnet.azure.retry import RetryBounds
 from aksnet.azure.session import Session
 from aksnet.clock import Clock
 from aksnet.errors import AksnetError, AuthError, Interrupted
@@ -25,6 +26,7 @@ from aksnet.plan import Ids
 from aksnet.progress import NullProgress, Progress
 from aksnet.result import Action, ResourceResult, RunResult
 from aksnet.spec import Spec
+from aksnet.stopping import interruption, watched
 from aksnet.teardown_plan import (
     NOT_FOUND,
     Body,
@@ -56,10 +58,11 @@ class Teardown:
 
 @dataclass
 class DownOptions:
-    """Where progress goes, and the event that stops the run (Ctrl-C)."""
+    """Where progress goes, the event that stops the run (Ctrl-C), and how long one delete may take."""
 
     progress: Progress = field(default_factory=NullProgress)
-    stop: threading.Event = field(default_factory=threading.Event)
+    bounds: RetryBounds = field(default_factory=RetryBounds)
+    stop: threading.Event = field(default_factory=watched)  # set by Ctrl-C or SIGTERM too
 
 
 def read_teardown(spec: Spec, session: Session, env: Mapping[str, str], subscription: str | None = None) -> Teardown:
@@ -166,6 +169,8 @@ def tear_down(teardown: Teardown, options: DownOptions) -> RunResult:
     """Carry out the plan in order; stop at the first failure and report every target either way."""
     result = RunResult(teardown.spec.deployment, dry_run=False)
     for target in teardown.plan.targets:
+        if result.error is None and options.stop.is_set():
+            result.error = interruption("stopped; Azure finishes what it started, and a re-run continues")
         if result.error is not None:
             result.resources.append(_result(target, "skipped", _not_started(result.error)))
             continue
@@ -188,7 +193,7 @@ def _attempt(
         return _reported(teardown, target, options, result), None
     except KeyboardInterrupt:
         options.stop.set()
-        stopped = Interrupted("interrupted; Azure finishes the operation it started, and a re-run continues")
+        stopped = interruption("interrupted; Azure finishes the operation it started, and a re-run continues")
         return _result(
             target, "skipped", "interrupted: Azure finishes what it started; re-run aksnet down to continue"
         ), stopped
@@ -297,7 +302,8 @@ def _write(teardown: Teardown, doing: str, target: Target, options: DownOptions,
         with azure_call(doing):
             started = start()
         if isinstance(started, LROPoller):
-            wait_for(started, doing=doing, stop=options.stop, report=report)
+            watch = Watch(options.stop, teardown.clock, options.bounds.operation_seconds)
+            wait_for(started, doing=doing, watch=watch, report=report, resource_id=target.resource_id)
     except Interrupted:
         raise
     except AksnetError as exc:

@@ -12,7 +12,7 @@ from typing import Any
 from aksnet.arm import ResourceId, owned_by
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.context import RunContext, outcome
-from aksnet.azure.errors import azure_call, translate
+from aksnet.azure.errors import translate
 from aksnet.azure.lro import wait_for, wait_until_settled
 from aksnet.azure.retry import grant_not_yet_effective, operation_in_progress, retrying
 from aksnet.errors import AzureOperationError, InvalidRequest
@@ -121,8 +121,7 @@ def _put(ctx: RunContext, step: Step, rid: ResourceId, body: dict[str, Any]) -> 
         raise _put_error(exc, ctx, doing) from exc
     # Always reported (0 when the first PUT was accepted): how long the grants took to take effect.
     ctx.waited_for_grant = ctx.clock.now() - started if grant_refusals else 0.0
-    with azure_call(doing):
-        return wait_for(poller, doing=doing, stop=ctx.stop, report=ctx.reporter(step))
+    return wait_for(poller, doing=doing, watch=ctx.watch, report=ctx.reporter(step), resource_id=step.resource_id)
 
 
 def _put_error(exc: BaseException, ctx: RunContext, doing: str) -> Exception:

@@ -42,7 +42,7 @@ def _lro(ctx: RunContext, step: Step, doing: str, start: Callable[[], Any]) -> N
     """Start a long-running operation and wait for it, reporting progress and honouring Ctrl-C."""
     with azure_call(doing):
         poller = start()
-    wait_for(poller, doing=doing, stop=ctx.stop, report=ctx.reporter(step))
+    wait_for(poller, doing=doing, watch=ctx.watch, report=ctx.reporter(step), resource_id=step.resource_id)
 
 
 Converge = Callable[[RunContext, Step, ResourceId, Any], ResourceResult]
