@@ -247,8 +247,10 @@ def route_body(route: RouteSpec) -> dict[str, Any]:
 
 def _subnet_step(spec: Spec, ids: Ids) -> Step:
     subnet, rt = spec.vnet.subnet, spec.route_table
-    # An owned identity first: a subnet created in a VNet this deployment does not own is recorded on it.
-    depends = ("virtual_network",) + (("route_table",) if rt else ()) + (() if spec.identity.id else ("identity",))
+    # The ledger first: a subnet created in a VNet this deployment does not own is recorded on its identity,
+    # or, the identity being brought, on its resource group (aksnet.azure.steps.ledger).
+    ledger = ("resource_group",) if spec.identity.id else ("identity",)
+    depends = ("virtual_network",) + (("route_table",) if rt else ()) + ledger
     association = {"routeTable": {"id": ids.route_table}} if rt else {}
     if not spec.subnet_existing:
         body = {"properties": {"addressPrefix": str(subnet.address_prefix), **association}}

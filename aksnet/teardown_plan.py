@@ -1,9 +1,10 @@
 """What `down` deletes, keeps or skips, and why: a pure decision over what was read from Azure.
 
 Ownership comes only from what `up` wrote: the two ownership tags, the deterministic names of
-role assignments, and the identity's record of a subnet created in a VNet aksnet does not own.
-Targets come out in deletion order: `up`'s plan reversed (newest first), which also puts the
-identity after the subnet, since the identity holds the only record of such a subnet.
+role assignments, and the ledger: the record of a subnet created in a VNet aksnet does not own, on
+the deployment's identity or resource group (aksnet.arm.records_subnet). Targets come out in
+deletion order: `up`'s plan reversed (newest first), which also puts the identity and the resource
+group after the subnet, since they hold the only record of such a subnet.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from aksnet.arm import assignment_id, deployment_of, key, name_of, role_assignment_name
+from aksnet.arm import assignment_id, deployment_of, key, name_of, records_subnet, role_assignment_name
 from aksnet.findings import listed
 from aksnet.plan import Ids
 from aksnet.spec import Spec
@@ -33,6 +34,9 @@ Decision = Literal["delete", "detach", "with_cluster", "keep", "skip"]
 Body = Mapping[str, Any]
 
 NOT_FOUND = "not found: already deleted or never created"
+UNRECORDED = (
+    "found, not recorded as created by this deployment (on its identity or resource group); aksnet never deletes it"
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,6 @@ class Observed:
     cluster: Body | None = None
     assignments: tuple[Body, ...] = ()
     group_contents: tuple[Body, ...] = ()  # what `GET .../resources` lists in the resource group
-    recorded_subnet: str | None = None  # "<vnet>/<subnet>" from the identity's ledger tag
 
 
 @dataclass(frozen=True)
@@ -157,32 +160,33 @@ def _assignment_target(spec: Spec, assignment: Body) -> Target:
     return Target("role_assignment", rid, "keep", "not granted by this deployment; aksnet never deletes it")
 
 
-def subnet_owned(spec: Spec, seen: Observed) -> bool:
-    """Created with this deployment's VNet, or recorded on this deployment's identity."""
+def subnet_owned(spec: Spec, seen: Observed, subnet_id: str) -> bool:
+    """Created with this deployment's VNet, or recorded on its ledger."""
     if spec.subnet_existing:
         return False
     if not spec.vnet.existing and owner(seen.vnet) == spec.deployment:
         return True
-    recorded = f"{spec.vnet.name}/{spec.vnet.subnet.name}".lower()
-    return owner(seen.identity) == spec.deployment and (seen.recorded_subnet or "").lower() == recorded
+    return on_ledger(spec, seen, subnet_id)
+
+
+def on_ledger(spec: Spec, seen: Observed, subnet_id: str) -> bool:
+    """Recorded as created by this deployment on its identity or resource group (only one it owns counts)."""
+    ledgers = (seen.identity, seen.resource_group)
+    return any(
+        owner(body) == spec.deployment and records_subnet((body or {}).get("tags"), subnet_id) for body in ledgers
+    )
 
 
 def subnet_target(spec: Spec, ids: Ids, seen: Observed) -> Target:
     if seen.subnet is None:
         return Target("subnet", ids.subnet, "skip", NOT_FOUND)
-    if subnet_owned(spec, seen):
+    if subnet_owned(spec, seen, ids.subnet):
         return Target("subnet", ids.subnet, "delete", f"created by deployment {spec.deployment}")
-    why = brought("vnet.subnet.existing") if spec.subnet_existing else _unrecorded_subnet(spec)
+    why = brought("vnet.subnet.existing") if spec.subnet_existing else UNRECORDED
     if _associated_with_ours(spec, ids, seen):
         rt = (ids.route_table or "").rsplit("/", 1)[-1]
         return Target("subnet", ids.subnet, "detach", f"{why}; aksnet removes the association with route table {rt}")
     return Target("subnet", ids.subnet, "keep", why)
-
-
-def _unrecorded_subnet(spec: Spec) -> str:
-    if spec.identity.id:
-        return "not recorded as created by this deployment (a brought identity carries no record); aksnet keeps it"
-    return "found, not recorded as created by this deployment; aksnet never deletes it"
 
 
 def _associated_with_ours(spec: Spec, ids: Ids, seen: Observed) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 from aksnet.azure.session import Session
 from aksnet.findings import Finding
+from aksnet.progress import NullProgress
 from aksnet.rules import check
 from aksnet.spec import Spec, parse_spec
 
@@ -104,3 +106,69 @@ def scenario(name: str, *overrides: str) -> Spec:
     from aksnet.spec import load_spec
 
     return load_spec(SCENARIO_DIR / f"{name}.yaml", overrides)
+
+
+def down(spec: Spec, session: Any, **options: Any) -> Any:
+    """Read, decide and delete in-process, as `aksnet down --yes` does; returns the RunResult."""
+    from aksnet.azure.teardown import DownOptions, read_teardown, tear_down
+
+    return tear_down(read_teardown(spec, session, {}), DownOptions(**options))
+
+
+def actions(result: Any) -> dict[str, str]:
+    """Each resource's action by its name."""
+    return {r.id.rstrip("/").rsplit("/", 1)[-1]: r.action for r in result.resources}
+
+
+def reasons(result: Any) -> dict[str, str]:
+    return {r.id.rstrip("/").rsplit("/", 1)[-1]: r.reason for r in result.resources}
+
+
+class StopAt(NullProgress):
+    """Plays Ctrl-C at a chosen moment of a run: at its `nth` progress event, or at the first event of
+    `kind` ("started", "waiting", "finished", "failed") on `step`. No wall-clock timing is involved."""
+
+    def __init__(
+        self,
+        stop: Any,
+        *,
+        nth: int | None = None,
+        step: str | None = None,
+        kind: str | None = None,
+        then: Any = None,
+    ) -> None:
+        self.stop, self.nth, self.step, self.kind, self.then = stop, nth, step, kind, then
+        self.seen: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
+
+    def _event(self, kind: str, step: str) -> None:
+        with self._lock:
+            self.seen.append((kind, step))
+            hit = len(self.seen) == self.nth or (self.step, self.kind) == (step, kind)
+            if hit and not self.stop.is_set():
+                self.stop.set()
+                if self.then is not None:
+                    self.then()
+
+    def started(self, deployment: str, step: str, what: str) -> None:
+        self._event("started", step)
+
+    def waiting(self, deployment: str, step: str, status: str) -> None:
+        self._event("waiting", step)
+
+    def finished(self, deployment: str, step: str, outcome: str, seconds: float) -> None:
+        self._event("finished", step)
+
+    def failed(self, deployment: str, step: str, message: str) -> None:
+        self._event("failed", step)
+
+
+def after_exit(session: EmulatedSession, tmp_path: Any, **emulator: Any) -> EmulatedSession:
+    """The next process after a stopped one: the stopped run's emulator closes, so the SDK poller threads it
+    left can no longer move the state (its process is gone); a new session opens the same database, its clock
+    going on from the old one's time. `emulator` are the new emulator's settings (latency, faults)."""
+    from aksnet.clock import FakeClock
+
+    now = session.emulator.clock.now()
+    session.close()
+    return emulated(tmp_path, clock=FakeClock(now), **emulator)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aksnet.arm import assignment_id, role_assignment_name, role_definition_id
+from aksnet.arm import assignment_id, ledger_entry, records_subnet, role_assignment_name, role_definition_id
 from aksnet.azure.retry import RetryBounds
 from aksnet.azure.teardown import DownOptions, preview, read_teardown, tear_down
 from aksnet.clock import FakeClock
@@ -13,7 +13,7 @@ from aksnet.plan import Ids
 from aksnet.progress import NullProgress
 from aksnet.result import RunResult
 from aksnet.spec import Spec
-from aksnet.teardown_plan import Observed, decide
+from aksnet.teardown_plan import UNRECORDED, Observed, decide
 from helpers import ZERO_SUB, emulated, make_spec, scenario, up
 
 ARM = "https://management.azure.com"
@@ -199,19 +199,67 @@ def test_only_assignments_with_this_deployments_names_are_deleted() -> None:
     assert decided[theirs["id"]] == ("keep", "not granted by this deployment; aksnet never deletes it")
 
 
+def _recording(resource_id: str, subnet_id: str, deployment: str = "a", **tags: str) -> dict[str, Any]:
+    """A ledger (identity or resource group) of `deployment` recording `subnet_id`, plus `tags`."""
+    body = _tagged(resource_id, deployment)
+    body["tags"].update(dict([ledger_entry(subnet_id)]), **tags)
+    return body
+
+
 def test_a_subnet_in_a_brought_vnet_goes_only_when_recorded_on_the_identity() -> None:
     spec = _spec("vnet.existing=true", "vnet.subnet.existing=false")
     ids = _ids(spec)
     seen = Observed(vnet={"id": ids.vnet}, subnet={"id": ids.subnet}, identity=_tagged(ids.identity))
-    assert _decisions(spec, seen)["subnet"][0] == "keep"
-    recorded = Observed(
-        vnet={"id": ids.vnet}, subnet={"id": ids.subnet}, identity=_tagged(ids.identity), recorded_subnet="VNET/nodes"
-    )
+    assert _decisions(spec, seen)["subnet"] == ("keep", UNRECORDED)
+    recorded = Observed(vnet={"id": ids.vnet}, subnet={"id": ids.subnet}, identity=_recording(ids.identity, ids.subnet))
     assert _decisions(spec, recorded)["subnet"][0] == "delete"
     assert _decisions(spec, recorded)["virtual_network"] == (
         "keep",
         "brought by you (vnet.existing); aksnet never deletes it",
     )
+
+
+def test_the_ledger_is_one_tag_per_subnet_named_without_a_slash_and_within_azures_limits() -> None:
+    longest = f"/subscriptions/{ZERO_SUB}/resourceGroups/{'g' * 90}/providers/Microsoft.Network/virtualNetworks/"
+    subnet = longest + "v" * 64 + "/subnets/" + "s" * 80
+    name, value = ledger_entry(subnet)
+    assert "/" not in name and len(name) <= 512 and len(value) <= 256
+    assert value == f"{'g' * 90}/{'v' * 64}/{'s' * 80}"
+    other = ledger_entry(subnet[:-1] + "t")
+    assert other[0] != name  # several subnets, several tags
+    assert records_subnet({name: value.upper()}, subnet.upper())  # ARM names compare case-insensitively
+    assert not records_subnet(dict([other]), subnet)
+
+
+def test_the_previous_versions_single_record_still_counts() -> None:
+    spec = _spec("vnet.existing=true", "vnet.subnet.existing=false")
+    ids = _ids(spec)
+    identity = _tagged(ids.identity)
+    identity["tags"]["aksnet-created-subnet"] = "VNET/nodes"
+    seen = Observed(vnet={"id": ids.vnet}, subnet={"id": ids.subnet}, identity=identity)
+    assert _decisions(spec, seen)["subnet"][0] == "delete"
+
+
+def test_with_a_brought_identity_the_resource_group_holds_the_record() -> None:
+    brought = (
+        f"/subscriptions/{ZERO_SUB}/resourceGroups/shared/providers/Microsoft.ManagedIdentity/userAssignedIdentities/x"
+    )
+    spec = _spec("vnet.existing=true", "vnet.subnet.existing=false", f"identity.id={brought}", "identity.name=")
+    ids = _ids(spec)
+    group = _recording(ids.resource_group, ids.subnet)
+    decided = _decisions(spec, Observed(vnet={"id": ids.vnet}, subnet={"id": ids.subnet}, resource_group=group))
+    assert decided["subnet"][0] == "delete" and decided["identity"][0] == "skip"
+    order = [t.kind for t in decide(spec, ids, Observed(subnet={"id": ids.subnet}, resource_group=group)).targets]
+    assert order.index("subnet") < order.index("resource_group")  # the record goes last
+
+
+def test_a_record_on_a_ledger_of_another_deployment_or_for_another_subnet_does_not_count() -> None:
+    spec = _spec("vnet.existing=true", "vnet.subnet.existing=false")
+    ids = _ids(spec)
+    foreign = _recording(ids.identity, ids.subnet, deployment="other")
+    assert _decisions(spec, Observed(subnet={"id": ids.subnet}, identity=foreign))["subnet"][0] == "keep"
+    elsewhere = _recording(ids.identity, ids.subnet + "-2")
+    assert _decisions(spec, Observed(subnet={"id": ids.subnet}, identity=elsewhere))["subnet"][0] == "keep"
 
 
 def test_a_brought_subnet_only_loses_the_route_table_association_aksnet_made() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from aksnet.arm import records_subnet
 from aksnet.azure.retry import RetryBounds
 from aksnet.clock import FakeClock
 from aksnet.errors import AuthError, Interrupted
@@ -135,7 +136,8 @@ def test_brought_network_is_read_and_never_written(tmp_path: Any) -> None:
     identity = session.clients("00000000-0000-0000-0000-000000000000").msi.user_assigned_identities.get(
         "rg-second", "id-second"
     )
-    assert identity.tags["aksnet-created-subnet"] == "vnet-aks-cilium/snet-second"
+    subnet = next(r.id for r in result.resources if r.id.endswith("/snet-second"))
+    assert records_subnet(identity.tags, subnet)
 
 
 def test_throttling_and_server_errors_are_absorbed_by_the_sdk_retry(tmp_path: Any) -> None:

@@ -56,17 +56,20 @@ def wait_for(
 
 def _watch(poller: Any, doing: str, watch: Watch, report: Callable[[str], None]) -> None:
     started, last, said_at = watch.clock.now(), "", 0.0
-    # Stop is checked first: once the user pressed Ctrl-C the run stops, even if the operation just ended.
-    while not watch.stop.is_set() and not poller.done():
-        poller.wait(CHECK_SECONDS)
+    while True:
+        # Stop is checked first: once the user pressed Ctrl-C the run stops, even if the operation just ended.
+        if watch.stop.is_set():
+            raise interruption(f"stopped while {doing}; the operation continues in Azure and a re-run resumes")
+        if poller.done():
+            return
         status = str(poller.status())
         if not is_terminal(status) and (status != last or time.monotonic() - said_at >= REPEAT_SECONDS):
             report(status)
             last, said_at = status, time.monotonic()
-        if not poller.done() and watch.clock.now() - started >= watch.bound_seconds:
+        if watch.clock.now() - started >= watch.bound_seconds:
             raise still_running(doing, status, watch.clock.now() - started)
-    if watch.stop.is_set():
-        raise interruption(f"stopped while {doing}; the operation continues in Azure and a re-run resumes")
+        if not watch.stop.is_set():  # the report may have been the moment the run was stopped
+            poller.wait(CHECK_SECONDS)
 
 
 def still_running(what: str, state: str, waited: float) -> AzureOperationError:

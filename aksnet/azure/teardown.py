@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aksnet.arm import ARM_TYPES, LEDGER_TAG, ResourceId, key, split_assignment_id
+from aksnet.arm import ARM_TYPES, ResourceId, key, split_assignment_id
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
 from aksnet.azure.errors import azure_call
@@ -103,7 +103,6 @@ def observe(clients: Clients, spec: Spec, ids: Ids) -> Observed:
         cluster=read(clients, "managed_cluster", ids.cluster),
         assignments=tuple(read_assignments(clients, spec, ids, identity)),
         group_contents=tuple(read_group_contents(clients, ids)) if group else (),
-        recorded_subnet=((identity or {}).get("tags") or {}).get(LEDGER_TAG),
     )
 
 

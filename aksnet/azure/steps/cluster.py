@@ -7,13 +7,14 @@ and OperationNotAllowed (another operation on the cluster), each with its own bo
 from __future__ import annotations
 
 import copy
+from functools import partial
 from typing import Any
 
-from aksnet.arm import ResourceId, owned_by
-from aksnet.azure.arm import arm_dict, get_or_none
+from aksnet.arm import ResourceId, owned_by, provisioning_state
+from aksnet.azure.arm import arm_dict
 from aksnet.azure.context import RunContext, outcome
 from aksnet.azure.errors import translate
-from aksnet.azure.lro import wait_for, wait_until_settled
+from aksnet.azure.lro import Settled, wait_for
 from aksnet.azure.retry import grant_not_yet_effective, operation_in_progress, retrying
 from aksnet.errors import AzureOperationError, InvalidRequest
 from aksnet.live.drift import cluster_differences
@@ -21,51 +22,52 @@ from aksnet.plan import PASSWORD_PLACEHOLDER, Step
 from aksnet.result import ResourceResult
 from aksnet.spec import WINDOWS_PASSWORD_ENV
 
+FINISHED_EARLIER = "finished the operation started earlier"
+
 
 def ensure_cluster(ctx: RunContext, step: Step) -> ResourceResult:
     rid = ResourceId.parse(step.resource_id)
-    current = _settled(ctx, step, rid)
-    body = dict(step.body or {})
-    if current is not None:
-        if not owned_by(current.get("tags"), ctx.deployment):
-            raise InvalidRequest(
-                f"cluster {rid.name} exists and was not created by deployment {ctx.deployment}; "
-                "aksnet will not take it over",
-                code="CLUSTER_NOT_OWNED",
-            )
-        differences = cluster_differences(body, current)
-        state = str(current.get("properties", {}).get("provisioningState", "")).lower()
-        if not differences and state == "succeeded":
-            ctx.cluster = current
-            return outcome(step, "unchanged")
-        _refuse_immutable(differences)
-        if differences and not ctx.allow_cluster_update:
-            changes = "; ".join(d.describe() for d in differences)
-            raise InvalidRequest(
-                f"cluster {rid.name} would change ({changes}); re-run with --yes to apply",
-                code="CONFIRMATION_REQUIRED",
-            )
-    # The operation's result is the cluster as ARM's final GET read it: no extra request.
+    settled = _settled(ctx, step, rid)
+    current, body = settled.body, dict(step.body or {})
+    if current is None:
+        # The operation's result is the cluster as ARM's final GET read it: no extra request.
+        ctx.cluster = arm_dict(_put(ctx, step, rid, _with_secrets(ctx, body)))
+        return outcome(step, "created")
+    if not owned_by(current.get("tags"), ctx.deployment):
+        raise InvalidRequest(
+            f"cluster {rid.name} exists and was not created by deployment {ctx.deployment}; "
+            "aksnet will not take it over",
+            code="CLUSTER_NOT_OWNED",
+        )
+    differences, state = cluster_differences(body, current), provisioning_state(current)
+    if not differences and state == "succeeded":
+        ctx.cluster = current
+        return _finished_earlier(step, settled.waited_for)
+    _refuse_immutable(differences)
+    if differences and not ctx.allow_cluster_update:
+        changes = "; ".join(d.describe() for d in differences)
+        raise InvalidRequest(
+            f"cluster {rid.name} would change ({changes}); re-run with --yes to apply", code="CONFIRMATION_REQUIRED"
+        )
     ctx.cluster = arm_dict(_put(ctx, step, rid, _with_secrets(ctx, body)))
-    return outcome(step, "created" if current is None else "updated")
+    created = settled.waited_for == "creating"  # the create started earlier ended Failed: this PUT finishes it
+    return outcome(
+        step, "created" if created else "updated", f"was {state.capitalize()}; re-sent" if state != "succeeded" else ""
+    )
 
 
-def _settled(ctx: RunContext, step: Step, rid: ResourceId) -> dict[str, Any] | None:
+def _finished_earlier(step: Step, waited_for: str | None) -> ResourceResult:
+    """A cluster that matches: unchanged, or finished by the operation an earlier (stopped) run started."""
+    if waited_for is None:
+        return outcome(step, "unchanged")
+    return outcome(step, "created" if waited_for == "creating" else "updated", FINISHED_EARLIER)
+
+
+def _settled(ctx: RunContext, step: Step, rid: ResourceId) -> Settled:
     """The cluster once no operation runs on it; a re-run after Ctrl-C waits here for the one it left."""
     clusters = ctx.clients.containerservice.managed_clusters
-
-    def read() -> dict[str, Any] | None:
-        found = get_or_none(lambda: clusters.get(rid.resource_group, rid.name), f"reading cluster {rid.name}")
-        return arm_dict(found) if found is not None else None
-
-    return wait_until_settled(
-        read,
-        what=f"cluster {rid.name}",
-        clock=ctx.clock,
-        poll_seconds=ctx.clients.cluster_polling_interval,
-        bound_seconds=ctx.bounds.operation_seconds,
-        report=ctx.reporter(step),
-    ).body
+    read = partial(clusters.get, rid.resource_group, rid.name)
+    return ctx.settled(step, f"cluster {rid.name}", read, ctx.clients.cluster_polling_interval)
 
 
 def _refuse_immutable(differences: list[Any]) -> None:

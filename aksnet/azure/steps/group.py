@@ -14,8 +14,9 @@ def ensure_resource_group(ctx: RunContext, step: Step) -> ResourceResult:
     groups = ctx.clients.resource.resource_groups
     doing = f"reading resource group {step.name}"
     current = get_or_none(lambda: groups.get(step.name), doing)
+    ctx.group_owned = current is None or owned_by(current.tags, ctx.deployment)
     if current is not None:
-        if owned_by(current.tags, ctx.deployment):
+        if ctx.group_owned:
             return outcome(step, "unchanged")
         return outcome(step, "adopted", "existed before this deployment; aksnet never changes or deletes it")
     with azure_call(f"creating resource group {step.name}"):

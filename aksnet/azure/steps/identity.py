@@ -29,14 +29,15 @@ def ensure_identity(ctx: RunContext, step: Step) -> ResourceResult:
         return outcome(step, "adopted", "brought by you; aksnet never changes or deletes it")
     if current is not None:
         ctx.principal_id = current.principal_id
-        if owned_by(current.tags, ctx.deployment):
+        ctx.identity_owned = owned_by(current.tags, ctx.deployment)
+        if ctx.identity_owned:
             return outcome(step, "unchanged")
         return outcome(step, "adopted", "found, not created by this deployment; aksnet never changes or deletes it")
     from azure.mgmt.msi.v2024_11_30.models import Identity
 
     with azure_call(f"creating identity {rid.name}"):
         created = identities.create_or_update(rid.resource_group, rid.name, Identity.from_dict(dict(step.body or {})))
-    ctx.principal_id = created.principal_id
+    ctx.principal_id, ctx.identity_owned = created.principal_id, True
     return outcome(step, "created")
 
 

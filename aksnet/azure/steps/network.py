@@ -1,7 +1,15 @@
 """VNet, route table and subnet: create what this deployment owns, only read what the user brought.
 
-A route table is never re-PUT once it exists: AKS writes its pod routes into it (kubenet), and a
-PUT of the table would delete them. Missing or changed routes of the spec are PUT one by one.
+Each resource to create or converge is read once no operation runs on it: a re-run after a stop waits
+for the operation the stopped run left. One of this deployment's left in provisioningState Failed is
+PUT again, as read and merged with the spec (`repair_failed`): Azure's recovery for a Network resource
+in Failed state, which keeps what others wrote into it (AKS's kubenet routes, a subnet's associations).
+
+Otherwise a route table is never re-PUT once it exists: AKS writes its pod routes into it (kubenet),
+and a PUT of the table would delete them. Missing or changed routes of the spec are PUT one by one.
+
+A subnet created in a VNet this deployment does not own is recorded on its ledger before its PUT
+(aksnet.azure.steps.ledger), so a re-run and `down` know it even if the run stops mid-create.
 """
 
 from __future__ import annotations
@@ -11,17 +19,22 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from aksnet.arm import LEDGER_TAG, ResourceId, owned_by, same_id
-from aksnet.azure.arm import arm_dict, get_or_none
+from aksnet.arm import ResourceId, owned_by, provisioning_state, same_id
+from aksnet.azure.arm import get_or_none
 from aksnet.azure.context import RunContext, outcome
 from aksnet.azure.errors import azure_call
 from aksnet.azure.lro import wait_for
+from aksnet.azure.steps.ledger import intent_recorded, recorded
 from aksnet.errors import AzureOperationError
 from aksnet.plan import Step
 from aksnet.result import ResourceResult
 
 BROUGHT = "brought by you; aksnet reads it and never changes or deletes it"
 FOUND = "found, not created by this deployment; aksnet never changes or deletes it"
+REPAIRED = "was Failed; re-sent as read, with the spec's settings"
+
+Body = dict[str, Any]
+Put = Callable[[ResourceId, Body], Any]
 
 
 def models() -> Any:
@@ -45,7 +58,46 @@ def _lro(ctx: RunContext, step: Step, doing: str, start: Callable[[], Any]) -> N
     wait_for(poller, doing=doing, watch=ctx.watch, report=ctx.reporter(step), resource_id=step.resource_id)
 
 
-Converge = Callable[[RunContext, Step, ResourceId, Any], ResourceResult]
+def _settled(ctx: RunContext, step: Step, label: str, read: Callable[[], Any]) -> Body | None:
+    return ctx.settled(step, f"{label} {step.name}", read, ctx.clients.polling_interval).body
+
+
+def failed(body: Body) -> bool:
+    return provisioning_state(body) == "failed"
+
+
+def repair_failed(ctx: RunContext, step: Step, label: str, have: Body, put: Put) -> ResourceResult:
+    """PUT again, as read and merged with the spec, a resource of this deployment left in Failed state."""
+    rid = ResourceId.parse(step.resource_id)
+    body = merged_with_spec(have, dict(step.body or {}))
+    _lro(ctx, step, f"re-sending {label} {rid.name}, which was Failed", lambda: put(rid, body))
+    return outcome(step, "updated", REPAIRED)
+
+
+def merged_with_spec(have: Body, spec: Body) -> Body:
+    """The resource as read with the spec's settings over it: others' additions stay (routes by name).
+
+    A VNet's `subnets` are left out: a VNet PUT without them keeps every existing subnet (API >= 2023-11-01).
+    """
+    merged = copy.deepcopy(have)
+    merged.pop("etag", None)
+    if "tags" in spec:
+        merged["tags"] = {**(have.get("tags") or {}), **spec["tags"]}
+    props = merged.setdefault("properties", {})
+    for name, value in (spec.get("properties") or {}).items():
+        props[name] = _by_name(props.get(name) or [], value) if name == "routes" else value
+    if "subnets" in (spec.get("properties") or {}):
+        del props["subnets"]
+    return merged
+
+
+def _by_name(have: list[Body], wanted: list[Body]) -> list[Body]:
+    merged = {str(item["name"]).lower(): item for item in have}
+    merged.update({str(item["name"]).lower(): item for item in wanted})
+    return list(merged.values())
+
+
+Converge = Callable[[RunContext, Step, ResourceId, Body], ResourceResult]
 
 
 def _ensure(
@@ -54,21 +106,24 @@ def _ensure(
     label: str,
     *,
     read: Callable[[ResourceId], Any],
-    create: Callable[[ResourceId, dict[str, Any]], Any],
+    put: Put,
     converge: Converge,
 ) -> ResourceResult:
-    """Read; a brought one is adopted, a missing one created, a found one left alone, ours converged."""
+    """A brought one is checked; a missing one created; a found one left alone; a Failed one of ours
+    re-sent; ours converged."""
     rid = ResourceId.parse(step.resource_id)
-    current = get_or_none(lambda: read(rid), f"reading {label} {rid.name}")
     if step.action == "use":
-        if current is None:
+        if get_or_none(lambda: read(rid), f"reading {label} {rid.name}") is None:
             raise _missing(step)
         return outcome(step, "adopted", BROUGHT)
+    current = _settled(ctx, step, label, lambda: read(rid))
     if current is None:
-        _lro(ctx, step, f"creating {label} {rid.name}", lambda: create(rid, dict(step.body or {})))
+        _lro(ctx, step, f"creating {label} {rid.name}", lambda: put(rid, dict(step.body or {})))
         return outcome(step, "created")
-    if not owned_by(current.tags, ctx.deployment):
+    if not owned_by(current.get("tags"), ctx.deployment):
         return outcome(step, "adopted", FOUND)
+    if failed(current):
+        return repair_failed(ctx, step, label, current, put)
     return converge(ctx, step, rid, current)
 
 
@@ -79,9 +134,7 @@ def ensure_vnet(ctx: RunContext, step: Step) -> ResourceResult:
         step,
         "VNet",
         read=lambda rid: vnets.get(rid.resource_group, rid.name),
-        create=lambda rid, body: vnets.begin_create_or_update(
-            rid.resource_group, rid.name, models().VirtualNetwork(body)
-        ),
+        put=lambda rid, body: vnets.begin_create_or_update(rid.resource_group, rid.name, models().VirtualNetwork(body)),
         converge=_converge_vnet,
     )
     ctx.vnet_created = result.action == "created"
@@ -89,12 +142,11 @@ def ensure_vnet(ctx: RunContext, step: Step) -> ResourceResult:
     return result
 
 
-def _converge_vnet(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -> ResourceResult:
+def _converge_vnet(ctx: RunContext, step: Step, rid: ResourceId, current: Body) -> ResourceResult:
     body = dict(step.body or {})
-    address_space = arm_dict(current).get("properties", {}).get("addressSpace", {})
-    have = [str(p) for p in address_space.get("addressPrefixes") or []]
+    have = [str(p) for p in current.get("properties", {}).get("addressSpace", {}).get("addressPrefixes") or []]
     if sorted(have) == sorted(body["properties"]["addressSpace"]["addressPrefixes"]) and _tags_hold(
-        current.tags, body.get("tags", {})
+        current.get("tags"), body.get("tags", {})
     ):
         return outcome(step, "unchanged")
     # Without a `subnets` key (API >= 2023-11-01) a VNet PUT keeps every existing subnet.
@@ -117,21 +169,19 @@ def ensure_route_table(ctx: RunContext, step: Step) -> ResourceResult:
         step,
         "route table",
         read=lambda rid: tables.get(rid.resource_group, rid.name),
-        create=lambda rid, body: tables.begin_create_or_update(rid.resource_group, rid.name, models().RouteTable(body)),
+        put=lambda rid, body: tables.begin_create_or_update(rid.resource_group, rid.name, models().RouteTable(body)),
         converge=_converge_route_table,
     )
 
 
-def _converge_route_table(ctx: RunContext, step: Step, rid: ResourceId, current: Any) -> ResourceResult:
-    changed = _converge_routes(ctx, step, rid, arm_dict(current), dict(step.body or {})["properties"]["routes"])
+def _converge_route_table(ctx: RunContext, step: Step, rid: ResourceId, current: Body) -> ResourceResult:
+    changed = _converge_routes(ctx, step, rid, current, dict(step.body or {})["properties"]["routes"])
     if not changed:
         return outcome(step, "unchanged")
     return outcome(step, "updated", f"route(s) {', '.join(changed)} set to match the spec; other routes kept")
 
 
-def _converge_routes(
-    ctx: RunContext, step: Step, rid: ResourceId, current: dict[str, Any], wanted: list[Any]
-) -> list[str]:
+def _converge_routes(ctx: RunContext, step: Step, rid: ResourceId, current: Body, wanted: list[Any]) -> list[str]:
     have = {r["name"].lower(): r.get("properties", {}) for r in current.get("properties", {}).get("routes", [])}
     changed = []
     for route in wanted:
@@ -149,28 +199,22 @@ def _converge_routes(
 
 def ensure_subnet(ctx: RunContext, step: Step) -> ResourceResult:
     subnets, rid = ctx.clients.network.subnets, ResourceId.parse(step.resource_id)
-    vnet = rid.parent or ""
-    current = get_or_none(lambda: subnets.get(rid.resource_group, vnet, rid.name), f"reading subnet {rid.name}")
+    read = partial(subnets.get, rid.resource_group, rid.parent or "", rid.name)
     if step.action == "use":
-        if current is None:
+        if get_or_none(read, f"reading subnet {rid.name}") is None:
             raise _missing(step)
         return outcome(step, "adopted", BROUGHT)
-    wanted: dict[str, Any] = dict((step.body or {}).get("properties", {}))
-    if current is None:
+    wanted: Body = dict((step.body or {}).get("properties", {}))
+    have = _settled(ctx, step, "subnet", read)
+    if have is None:
         if step.action == "associate":
             raise _missing(step)
-        _put_subnet(ctx, step, rid, {"properties": wanted}, f"creating subnet {rid.name}")
-        _record_subnet(ctx, rid)
-        return outcome(step, "created")
-    have = arm_dict(current)
+        return _create_subnet(ctx, step, rid, {"properties": wanted})
+    ours = step.action == "create" and (ctx.vnet_owned or recorded(ctx, step.resource_id))
+    if failed(have) and (ours or "routeTable" in wanted):  # Failed after our PUT (its association at least)
+        return repair_failed(ctx, step, "subnet", have, _subnet_put(ctx))
     if _subnet_matches(have.get("properties", {}), wanted):
-        if ctx.vnet_created:
-            return outcome(step, "created", "created with its VNet")
-        return outcome(
-            step,
-            "unchanged" if step.action == "create" else "adopted",
-            "" if step.action == "create" else BROUGHT,
-        )
+        return _matching_subnet(ctx, step, ours)
     if "addressPrefix" in wanted and have.get("properties", {}).get("addressPrefix") != wanted["addressPrefix"]:
         raise AzureOperationError(
             f"subnet {rid.name} exists with prefix {have['properties'].get('addressPrefix')}, the spec says "
@@ -179,14 +223,34 @@ def ensure_subnet(ctx: RunContext, step: Step) -> ResourceResult:
         )
     merged = copy.deepcopy(have)  # a subnet PUT replaces the whole subnet: send back all it has
     merged.setdefault("properties", {})["routeTable"] = wanted["routeTable"]
-    _put_subnet(ctx, step, rid, merged, f"associating route table with subnet {rid.name}")
+    _lro(ctx, step, f"associating route table with subnet {rid.name}", partial(_subnet_put(ctx), rid, merged))
     associated = f"route table {wanted['routeTable']['id'].rsplit('/', 1)[-1]} associated"
     if ctx.vnet_created:
         return outcome(step, "created", f"created with its VNet; {associated}")
     return outcome(step, "updated", associated)
 
 
-def _subnet_matches(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
+def _create_subnet(ctx: RunContext, step: Step, rid: ResourceId, body: Body) -> ResourceResult:
+    """Create the subnet; in a VNet this deployment does not own, recorded on its ledger first."""
+    doing = f"creating subnet {rid.name}"
+    if ctx.vnet_owned:
+        _lro(ctx, step, doing, partial(_subnet_put(ctx), rid, body))
+        return outcome(step, "created")
+    with intent_recorded(ctx, step.resource_id), azure_call(doing):
+        poller = _subnet_put(ctx)(rid, body)
+    wait_for(poller, doing=doing, watch=ctx.watch, report=ctx.reporter(step), resource_id=step.resource_id)
+    return outcome(step, "created")
+
+
+def _matching_subnet(ctx: RunContext, step: Step, ours: bool) -> ResourceResult:
+    if ctx.vnet_created:
+        return outcome(step, "created", "created with its VNet")
+    if ours:
+        return outcome(step, "unchanged")
+    return outcome(step, "adopted", BROUGHT if step.action == "associate" else FOUND)
+
+
+def _subnet_matches(have: Body, wanted: Body) -> bool:
     if "addressPrefix" in wanted and have.get("addressPrefix") != wanted["addressPrefix"]:
         return False
     if "routeTable" in wanted:
@@ -194,24 +258,11 @@ def _subnet_matches(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
     return True
 
 
-def _put_subnet(ctx: RunContext, step: Step, rid: ResourceId, body: dict[str, Any], doing: str) -> None:
-    subnets, model = ctx.clients.network.subnets, models().Subnet(body)
-    _lro(
-        ctx, step, doing, lambda: subnets.begin_create_or_update(rid.resource_group, rid.parent or "", rid.name, model)
+def _subnet_put(ctx: RunContext) -> Put:
+    subnets = ctx.clients.network.subnets
+    return lambda rid, body: subnets.begin_create_or_update(
+        rid.resource_group, rid.parent or "", rid.name, models().Subnet(body)
     )
-
-
-def _record_subnet(ctx: RunContext, rid: ResourceId) -> None:
-    """Subnets carry no tags: one created in a VNet this deployment does not own is recorded on its identity."""
-    if ctx.vnet_owned or ctx.plan.spec.identity.id:
-        return
-    identity = ctx.plan.step("identity")
-    iid = ResourceId.parse(identity.resource_id)
-    identities = ctx.clients.msi.user_assigned_identities
-    with azure_call(f"recording subnet {rid.name} on identity {iid.name}"):
-        current = identities.get(iid.resource_group, iid.name)
-        tags = {**(current.tags or {}), LEDGER_TAG: f"{rid.parent}/{rid.name}"}
-        identities.update(iid.resource_group, iid.name, {"tags": tags})
 
 
 def _tags_hold(have: dict[str, str] | None, want: dict[str, str]) -> bool:

@@ -24,7 +24,7 @@ from aksnet.live.rules.addressing import new_subnet_fits, ranges_clear_of_networ
 from aksnet.live.rules.base import LiveInput, LiveRule
 from aksnet.live.rules.cluster import cluster_changes, existing_cluster
 from aksnet.live.rules.egress import egress_matches_network
-from aksnet.live.rules.resources import declared_resources_exist, found_resources_owned
+from aksnet.live.rules.resources import declared_resources_exist, found_resources_owned, new_subnet_recordable
 from aksnet.live.rules.subnet import route_table_associated, route_table_shared, subnet_in_use
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "existing_cluster",
     "found_resources_owned",
     "new_subnet_fits",
+    "new_subnet_recordable",
     "only_permission_errors",
     "providers_registered",
     "ranges_clear_of_network",
@@ -58,6 +59,7 @@ LIVE_RULES: tuple[LiveRule, ...] = (
     providers_registered,
     declared_resources_exist,
     found_resources_owned,
+    new_subnet_recordable,
     existing_cluster,
     subnet_in_use,
     route_table_shared,
