@@ -17,6 +17,18 @@ from aksnet.rules import check
 from aksnet.spec import Spec, parse_spec
 
 ZERO_SUB = "00000000-0000-0000-0000-000000000000"
+# A second deployment adding its own subnet to the VNet of the overlay-cilium scenario (a VNet it does not own).
+SECOND = (
+    "deployment=second",
+    "resource_group=rg-second",
+    "vnet.existing=true",
+    "vnet.resource_group=rg-aks-cilium",
+    "vnet.subnet.name=snet-second",
+    "vnet.subnet.existing=false",
+    "vnet.subnet.address_prefix=10.20.1.0/24",
+    "cluster.name=aks-second",
+    "identity.name=id-second",
+)
 TODAY = date(2026, 11, 22)
 
 BASE: dict[str, Any] = {
@@ -172,3 +184,61 @@ def after_exit(session: EmulatedSession, tmp_path: Any, **emulator: Any) -> Emul
     now = session.emulator.clock.now()
     session.close()
     return emulated(tmp_path, clock=FakeClock(now), **emulator)
+
+
+class Child:
+    """A subprocess whose stdout and stderr are read by threads, so no test ever blocks on a pipe:
+    every wait has a deadline, and a child still running at the end is killed."""
+
+    def __init__(self, command: list[str], env: dict[str, str], **popen: Any) -> None:
+        import subprocess
+
+        self.process = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen
+        )
+        self.out: list[str] = []
+        self.err: list[str] = []
+        self._changed = threading.Condition()
+        self._readers = [
+            threading.Thread(target=self._read, args=(self.process.stdout, self.out), daemon=True),
+            threading.Thread(target=self._read, args=(self.process.stderr, self.err), daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    def _read(self, stream: Any, lines: list[str]) -> None:
+        with stream:
+            for line in stream:
+                with self._changed:
+                    lines.append(line)
+                    self._changed.notify_all()
+
+    def wait_for_line(self, text: str, timeout: float = 60.0) -> None:
+        """Until a line of stderr contains `text`; fails (and kills the child) after `timeout` seconds."""
+        with self._changed:
+            found = self._changed.wait_for(lambda: any(text in line for line in self.err), timeout)
+        if not found:
+            self.kill()
+            raise AssertionError(f"no {text!r} on stderr within {timeout}s:\n{''.join(self.err)}")
+
+    def signal(self, signum: int) -> None:
+        self.process.send_signal(signum)
+
+    def finish(self, timeout: float = 30.0) -> tuple[int, str, str]:
+        """The exit code, stdout and stderr; a child that does not end within `timeout` is a hang: killed, failed."""
+        import subprocess
+
+        try:
+            code = self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(f"still running {timeout}s later (a hang):\n{''.join(self.err)}") from None
+        for reader in self._readers:
+            reader.join(timeout)
+        return code, "".join(self.out), "".join(self.err)
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        for reader in self._readers:
+            reader.join(5)

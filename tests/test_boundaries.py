@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from aksnet.scenarios import SCENARIO_DIR
 from aksnet.subscription import cli_default_subscription, resolve_subscription
 
 PURE = [
@@ -27,7 +28,7 @@ PURE = [
 
 def loaded_azure_modules(statement: str) -> list[str]:
     probe = f"import sys\n{statement}\nprint([m for m in sys.modules if m == 'azure' or m.startswith('azure.')])"
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True, timeout=60).stdout
     return list(json.loads(out.replace("'", '"')))
 
 
@@ -37,7 +38,7 @@ def test_pure_core_and_cli_entry_import_no_azure_sdk(module: str) -> None:
 
 
 def test_plan_command_runs_without_importing_the_azure_sdk() -> None:
-    scenario = Path("scenarios/kubenet-byo-route-table.yaml").resolve()
+    scenario = SCENARIO_DIR / "kubenet-byo-route-table.yaml"
     statement = (
         "from typer.testing import CliRunner\nfrom aksnet.cli.main import app\n"
         f"assert CliRunner().invoke(app, ['plan', {str(scenario)!r}]).exit_code == 0"

@@ -11,23 +11,11 @@ from aksnet.azure.retry import RetryBounds
 from aksnet.clock import FakeClock
 from aksnet.plan import Ids
 from aksnet.progress import NullProgress
-from helpers import ZERO_SUB, StopAt, actions, after_exit, down, emulated, reasons, scenario, up
+from helpers import SECOND, ZERO_SUB, StopAt, actions, after_exit, down, emulated, reasons, scenario, up
 
 ARM = "https://management.azure.com"
 NETWORK_API = "2026-03-01"
 REPAIRED = "was Failed; re-sent as read, with the spec's settings"
-# A second deployment adding its own subnet to the VNet of deployment overlay-cilium (a VNet it does not own).
-SECOND = (
-    "deployment=second",
-    "resource_group=rg-second",
-    "vnet.existing=true",
-    "vnet.resource_group=rg-aks-cilium",
-    "vnet.subnet.name=snet-second",
-    "vnet.subnet.existing=false",
-    "vnet.subnet.address_prefix=10.20.1.0/24",
-    "cluster.name=aks-second",
-    "identity.name=id-second",
-)
 
 
 def arm(session: Any, method: str, resource_id: str, body: Any = None, api: str = NETWORK_API) -> Any:

@@ -11,10 +11,9 @@ from aksnet.clock import FakeClock
 from aksnet.errors import Interrupted
 from aksnet.plan import Ids
 from aksnet.progress import NullProgress
-from aksnet.result import RunResult
 from aksnet.spec import Spec
 from aksnet.teardown_plan import UNRECORDED, Observed, decide
-from helpers import ZERO_SUB, emulated, make_spec, scenario, up
+from helpers import SECOND, ZERO_SUB, actions, down, emulated, make_spec, reasons, scenario, up
 
 ARM = "https://management.azure.com"
 API = {
@@ -24,37 +23,10 @@ API = {
     "microsoft.authorization": "2022-04-01",
 }
 OTHER_TAGS = {"aksnet-deployment": "someone-else", "managed-by": "aksnet"}
-SECOND = (  # a second deployment in the first one's resource group, adding a subnet to its VNet
-    "deployment=second",
-    "resource_group=rg-aks-cilium",
-    "vnet.existing=true",
-    "vnet.resource_group=rg-aks-cilium",
-    "vnet.subnet.name=snet-second",
-    "vnet.subnet.existing=false",
-    "vnet.subnet.address_prefix=10.20.1.0/24",
-    "cluster.name=aks-second",
-    "identity.name=id-second",
-)
+SECOND_IN_ITS_GROUP = (*SECOND, "resource_group=rg-aks-cilium")  # and in the first one's resource group
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def down(spec: Spec, session: Any, **options: Any) -> RunResult:
-    """Read, decide and delete in-process, as `aksnet down --yes` does."""
-    return tear_down(read_teardown(spec, session, {}), DownOptions(**options))
-
-
-def actions(result: RunResult) -> dict[str, str]:
-    return {_name(r.id): r.action for r in result.resources}
-
-
-def reasons(result: RunResult) -> dict[str, str]:
-    return {_name(r.id): r.reason for r in result.resources}
-
-
-def _name(resource_id: str) -> str:
-    return resource_id.rstrip("/").rsplit("/", 1)[-1]
 
 
 def api_of(resource_id: str) -> str:
@@ -310,7 +282,7 @@ def test_down_deletes_everything_up_created_newest_first(tmp_path: Any) -> None:
     assert result.ok, result.error
     assert set(actions(result).values()) == {"deleted"}
     assert list(actions(result))[:2] == ["myAKSCluster", node_group]
-    assert [_name(r.id) for r in result.resources][-5:] == [
+    assert list(actions(result))[-5:] == [
         "myAKSSubnet",
         "myIdentity",
         "myRouteTable",
@@ -341,7 +313,7 @@ def test_foreign_resources_in_the_group_are_untouched_and_keep_the_group(tmp_pat
 
 def test_two_deployments_sharing_a_group_and_a_vnet_each_delete_only_their_own(tmp_path: Any) -> None:
     session = emulated(tmp_path, clock=FakeClock())
-    first, second = scenario("overlay-cilium"), scenario("overlay-cilium", *SECOND)
+    first, second = scenario("overlay-cilium"), scenario("overlay-cilium", *SECOND_IN_ITS_GROUP)
     assert up(first, session).ok
     made = up(second, session)
     assert made.ok, made.error

@@ -479,7 +479,7 @@ def test_facts_are_read_from_arm_json_as_azure_returns_it() -> None:
 
 def test_the_live_rules_import_no_azure_sdk() -> None:
     probe = "import sys, aksnet.live.evaluate\nprint([m for m in sys.modules if m.startswith('azure')])"
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True, timeout=60).stdout
     assert out.strip() == "[]"
 
 

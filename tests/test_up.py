@@ -14,14 +14,10 @@ from aksnet.errors import AuthError, Interrupted
 from aksnet.plan import build_plan
 from aksnet.progress import NullProgress
 from aksnet.scenarios import bundled
-from helpers import emulated, scenario, up
+from helpers import SECOND, actions, emulated, scenario, up
 
 PASSWORD = "Str0ng-Passw0rd!x"
 ENV = {"AKSNET_WINDOWS_ADMIN_PASSWORD": PASSWORD}
-
-
-def actions(result: Any) -> dict[str, str]:
-    return {r.id.rsplit("/", 1)[-1]: r.action for r in result.resources}
 
 
 @pytest.mark.parametrize("name", [s.name for s in bundled()])
@@ -115,18 +111,7 @@ def test_brought_network_is_read_and_never_written(tmp_path: Any) -> None:
     recorder = Recorder(session.transport)
     session.transport = recorder
     session._clients.clear()
-    spec = scenario(
-        "overlay-cilium",
-        "deployment=second",
-        "resource_group=rg-second",
-        "vnet.existing=true",
-        "vnet.resource_group=rg-aks-cilium",
-        "vnet.subnet.name=snet-second",
-        "vnet.subnet.existing=false",
-        "vnet.subnet.address_prefix=10.20.1.0/24",
-        "cluster.name=aks-second",
-        "identity.name=id-second",
-    )
+    spec = scenario("overlay-cilium", *SECOND)
     result = up(spec, session)
     assert result.ok, result.error
     assert actions(result)["vnet-aks-cilium"] == "adopted"

@@ -15,7 +15,6 @@ for SIGTERM. Three things make one signal always enough:
 
 from __future__ import annotations
 
-import _thread
 import os
 import signal
 import sys
@@ -86,12 +85,14 @@ def _watch(read_end: int) -> None:
     os.read(read_end, 1)
     stopping.stop_watched()
     signum = stopping.received() or signal.SIGINT
+    main = threading.main_thread().ident or 0
     deadline = time.monotonic() + GRACE_SECONDS
     while time.monotonic() < deadline:
         time.sleep(RESEND_SECONDS)
         if _State.deferred:
             _State.resent = True
-            _thread.interrupt_main(signal.Signals(signum))
+            # A real signal, to the main thread: it also ends a blocking call there (interrupt_main would not).
+            signal.pthread_kill(main, signum)
     _leave_now(STUCK.format(grace=GRACE_SECONDS), signum)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from aksnet.errors import Interrupted
 from aksnet.render.findings import render_findings
 from aksnet.render.text import short_type, table
 from aksnet.result import RunResult
@@ -12,7 +13,7 @@ from aksnet.result import RunResult
 
 def render_result(result: RunResult) -> str:
     total = result.total_seconds
-    verdict = "done" if result.ok else f"FAILED ({result.error.code if result.error else ''})"
+    verdict = "done" if result.ok else f"{_failed_or_stopped(result)} ({result.error.code if result.error else ''})"
     lines = [f"aksnet: {result.deployment}: {verdict}; step time {total:.1f}s", ""]
     if result.resources:
         lines.append(
@@ -31,6 +32,11 @@ def render_result(result: RunResult) -> str:
     if findings:
         lines += [*([""] if lines[-1] else []), "Findings", render_findings(findings)]
     return "\n".join(lines)
+
+
+def _failed_or_stopped(result: RunResult) -> str:
+    """STOPPED after Ctrl-C or SIGTERM: nothing failed, the rows say what was done and what still runs."""
+    return "STOPPED" if isinstance(result.error, Interrupted) else "FAILED"
 
 
 def render_propagation(result: RunResult) -> str | None:
