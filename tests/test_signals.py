@@ -10,11 +10,16 @@ import os
 import signal
 import sys
 import textwrap
+import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from aksnet import stopping
+from aksnet.azure import clients
+from aksnet.errors import Interrupted, Terminated
 from aksnet.scenarios import SCENARIO_DIR
 from helpers import Child
 
@@ -195,3 +200,39 @@ def test_a_second_signal_leaves_at_once(tmp_path: Path) -> None:
     child.signal(signal.SIGINT)
     code, _, err = child.finish(timeout=30)
     assert code == 130 and "second signal; leaving now" in err
+
+
+# --- in-process: the record a signal leaves, and the waits that honour it ------------------------------------
+
+
+@pytest.fixture
+def signalled() -> Iterator[Callable[[int], None]]:
+    """Record a signal as the handler would; forgotten afterwards (the record is the process's)."""
+    yield stopping.record
+    stopping.forget()
+
+
+def test_after_sigterm_every_watched_run_stops_and_reports_143(signalled: Callable[[int], None]) -> None:
+    before = stopping.watched()
+    signalled(signal.SIGTERM)
+    assert not before.is_set()  # the handler only records; the watcher thread sets the events
+    stopping.stop_watched()
+    assert before.is_set() and stopping.watched().is_set()  # a run that starts after the signal stops at once
+    assert isinstance(stopping.interruption("x"), Terminated) and stopping.interruption("x").exit_code == 143
+
+
+def test_the_wait_for_the_background_sdk_import_ends_on_a_signal(
+    signalled: Callable[[int], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stuck = clients._Preloader()  # never started: its import never finishes, like one stuck on the import lock
+    release = threading.Event()
+    stuck.thread = threading.Thread(target=release.wait, daemon=True)
+    stuck.thread.start()
+    monkeypatch.setattr(clients, "_PRELOADER", [stuck])
+    signalled(signal.SIGINT)
+    try:
+        with pytest.raises(Interrupted) as caught:
+            clients.sdk_ready("network")
+    finally:
+        release.set()
+    assert caught.value.exit_code == 130 and "importing the Azure SDK" in caught.value.message
