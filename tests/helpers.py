@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from aksnet.azure.session import Session
+from aksnet.clock import FakeClock
 from aksnet.findings import Finding
 from aksnet.progress import NullProgress
 from aksnet.rules import check
@@ -140,27 +141,16 @@ class StopAt(NullProgress):
     """Plays Ctrl-C at a chosen moment of a run: at its `nth` progress event, or at the first event of
     `kind` ("started", "waiting", "finished", "failed") on `step`. No wall-clock timing is involved."""
 
-    def __init__(
-        self,
-        stop: Any,
-        *,
-        nth: int | None = None,
-        step: str | None = None,
-        kind: str | None = None,
-        then: Any = None,
-    ) -> None:
-        self.stop, self.nth, self.step, self.kind, self.then = stop, nth, step, kind, then
+    def __init__(self, stop: Any, *, nth: int | None = None, step: str | None = None, kind: str | None = None) -> None:
+        self.stop, self.nth, self.step, self.kind = stop, nth, step, kind
         self.seen: list[tuple[str, str]] = []
         self._lock = threading.Lock()
 
     def _event(self, kind: str, step: str) -> None:
         with self._lock:
             self.seen.append((kind, step))
-            hit = len(self.seen) == self.nth or (self.step, self.kind) == (step, kind)
-            if hit and not self.stop.is_set():
+            if len(self.seen) == self.nth or (self.step, self.kind) == (step, kind):
                 self.stop.set()
-                if self.then is not None:
-                    self.then()
 
     def started(self, deployment: str, step: str, what: str) -> None:
         self._event("started", step)
@@ -179,8 +169,6 @@ def after_exit(session: EmulatedSession, tmp_path: Any, **emulator: Any) -> Emul
     """The next process after a stopped one: the stopped run's emulator closes, so the SDK poller threads it
     left can no longer move the state (its process is gone); a new session opens the same database, its clock
     going on from the old one's time. `emulator` are the new emulator's settings (latency, faults)."""
-    from aksnet.clock import FakeClock
-
     now = session.emulator.clock.now()
     session.close()
     return emulated(tmp_path, clock=FakeClock(now), **emulator)
@@ -242,3 +230,25 @@ class Child:
         self.process.wait()
         for reader in self._readers:
             reader.join(5)
+
+
+class PollersHeld(FakeClock):
+    """A fake clock on which the SDK's poller threads wait while `hold` is on: an operation started then stays
+    in flight (its status InProgress) however the threads are scheduled, until `release`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held, self.released = threading.Event(), threading.Event()
+
+    def hold(self) -> None:
+        self.released.clear()
+        self.held.set()
+
+    def release(self) -> None:
+        self.held.clear()
+        self.released.set()
+
+    def sleep(self, seconds: float) -> None:
+        if self.held.is_set() and threading.current_thread().name.startswith("LROPoller"):
+            self.released.wait(60)
+        super().sleep(seconds)

@@ -164,7 +164,7 @@ def test_a_spec_that_cannot_be_read_is_exit_2_without_a_traceback(tmp_path: Path
 
 def test_ctrl_c_during_the_cluster_delete_exits_130_and_a_rerun_finishes(tmp_path: Path) -> None:
     assert cli(tmp_path, "up", OVERLAY, "-o", "json").exit_code == 0
-    env = subprocess_env(tmp_path, AKSNET_EMULATOR_LATENCY="0.005")
+    env = subprocess_env(tmp_path, AKSNET_EMULATOR_LATENCY="0.02")  # a 6 s cluster delete: the signal lands in it
     command = [sys.executable, "-m", "aksnet", "down", OVERLAY, "--yes"]
     child = Child(command, env)
     child.wait_for_line("managed_cluster: waiting")  # progress goes to stderr: the cluster delete is under way

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -186,4 +187,4 @@ def test_ctrl_c_exits_130_without_a_traceback_and_says_what_was_applied(tmp_path
     code, out, rest = child.finish(timeout=30)
     assert code == 130, rest
     assert "Traceback" not in rest and "re-run" in rest
-    assert "interrupted; 0 of 3 cluster update(s) applied" in out
+    assert re.search(r"interrupted; \d of 3 cluster update\(s\) applied", out), out  # how many: load decides

@@ -11,7 +11,7 @@ from aksnet.azure.retry import RetryBounds
 from aksnet.clock import FakeClock
 from aksnet.plan import Ids
 from aksnet.progress import NullProgress
-from helpers import SECOND, ZERO_SUB, StopAt, actions, after_exit, down, emulated, reasons, scenario, up
+from helpers import SECOND, ZERO_SUB, PollersHeld, StopAt, actions, after_exit, down, emulated, reasons, scenario, up
 
 ARM = "https://management.azure.com"
 NETWORK_API = "2026-03-01"
@@ -40,12 +40,16 @@ def owner_and_second(tmp_path: Any, **emulator: Any) -> tuple[Any, Any]:
 
 
 def test_a_stop_while_the_subnet_is_created_leaves_it_recorded_and_down_removes_it(tmp_path: Any) -> None:
-    session, spec = owner_and_second(tmp_path, latency=1.0, clock=FakeClock())
+    clock = PollersHeld()
+    session, spec = owner_and_second(tmp_path, latency=1.0, clock=clock)
+    clock.hold()  # the subnet's create stays in flight
     stop = threading.Event()
     stopped = up(spec, session, stop=stop, progress=StopAt(stop, step="subnet", kind="waiting"))
     assert stopped.exit_code == 130 and actions(stopped)["snet-second"] == "skipped"
     subnet = Ids.of(spec, ZERO_SUB).subnet
     assert records_subnet(identity_tags(session, spec), subnet)
+    session = after_exit(session, tmp_path, latency=1.0)
+    clock.release()
     again = up(spec, session)
     assert again.ok, again.error
     assert actions(again)["snet-second"] == "unchanged"
@@ -202,14 +206,27 @@ def test_a_cluster_stuck_in_an_operation_ends_the_wait_at_the_bound_with_exit_3(
 # --- defect 7: the re-run says what it finished ------------------------------------------------------------
 
 
+class HoldTheCreate(StopAt):
+    """Ctrl-C once the cluster's create is in flight; held there, so it cannot end before the re-run."""
+
+    def __init__(self, stop: threading.Event, clock: PollersHeld) -> None:
+        super().__init__(stop, step="managed_cluster", kind="waiting")
+        self.clock = clock
+
+    def started(self, deployment: str, step: str, what: str) -> None:
+        if step == "managed_cluster":
+            self.clock.hold()
+        super().started(deployment, step, what)
+
+
 def test_a_rerun_that_waited_for_the_create_a_stopped_run_began_reports_it_created(tmp_path: Any) -> None:
-    session = emulated(tmp_path, latency=1.0, clock=FakeClock())
+    clock = PollersHeld()
+    session = emulated(tmp_path, latency=1.0, clock=clock)
     stop = threading.Event()
-    # The process ends at once, as after Ctrl-C: the SDK's poller thread cannot finish the create in its place.
-    at_the_wait = StopAt(stop, step="managed_cluster", kind="waiting", then=session.close)
-    stopped = up(scenario("overlay-cilium"), session, stop=stop, progress=at_the_wait)
+    stopped = up(scenario("overlay-cilium"), session, stop=stop, progress=HoldTheCreate(stop, clock))
     assert stopped.exit_code == 130
-    resumed = up(scenario("overlay-cilium"), after_exit(session, tmp_path, latency=1.0))
+    resumed = up(scenario("overlay-cilium"), after_exit(session, tmp_path, latency=1.0))  # the old process is gone
+    clock.release()
     assert resumed.ok, resumed.error
     assert (actions(resumed)["aks-cilium"], reasons(resumed)["aks-cilium"]) == (
         "created",

@@ -12,9 +12,8 @@ from aksnet.azure.retry import RetryBounds
 from aksnet.clock import FakeClock
 from aksnet.errors import AuthError, Interrupted
 from aksnet.plan import build_plan
-from aksnet.progress import NullProgress
 from aksnet.scenarios import bundled
-from helpers import SECOND, actions, emulated, scenario, up
+from helpers import SECOND, StopAt, actions, emulated, scenario, up
 
 PASSWORD = "Str0ng-Passw0rd!x"
 ENV = {"AKSNET_WINDOWS_ADMIN_PASSWORD": PASSWORD}
@@ -182,24 +181,18 @@ def test_a_failed_vnet_operation_stops_the_run_before_the_cluster(tmp_path: Any)
     assert actions(result)["aks-byocni"] == "skipped"
 
 
-class StopWhenClusterWaits(NullProgress):
-    """Plays the user pressing Ctrl-C as the cluster step begins: its PUT is sent, its wait is stopped."""
-
-    def __init__(self, stop: Any) -> None:
-        self.stop = stop
-
-    def started(self, deployment: str, step: str, what: str) -> None:
-        if step == "managed_cluster":
-            self.stop.set()
-
-
 def test_interrupted_up_resumes_to_the_same_state_as_a_clean_run(tmp_path: Any) -> None:
     import threading
 
     clock = FakeClock()
     session = emulated(tmp_path, latency=1.0, clock=clock)
     stop = threading.Event()
-    interrupted = up(scenario("kubenet-byo-route-table"), session, stop=stop, progress=StopWhenClusterWaits(stop))
+    interrupted = up(
+        scenario("kubenet-byo-route-table"),
+        session,
+        stop=stop,
+        progress=StopAt(stop, step="managed_cluster", kind="started"),
+    )
     assert isinstance(interrupted.error, Interrupted) and interrupted.exit_code == 130
     resumed = up(scenario("kubenet-byo-route-table"), session)
     assert resumed.ok, resumed.error
