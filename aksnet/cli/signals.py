@@ -15,6 +15,7 @@ for SIGTERM. Three things make one signal always enough:
 
 from __future__ import annotations
 
+import _thread
 import os
 import signal
 import sys
@@ -43,8 +44,7 @@ class _State:
 
 def install() -> None:
     """Handle SIGINT and SIGTERM for this process (the console entry point calls it first)."""
-    read_end, _State.wake = os.pipe()
-    os.set_blocking(_State.wake, False)
+    read_end, _State.wake = os.pipe()  # one byte is ever written (the first signal): it never blocks
     threading.Thread(target=_watch, args=(read_end,), name="aksnet-signals", daemon=True).start()
     signal.signal(signal.SIGINT, _handle)
     signal.signal(signal.SIGTERM, _handle)
@@ -91,9 +91,17 @@ def _watch(read_end: int) -> None:
         time.sleep(RESEND_SECONDS)
         if _State.deferred:
             _State.resent = True
-            # A real signal, to the main thread: it also ends a blocking call there (interrupt_main would not).
-            signal.pthread_kill(main, signum)
+            _deliver(main, signum)
     _leave_now(STUCK.format(grace=GRACE_SECONDS), signum)
+
+
+def _deliver(main: int, signum: int) -> None:
+    """The signal again, to the main thread: a real one also ends a blocking call there (interrupt_main,
+    the fallback where threads cannot be signalled, would not)."""
+    if hasattr(signal, "pthread_kill"):
+        signal.pthread_kill(main, signum)
+    else:
+        _thread.interrupt_main(signal.Signals(signum))
 
 
 def _leave_now(message: str, signum: int) -> None:
