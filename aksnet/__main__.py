@@ -1,5 +1,5 @@
 """`python -m aksnet`: the same as the `aksnet` command."""
 
-from aksnet.cli.main import run
+from aksnet.cli.entry import run
 
 run()

@@ -2,8 +2,9 @@
 role-assignment path and operation states. Pure: no azure.* import.
 
 Ownership is what `up` writes and `down`, preflight and status read: the two ownership tags on
-every resource aksnet creates, the deterministic names of its role assignments, and the ledger
-tag on the deployment's identity for subnets (which carry no tags) created in a VNet it does not own.
+every resource aksnet creates, the deterministic names of its role assignments, and the ledger:
+tags on the deployment's identity (or, when the identity is brought, on its resource group) that
+record each subnet (subnets carry no tags) it creates in a VNet it does not own.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ ZERO_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
 TAG_DEPLOYMENT = "aksnet-deployment"
 TAG_MANAGED_BY = "managed-by"
 MANAGED_BY = "aksnet"
-LEDGER_TAG = "aksnet-created-subnet"
+LEDGER_TAG = "aksnet-created-subnet"  # the single record of earlier versions: "<vnet>/<subnet>"
+LEDGER_PREFIX = "aksnet-subnet-"
 # On a connected cluster: the provisioned cluster instance under it (a proxy resource, without tags of
 # its own) is this deployment's. Written with the connected cluster, before the instance exists.
 INSTANCE_TAG = "aksnet-created-instance"
@@ -182,23 +184,37 @@ def owned_by(tags: Mapping[str, str] | None, deployment: str) -> bool:
     return deployment_of(tags) == deployment
 
 
-# --- the ledger of subnets created in a VNet the deployment does not own -------------------------
+# --- the ledger: subnets created in a VNet the deployment does not own ---------------------------
+# One tag per subnet, written before the subnet's PUT: Azure allows 50 tags per resource, no '/' in a
+# tag name and 256 characters in a value. The name is a digest of the subnet's id; the value says which
+# subnet in words: "<resource group>/<vnet>/<subnet>" (at most 90 + 64 + 80 + 2 = 236 characters).
 
 
-def subnet_record(vnet: str, subnet: str) -> dict[str, str]:
-    """The identity tag that records one subnet (`<vnet>/<subnet>`) this deployment created in a VNet it does
-    not own: one tag per subnet, `aksnet-created-subnet-<8 hex of the name>`, so several subnets coexist."""
-    import hashlib  # only `up` records subnets; `plan` starts faster without it
+def ledger_entry(subnet_id: str) -> tuple[str, str]:
+    """The tag (name, value) that records the subnet `subnet_id` on the deployment's ledger."""
+    import hashlib  # only `up` and `down` use the ledger; `plan` starts faster without it
 
-    ref = f"{vnet}/{subnet}"
-    digest = hashlib.sha256(ref.lower().encode()).hexdigest()[:8]
-    return {f"{LEDGER_TAG}-{digest}": ref}
+    rid = ResourceId.parse(subnet_id)
+    digest = hashlib.sha256(key(subnet_id).encode()).hexdigest()[:16]
+    return f"{LEDGER_PREFIX}{digest}", f"{rid.resource_group}/{rid.parent}/{rid.name}"
 
 
-def recorded_subnets(tags: Mapping[str, str] | None) -> frozenset[str]:
-    """Every `<vnet>/<subnet>` (lower case) the identity's tags record, the single-tag form of earlier runs too."""
-    return frozenset(
-        str(value).lower()
-        for name, value in (tags or {}).items()
-        if name == LEDGER_TAG or name.startswith(f"{LEDGER_TAG}-")
-    )
+def records_subnet(tags: Mapping[str, str] | None, subnet_id: str) -> bool:
+    """Whether a ledger's tags record the subnet; the earlier versions' single tag counts too."""
+    tags = tags or {}
+    name, value = ledger_entry(subnet_id)
+    rid = ResourceId.parse(subnet_id)
+    earlier = str(tags.get(LEDGER_TAG, "")).lower() == f"{rid.parent}/{rid.name}".lower()
+    return str(tags.get(name, "")).lower() == value.lower() or earlier
+
+
+def with_entry(tags: Mapping[str, str] | None, subnet_id: str) -> dict[str, str]:
+    """The ledger's tags with the subnet recorded."""
+    name, value = ledger_entry(subnet_id)
+    return {**(tags or {}), name: value}
+
+
+def without_entry(tags: Mapping[str, str] | None, subnet_id: str) -> dict[str, str]:
+    """The ledger's tags without the subnet's record (the PUT that would have created it was refused)."""
+    name, _ = ledger_entry(subnet_id)
+    return {k: v for k, v in (tags or {}).items() if k != name}

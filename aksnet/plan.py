@@ -362,10 +362,10 @@ def _associations(spec: Spec, ids: Ids, subnet: SubnetSpec, nat_gateway: str | N
 
 def _subnet_step(spec: Spec, ids: Ids, subnet: SubnetSpec, after: str | None, nat_gateway: str | None) -> Step:
     rt, ng, step_id, rid = spec.route_table, spec.nat_gateway, subnet_step_id(spec, subnet), ids.subnet_id(subnet.name)
-    # An owned identity first: a subnet created in a VNet this deployment does not own is recorded on it.
-    depends = (
-        (after or "virtual_network",) + (("route_table",) if rt else ()) + (() if spec.identity.id else ("identity",))
-    )
+    # The ledger first: a subnet created in a VNet this deployment does not own is recorded on its identity,
+    # or, the identity being brought, on its resource group (aksnet.azure.steps.ledger).
+    ledger = ("resource_group",) if spec.identity.id else ("identity",)
+    depends = (after or "virtual_network",) + (("route_table",) if rt else ()) + ledger
     depends += ("nat_gateway",) if ng else ()
     association = _associations(spec, ids, subnet, nat_gateway)
     if not spec.is_existing(subnet):

@@ -1,9 +1,10 @@
 """What `down` deletes, keeps or skips, and why: a pure decision over what was read from Azure.
 
 Ownership comes only from what `up` wrote: the two ownership tags, the deterministic names of
-role assignments, and the identity's record of a subnet created in a VNet aksnet does not own.
-Targets come out in deletion order: `up`'s plan reversed (newest first), which also puts the
-identity after the subnet, since the identity holds the only record of such a subnet.
+role assignments, and the ledger: the record of a subnet created in a VNet aksnet does not own, on
+the deployment's identity or resource group (aksnet.arm.records_subnet). Targets come out in
+deletion order: `up`'s plan reversed (newest first), which also puts the identity and the resource
+group after the subnet, since they hold the only record of such a subnet.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from aksnet.arm import deployment_of, key, name_of, role_assignment_name
+from aksnet.arm import deployment_of, key, name_of, records_subnet, role_assignment_name
 from aksnet.findings import listed
 from aksnet.plan import Ids
 from aksnet.spec import Spec, SubnetSpec
@@ -43,6 +44,9 @@ Body = Mapping[str, Any]
 
 NOT_FOUND = "not found: already deleted or never created"
 ASSOCIATED = {"routeTable": "route table", "natGateway": "NAT gateway"}  # what aksnet attaches to a subnet
+UNRECORDED = (
+    "found, not recorded as created by this deployment (on its identity or resource group); aksnet never deletes it"
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,6 @@ class Observed:
     cluster: Body | None = None
     assignments: tuple[Body, ...] = ()
     group_contents: tuple[Body, ...] = ()  # what `GET .../resources` lists in the resource group
-    recorded_subnets: frozenset[str] = frozenset()  # "<vnet>/<subnet>" (lower case) from the identity's ledger
     network: Mapping[str, Body | None] = field(default_factory=dict)  # zone, NAT gateway, public IPs, by id
 
     def subnet(self, name: str) -> Body | None:
@@ -180,14 +183,21 @@ def _assignment_target(spec: Spec, assignment: Body) -> Target:
     return Target("role_assignment", rid, "keep", "not granted by this deployment; aksnet never deletes it")
 
 
-def subnet_owned(spec: Spec, seen: Observed, subnet: SubnetSpec) -> bool:
-    """Created with this deployment's VNet, or recorded on this deployment's identity."""
+def subnet_owned(spec: Spec, ids: Ids, seen: Observed, subnet: SubnetSpec) -> bool:
+    """Created with this deployment's VNet, or recorded on its ledger."""
     if spec.is_existing(subnet):
         return False
     if not spec.vnet.existing and owner(seen.vnet) == spec.deployment:
         return True
-    recorded = f"{spec.vnet.name}/{subnet.name}".lower()
-    return owner(seen.identity) == spec.deployment and recorded in seen.recorded_subnets
+    return on_ledger(spec, seen, ids.subnet_id(subnet.name))
+
+
+def on_ledger(spec: Spec, seen: Observed, subnet_id: str) -> bool:
+    """Recorded as created by this deployment on its identity or resource group (only one it owns counts)."""
+    ledgers = (seen.identity, seen.resource_group)
+    return any(
+        owner(body) == spec.deployment and records_subnet((body or {}).get("tags"), subnet_id) for body in ledgers
+    )
 
 
 def subnet_target(spec: Spec, ids: Ids, seen: Observed, subnet: SubnetSpec) -> Target:
@@ -195,21 +205,15 @@ def subnet_target(spec: Spec, ids: Ids, seen: Observed, subnet: SubnetSpec) -> T
     rid, body = ids.subnet_id(subnet.name), seen.subnet(subnet.name)
     if body is None:
         return Target("subnet", rid, "skip", NOT_FOUND)
-    if subnet_owned(spec, seen, subnet):
+    if subnet_owned(spec, ids, seen, subnet):
         return Target("subnet", rid, "delete", f"created by deployment {spec.deployment}")
     field_name = f"{spec.vnet.subnet_field(subnet)}.existing" if subnet.existing else "vnet.existing"
-    why = brought(field_name) if spec.is_existing(subnet) else _unrecorded_subnet(spec)
+    why = brought(field_name) if spec.is_existing(subnet) else UNRECORDED
     attached = detachable(spec, ids, seen, body)
     if attached:
         what = " and ".join(f"{ASSOCIATED[field]} {name_of(rid)}" for field, rid in attached.items())
         return Target("subnet", rid, "detach", f"{why}; aksnet removes the association with {what}")
     return Target("subnet", rid, "keep", why)
-
-
-def _unrecorded_subnet(spec: Spec) -> str:
-    if spec.identity.id:
-        return "not recorded as created by this deployment (a brought identity carries no record); aksnet keeps it"
-    return "found, not recorded as created by this deployment; aksnet never deletes it"
 
 
 def detachable(spec: Spec, ids: Ids, seen: Observed, subnet: Body) -> dict[str, str]:

@@ -14,7 +14,7 @@ from aksnet.subscription import cli_default_subscription, resolve_subscription
 
 def loaded_azure_modules(statement: str) -> list[str]:
     probe = f"import sys\n{statement}\nprint([m for m in sys.modules if m == 'azure' or m.startswith('azure.')])"
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True, timeout=60).stdout
     return list(json.loads(out.replace("'", '"')))
 
 

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from aksnet.cli.main import app
 from aksnet.emulator import Emulator
 from aksnet.scenarios import SCENARIO_DIR
+from helpers import Child
 
 runner = CliRunner()
 KUBENET = str(SCENARIO_DIR / "kubenet-byo-route-table.yaml")
@@ -168,16 +169,13 @@ def test_a_spec_that_cannot_be_read_is_exit_2_without_a_traceback(tmp_path: Path
 
 def test_ctrl_c_during_the_cluster_delete_exits_130_and_a_rerun_finishes(tmp_path: Path) -> None:
     assert cli(tmp_path, "up", OVERLAY, "-o", "json").exit_code == 0
-    env = subprocess_env(tmp_path, AKSNET_EMULATOR_LATENCY="0.005")
+    env = subprocess_env(tmp_path, AKSNET_EMULATOR_LATENCY="0.02")  # a 6 s cluster delete: the signal lands in it
     command = [sys.executable, "-m", "aksnet", "down", OVERLAY, "--yes"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stderr is not None
-    for line in process.stderr:  # progress goes to stderr: wait until the cluster delete is under way
-        if "managed_cluster: waiting" in line:
-            break
-    process.send_signal(signal.SIGINT)
-    out, rest = process.communicate(timeout=30)
-    assert process.returncode == 130
+    child = Child(command, env)
+    child.wait_for_line("managed_cluster: waiting")  # progress goes to stderr: the cluster delete is under way
+    child.signal(signal.SIGINT)
+    code, out, rest = child.finish(timeout=30)
+    assert code == 130
     assert "Traceback" not in rest and "STOPPED (INTERRUPTED)" in out
     assert "not started: interrupted; a re-run continues" in out
     resumed = subprocess.run([*command, "-o", "json"], check=False, env=env, capture_output=True, timeout=60, text=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from aksnet.cli.main import app
 from aksnet.scenarios import SCENARIO_DIR
+from helpers import Child
 
 runner = CliRunner()
 FIXTURES = Path(__file__).parent / "fixtures" / "networkpolicies"
@@ -174,26 +175,16 @@ def test_a_missing_cluster_is_exit_2(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["error"]["code"] == "CLUSTER_NOT_FOUND"
 
 
-def test_ctrl_c_exits_130_and_a_rerun_resumes_from_the_clusters_state(tmp_path: Path) -> None:
+def test_ctrl_c_exits_130_without_a_traceback_and_says_what_was_applied(tmp_path: Path) -> None:
+    # The resume from the cluster's state is covered in-process (tests/test_migrate.py): in a second process it
+    # depended on whether the interrupted update ended before the resumed one started, which load decides.
     kubenet_calico(tmp_path)
     env = {**os.environ, "AKSNET_EMULATOR": "1", "AKSNET_EMULATOR_DB": str(tmp_path / "emulator.db")}
     env["AKSNET_EMULATOR_LATENCY"] = "0.005"  # a policy update takes 3 s
-    command = [sys.executable, "-m", "aksnet", "migrate-policy", *CLUSTER, "--to", "cilium", "--yes"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stderr is not None
-    for line in process.stderr:  # progress goes to stderr: wait until step 1 is under way
-        if "step 1/3: waiting" in line:
-            break
-    process.send_signal(signal.SIGINT)
-    out, rest = process.communicate(timeout=30)
-    assert process.returncode == 130, rest
+    child = Child([sys.executable, "-m", "aksnet", "migrate-policy", *CLUSTER, "--to", "cilium", "--yes"], env)
+    child.wait_for_line("step 1/3: waiting")  # progress goes to stderr: step 1 is under way
+    child.signal(signal.SIGINT)
+    code, out, rest = child.finish(timeout=30)
+    assert code == 130, rest
     assert "Traceback" not in rest and "re-run" in rest
-    assert "interrupted; 0 of 3 cluster update(s) applied" in out
-    resumed = subprocess.run([*command, "-o", "json"], check=False, env=env, capture_output=True, timeout=60, text=True)
-    assert resumed.returncode == 0, resumed.stderr
-    document = json.loads(resumed.stdout)
-    assert [step["set"] for step in document["steps"]] == [
-        {"networkPlugin": "azure", "networkPluginMode": "overlay"},
-        {"networkDataplane": "cilium", "networkPolicy": "cilium"},
-    ]
-    assert "wait_for_running_operation" in document["timings"]
+    assert re.search(r"interrupted; \d of 3 cluster update\(s\) applied", out), out  # how many: load decides

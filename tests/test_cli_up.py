@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typer.testing import CliRunner
 from aksnet.cli.main import app
 from aksnet.emulator.transport import FAKE_TOKEN
 from aksnet.scenarios import SCENARIO_DIR
+from helpers import Child
 
 runner = CliRunner()
 PASSWORD = "Str0ng-Passw0rd!x"
@@ -83,13 +83,9 @@ def test_ctrl_c_during_the_cluster_create_exits_130_without_a_traceback(tmp_path
         "AKSNET_EMULATOR_DB": str(tmp_path / "e.db"),
         "AKSNET_EMULATOR_LATENCY": "0.05",  # a 15 s cluster create: the signal lands inside it
     }
-    command = [sys.executable, "-m", "aksnet", "up", str(SCENARIO_DIR / "overlay-cilium.yaml")]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stderr is not None
-    for line in process.stderr:  # progress goes to stderr: wait until the create is in flight
-        if "managed_cluster: waiting for Azure" in line:
-            break
-    process.send_signal(signal.SIGINT)
-    _, rest = process.communicate(timeout=30)
-    assert process.returncode == 130
-    assert "Traceback" not in rest and "re-run resumes" in rest
+    child = Child([sys.executable, "-m", "aksnet", "up", str(SCENARIO_DIR / "overlay-cilium.yaml")], env)
+    child.wait_for_line("managed_cluster: waiting for Azure")  # progress goes to stderr: the create is in flight
+    child.signal(signal.SIGINT)
+    code, out, err = child.finish(timeout=30)
+    assert code == 130
+    assert "Traceback" not in err and "re-run resumes" in out + err

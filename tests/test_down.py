@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from aksnet.arm import assignment_id, recorded_subnets, role_assignment_name, role_definition_id
+from aksnet.arm import assignment_id, ledger_entry, records_subnet, role_assignment_name, role_definition_id
 from aksnet.azure.retry import RetryBounds
 from aksnet.azure.teardown import DownOptions, preview, read_teardown, tear_down
 from aksnet.clock import FakeClock
 from aksnet.errors import Interrupted
 from aksnet.plan import Ids
 from aksnet.progress import NullProgress
-from aksnet.result import RunResult
 from aksnet.spec import Spec
-from aksnet.teardown_plan import Observed, decide
-from helpers import ZERO_SUB, emulated, make_spec, scenario, up
+from aksnet.teardown_plan import UNRECORDED, Observed, decide
+from helpers import SECOND, ZERO_SUB, actions, down, emulated, make_spec, reasons, scenario, up
 
 ARM = "https://management.azure.com"
 API = {
@@ -24,37 +23,10 @@ API = {
     "microsoft.authorization": "2022-04-01",
 }
 OTHER_TAGS = {"aksnet-deployment": "someone-else", "managed-by": "aksnet"}
-SECOND = (  # a second deployment in the first one's resource group, adding a subnet to its VNet
-    "deployment=second",
-    "resource_group=rg-aks-cilium",
-    "vnet.existing=true",
-    "vnet.resource_group=rg-aks-cilium",
-    "vnet.subnet.name=snet-second",
-    "vnet.subnet.existing=false",
-    "vnet.subnet.address_prefix=10.20.1.0/24",
-    "cluster.name=aks-second",
-    "identity.name=id-second",
-)
+SECOND_IN_ITS_GROUP = (*SECOND, "resource_group=rg-aks-cilium")  # and in the first one's resource group
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def down(spec: Spec, session: Any, **options: Any) -> RunResult:
-    """Read, decide and delete in-process, as `aksnet down --yes` does."""
-    return tear_down(read_teardown(spec, session, {}), DownOptions(**options))
-
-
-def actions(result: RunResult) -> dict[str, str]:
-    return {_name(r.id): r.action for r in result.resources}
-
-
-def reasons(result: RunResult) -> dict[str, str]:
-    return {_name(r.id): r.reason for r in result.resources}
-
-
-def _name(resource_id: str) -> str:
-    return resource_id.rstrip("/").rsplit("/", 1)[-1]
 
 
 def api_of(resource_id: str) -> str:
@@ -153,7 +125,7 @@ def test_a_vnet_holding_another_deployments_subnet_is_kept_and_names_it() -> Non
     spec, ids = _spec(), _ids(_spec())
     foreign = f"{ids.vnet}/subnets/snet-b"
     vnet = _tagged(ids.vnet, properties={"subnets": [{"id": ids.subnet}, {"id": foreign}]})
-    seen = Observed(vnet=vnet, subnets={"nodes": {"id": ids.subnet}})
+    seen = Observed(vnet=vnet, subnets=_nodes(ids))
     decided = _decisions(spec, seen)
     assert decided["subnet"][0] == "delete"
     assert decided["virtual_network"] == ("keep", "holds subnets of others: snet-b")
@@ -199,22 +171,72 @@ def test_only_assignments_with_this_deployments_names_are_deleted() -> None:
     assert decided[theirs["id"]] == ("keep", "not granted by this deployment; aksnet never deletes it")
 
 
+def _recording(resource_id: str, subnet_id: str, deployment: str = "a", **tags: str) -> dict[str, Any]:
+    """A ledger (identity or resource group) of `deployment` recording `subnet_id`, plus `tags`."""
+    body = _tagged(resource_id, deployment)
+    body["tags"].update(dict([ledger_entry(subnet_id)]), **tags)
+    return body
+
+
+def _nodes(ids: Any) -> dict[str, Any]:
+    """The spec's node subnet as read, by name."""
+    return {"nodes": {"id": ids.subnet}}
+
+
 def test_a_subnet_in_a_brought_vnet_goes_only_when_recorded_on_the_identity() -> None:
     spec = _spec("vnet.existing=true", "vnet.subnet.existing=false")
     ids = _ids(spec)
-    seen = Observed(vnet={"id": ids.vnet}, subnets={"nodes": {"id": ids.subnet}}, identity=_tagged(ids.identity))
-    assert _decisions(spec, seen)["subnet"][0] == "keep"
-    recorded = Observed(
-        vnet={"id": ids.vnet},
-        subnets={"nodes": {"id": ids.subnet}},
-        identity=_tagged(ids.identity),
-        recorded_subnets=recorded_subnets({"aksnet-created-subnet": "VNET/nodes"}),
-    )
+    seen = Observed(vnet={"id": ids.vnet}, subnets=_nodes(ids), identity=_tagged(ids.identity))
+    assert _decisions(spec, seen)["subnet"] == ("keep", UNRECORDED)
+    recorded = Observed(vnet={"id": ids.vnet}, subnets=_nodes(ids), identity=_recording(ids.identity, ids.subnet))
     assert _decisions(spec, recorded)["subnet"][0] == "delete"
     assert _decisions(spec, recorded)["virtual_network"] == (
         "keep",
         "brought by you (vnet.existing); aksnet never deletes it",
     )
+
+
+def test_the_ledger_is_one_tag_per_subnet_named_without_a_slash_and_within_azures_limits() -> None:
+    longest = f"/subscriptions/{ZERO_SUB}/resourceGroups/{'g' * 90}/providers/Microsoft.Network/virtualNetworks/"
+    subnet = longest + "v" * 64 + "/subnets/" + "s" * 80
+    name, value = ledger_entry(subnet)
+    assert "/" not in name and len(name) <= 512 and len(value) <= 256
+    assert value == f"{'g' * 90}/{'v' * 64}/{'s' * 80}"
+    other = ledger_entry(subnet[:-1] + "t")
+    assert other[0] != name  # several subnets, several tags
+    assert records_subnet({name: value.upper()}, subnet.upper())  # ARM names compare case-insensitively
+    assert not records_subnet(dict([other]), subnet)
+
+
+def test_the_previous_versions_single_record_still_counts() -> None:
+    spec = _spec("vnet.existing=true", "vnet.subnet.existing=false")
+    ids = _ids(spec)
+    identity = _tagged(ids.identity)
+    identity["tags"]["aksnet-created-subnet"] = "VNET/nodes"
+    seen = Observed(vnet={"id": ids.vnet}, subnets=_nodes(ids), identity=identity)
+    assert _decisions(spec, seen)["subnet"][0] == "delete"
+
+
+def test_with_a_brought_identity_the_resource_group_holds_the_record() -> None:
+    brought = (
+        f"/subscriptions/{ZERO_SUB}/resourceGroups/shared/providers/Microsoft.ManagedIdentity/userAssignedIdentities/x"
+    )
+    spec = _spec("vnet.existing=true", "vnet.subnet.existing=false", f"identity.id={brought}", "identity.name=")
+    ids = _ids(spec)
+    group = _recording(ids.resource_group, ids.subnet)
+    decided = _decisions(spec, Observed(vnet={"id": ids.vnet}, subnets=_nodes(ids), resource_group=group))
+    assert decided["subnet"][0] == "delete" and decided["identity"][0] == "skip"
+    order = [t.kind for t in decide(spec, ids, Observed(subnets=_nodes(ids), resource_group=group)).targets]
+    assert order.index("subnet") < order.index("resource_group")  # the record goes last
+
+
+def test_a_record_on_a_ledger_of_another_deployment_or_for_another_subnet_does_not_count() -> None:
+    spec = _spec("vnet.existing=true", "vnet.subnet.existing=false")
+    ids = _ids(spec)
+    foreign = _recording(ids.identity, ids.subnet, deployment="other")
+    assert _decisions(spec, Observed(subnets=_nodes(ids), identity=foreign))["subnet"][0] == "keep"
+    elsewhere = _recording(ids.identity, ids.subnet + "-2")
+    assert _decisions(spec, Observed(subnets=_nodes(ids), identity=elsewhere))["subnet"][0] == "keep"
 
 
 def test_a_brought_subnet_only_loses_the_route_table_association_aksnet_made() -> None:
@@ -265,7 +287,7 @@ def test_down_deletes_everything_up_created_newest_first(tmp_path: Any) -> None:
     assert result.ok, result.error
     assert set(actions(result).values()) == {"deleted"}
     assert list(actions(result))[:2] == ["myAKSCluster", node_group]
-    assert [_name(r.id) for r in result.resources][-5:] == [
+    assert list(actions(result))[-5:] == [
         "myAKSSubnet",
         "myIdentity",
         "myRouteTable",
@@ -296,7 +318,7 @@ def test_foreign_resources_in_the_group_are_untouched_and_keep_the_group(tmp_pat
 
 def test_two_deployments_sharing_a_group_and_a_vnet_each_delete_only_their_own(tmp_path: Any) -> None:
     session = emulated(tmp_path, clock=FakeClock())
-    first, second = scenario("overlay-cilium"), scenario("overlay-cilium", *SECOND)
+    first, second = scenario("overlay-cilium"), scenario("overlay-cilium", *SECOND_IN_ITS_GROUP)
     assert up(first, session).ok
     made = up(second, session)
     assert made.ok, made.error

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from aksnet.arm import ARM_TYPES
 from aksnet.findings import Finding
 from aksnet.live.evaluate import Preflight, access_scope, evaluate
 from aksnet.live.facts import (
@@ -498,7 +499,7 @@ def test_facts_are_read_from_arm_json_as_azure_returns_it() -> None:
 
 def test_the_live_rules_import_no_azure_sdk() -> None:
     probe = "import sys, aksnet.live.evaluate\nprint([m for m in sys.modules if m.startswith('azure')])"
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True, timeout=60).stdout
     assert out.strip() == "[]"
 
 
@@ -743,3 +744,31 @@ def test_cluster_facts_read_the_api_server_subnet_only_with_vnet_integration() -
         "properties": {"addressPrefix": "10.0.0.0/28", "privateEndpoints": [{"id": "/x/privateEndpoints/pe"}]},
     }
     assert SubnetFacts.from_arm(subnet_arm).private_endpoints == ("/x/privateEndpoints/pe",)
+
+
+# --- the ledger ------------------------------------------------------------------------------------
+
+BROUGHT_IDENTITY = f"/subscriptions/{ZERO_SUB}/resourceGroups/shared/providers/{ARM_TYPES['identity']}/id-shared"
+NEW_SUBNET_IN_A_BROUGHT_VNET = ("vnet.existing=true", "vnet.subnet.existing=false")
+
+
+def test_a_new_subnet_in_a_vnet_of_others_with_nowhere_to_record_it_is_refused() -> None:
+    spec = make_spec(*NEW_SUBNET_IN_A_BROUGHT_VNET, f"identity.id={BROUGHT_IDENTITY}", "identity.name=")
+    group = Found(ids(spec).resource_group)  # existed before this deployment: not its to tag
+    finding = only(live(spec, vnet=vnet(spec), resource_groups={"rg": group}), "SUBNET_NOT_RECORDABLE")
+    assert finding.severity == "error" and finding.field == "vnet.subnet.name"
+    assert f"identity.id brings {BROUGHT_IDENTITY}" in finding.message and "resource group rg" in finding.message
+    assert "vnet.subnet.existing: true" in finding.hint
+
+
+def test_a_new_subnet_is_recordable_on_the_identity_or_on_a_resource_group_of_this_deployment() -> None:
+    def recordable(spec: Spec, **facts: Any) -> bool:
+        return "SUBNET_NOT_RECORDABLE" not in codes(live(spec, **facts))
+
+    brought = make_spec(*NEW_SUBNET_IN_A_BROUGHT_VNET, f"identity.id={BROUGHT_IDENTITY}", "identity.name=")
+    assert recordable(brought, vnet=vnet(brought), resource_groups={"rg": Found(ids(brought).resource_group, OURS)})
+    assert recordable(brought, vnet=vnet(brought))  # a resource group this run creates
+    own = make_spec(*NEW_SUBNET_IN_A_BROUGHT_VNET)
+    assert recordable(own, vnet=vnet(own), resource_groups={"rg": Found(ids(own).resource_group)})
+    found = {"rg": Found(ids(brought).resource_group)}
+    assert recordable(brought, vnet=vnet(brought, subnet(brought, "nodes", "10.20.0.0/24")), resource_groups=found)

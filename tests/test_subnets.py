@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from aksnet.arm import recorded_subnets, role_assignment_name
+from aksnet.arm import records_subnet, role_assignment_name
 from aksnet.azure.migrate import MigrateOptions, migrate_policy
 from aksnet.azure.status import cluster_status
 from aksnet.azure.teardown import DownOptions, read_teardown, tear_down
@@ -196,10 +196,10 @@ def test_subnets_added_to_a_brought_vnet_are_recorded_and_down_removes_only_thos
     result = up(extra, session)
     assert result.ok, result.error
     identity = session.clients(ZERO_SUB).msi.user_assigned_identities.get("rg-extra", "id-extra")
-    assert recorded_subnets(identity.tags) == {
-        "vnet-aks-podsubnet/snet-extra-nodes",
-        "vnet-aks-podsubnet/snet-extra-pods",
-    }
+    subnets = {r.id.rsplit("/", 1)[-1]: r.id for r in result.resources if "/subnets/" in r.id}
+    assert records_subnet(identity.tags, subnets["snet-extra-nodes"])
+    assert records_subnet(identity.tags, subnets["snet-extra-pods"])
+    assert not records_subnet(identity.tags, subnets["snet-pods"])  # the first deployment's, shared
     down = tear_down(read_teardown(extra, session, {}), DownOptions())
     assert down.ok, down.error
     by_name = {r.id.rsplit("/", 1)[-1]: r.action for r in down.resources}

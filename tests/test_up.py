@@ -7,21 +7,16 @@ from typing import Any
 
 import pytest
 
-from aksnet.arm import recorded_subnets
+from aksnet.arm import records_subnet
 from aksnet.azure.retry import RetryBounds
 from aksnet.clock import FakeClock
 from aksnet.errors import AuthError, Interrupted
 from aksnet.plan import build_plan
-from aksnet.progress import NullProgress
 from aksnet.scenarios import bundled
-from helpers import emulated, scenario, up
+from helpers import SECOND, StopAt, actions, emulated, scenario, up
 
 PASSWORD = "Str0ng-Passw0rd!x"
 ENV = {"AKSNET_WINDOWS_ADMIN_PASSWORD": PASSWORD}
-
-
-def actions(result: Any) -> dict[str, str]:
-    return {r.id.rsplit("/", 1)[-1]: r.action for r in result.resources}
 
 
 @pytest.mark.parametrize("name", [s.name for s in bundled()])
@@ -117,18 +112,7 @@ def test_brought_network_is_read_and_never_written(tmp_path: Any) -> None:
     recorder = Recorder(session.transport)
     session.transport = recorder
     session._clients.clear()
-    spec = scenario(
-        "overlay-cilium",
-        "deployment=second",
-        "resource_group=rg-second",
-        "vnet.existing=true",
-        "vnet.resource_group=rg-aks-cilium",
-        "vnet.subnet.name=snet-second",
-        "vnet.subnet.existing=false",
-        "vnet.subnet.address_prefix=10.20.1.0/24",
-        "cluster.name=aks-second",
-        "identity.name=id-second",
-    )
+    spec = scenario("overlay-cilium", *SECOND)
     result = up(spec, session)
     assert result.ok, result.error
     assert actions(result)["vnet-aks-cilium"] == "adopted"
@@ -138,7 +122,8 @@ def test_brought_network_is_read_and_never_written(tmp_path: Any) -> None:
     identity = session.clients("00000000-0000-0000-0000-000000000000").msi.user_assigned_identities.get(
         "rg-second", "id-second"
     )
-    assert recorded_subnets(identity.tags) == {"vnet-aks-cilium/snet-second"}
+    subnet = next(r.id for r in result.resources if r.id.endswith("/snet-second"))
+    assert records_subnet(identity.tags, subnet)
 
 
 def test_throttling_and_server_errors_are_absorbed_by_the_sdk_retry(tmp_path: Any) -> None:
@@ -152,7 +137,10 @@ def test_principal_propagation_is_waited_out_then_granted(tmp_path: Any) -> None
     session = emulated(tmp_path, faults="propagation=40", clock=clock)
     result = up(scenario("kubenet-byo-route-table"), session)
     assert result.ok, result.error
-    assert result.timings["role_assignment.subnet.propagation"] > 0
+    # Both grants wait for the same principal, concurrently on one clock: the one that asks first waits it out,
+    # the other may then find it replicated (which one is up to the scheduler; it was flaky under load).
+    waited = [result.timings[f"role_assignment.{label}.propagation"] for label in ("subnet", "route_table")]
+    assert max(waited) > 0
     # The fake clock only moves when somebody sleeps: the 40 s window was waited out, not skipped.
     assert sum(clock.slept) >= 39
 
@@ -198,24 +186,18 @@ def test_a_failed_vnet_operation_stops_the_run_before_the_cluster(tmp_path: Any)
     assert actions(result)["aks-byocni"] == "skipped"
 
 
-class StopWhenClusterWaits(NullProgress):
-    """Plays the user pressing Ctrl-C as the cluster step begins: its PUT is sent, its wait is stopped."""
-
-    def __init__(self, stop: Any) -> None:
-        self.stop = stop
-
-    def started(self, deployment: str, step: str, what: str) -> None:
-        if step == "managed_cluster":
-            self.stop.set()
-
-
 def test_interrupted_up_resumes_to_the_same_state_as_a_clean_run(tmp_path: Any) -> None:
     import threading
 
     clock = FakeClock()
     session = emulated(tmp_path, latency=1.0, clock=clock)
     stop = threading.Event()
-    interrupted = up(scenario("kubenet-byo-route-table"), session, stop=stop, progress=StopWhenClusterWaits(stop))
+    interrupted = up(
+        scenario("kubenet-byo-route-table"),
+        session,
+        stop=stop,
+        progress=StopAt(stop, step="managed_cluster", kind="started"),
+    )
     assert isinstance(interrupted.error, Interrupted) and interrupted.exit_code == 130
     resumed = up(scenario("kubenet-byo-route-table"), session)
     assert resumed.ok, resumed.error

@@ -7,6 +7,8 @@ import threading
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from aksnet import stopping
+
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
     from azure.core.pipeline.transport import HttpTransport
@@ -43,6 +45,7 @@ USER_AGENT = "aksnet/0.1.0"
 # AKS operation-status throttle (200 tokens, 2/s per subscription). Azure's Retry-After wins.
 CLUSTER_POLL_SECONDS = 5.0
 NETWORK_POLL_SECONDS = 2.0
+READY_CHECK_SECONDS = 0.05
 
 
 class _Preloader:
@@ -90,8 +93,12 @@ def sdk_ready(part: str) -> None:
     imports at once can see it half-initialised ("cannot import name ... from partially
     initialized module"). So while the preloader runs, everyone else waits for it instead.
     """
-    if _PRELOADER and _PRELOADER[0].thread.is_alive():
-        _PRELOADER[0].ready[part].wait()
+    if not _PRELOADER:
+        return
+    preloader = _PRELOADER[0]
+    # In slices, never unbounded: a stop (Ctrl-C, SIGTERM) ends the wait even if the import is stuck.
+    while preloader.thread.is_alive() and not preloader.ready[part].wait(READY_CHECK_SECONDS):
+        stopping.check(f"importing the Azure SDK ({part})")
 
 
 def shared_transport(pool_size: int = 256) -> HttpTransport[Any, Any]:

@@ -8,14 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aksnet.arm import ARM_TYPES
+from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
+from aksnet.azure.lro import Settled, Watch, wait_until_settled
 from aksnet.azure.retry import RetryBounds
 from aksnet.clock import Clock
-from aksnet.errors import Interrupted
 from aksnet.live.actions import Decision
 from aksnet.plan import Plan, Step
 from aksnet.progress import NullProgress, Progress
 from aksnet.result import Action, ResourceResult
+from aksnet.stopping import interruption, watched
 
 
 class StoppableClock:
@@ -33,7 +35,7 @@ class StoppableClock:
         remaining = seconds
         while True:
             if self._stop.is_set():
-                raise Interrupted("stopped while waiting; a re-run resumes")
+                raise interruption("stopped while waiting; a re-run resumes")
             if remaining <= 0:
                 return
             chunk = min(self.SLICE, remaining)
@@ -49,13 +51,16 @@ class RunContext:
     plan: Plan
     clock: Clock
     progress: Progress = field(default_factory=NullProgress)
-    stop: threading.Event = field(default_factory=threading.Event)
+    stop: threading.Event = field(default_factory=watched)
     bounds: RetryBounds = field(default_factory=RetryBounds)
     windows_password: str | None = field(default=None, repr=False)
     allow_cluster_update: bool = True
     principal_id: str | None = None
+    group_owned: bool = False
+    identity_owned: bool = False
     vnet_created: bool = False
     vnet_owned: bool = False
+    ledger_lock: threading.Lock = field(default_factory=threading.Lock)  # one writer of the subnet records
     cluster: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
     step_seconds: dict[str, float] = field(default_factory=dict)
@@ -69,6 +74,28 @@ class RunContext:
     @property
     def deployment(self) -> str:
         return self.plan.spec.deployment
+
+    @property
+    def watch(self) -> Watch:
+        """How this run's waits for Azure operations end: stopped, or bounded."""
+        return Watch(self.stop, self.clock, self.bounds.operation_seconds)
+
+    def settled(self, step: Step, what: str, read: Callable[[], Any], poll_seconds: float) -> Settled:
+        """A resource as ARM JSON (None if missing) once no operation runs on it; a re-run after a stop waits
+        here for the operation the stopped run left."""
+
+        def current() -> dict[str, Any] | None:
+            found = get_or_none(read, f"reading {what}")
+            return arm_dict(found) if found is not None else None
+
+        return wait_until_settled(
+            current,
+            what=what,
+            clock=self.clock,
+            poll_seconds=poll_seconds,
+            bound_seconds=self.bounds.operation_seconds,
+            report=self.reporter(step),
+        )
 
     def reporter(self, step: Step) -> Callable[[str], None]:
         return lambda status: self.progress.waiting(self.deployment, step.id, status)

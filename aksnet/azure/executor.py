@@ -16,6 +16,7 @@ from aksnet.errors import AksnetError, AzureOperationError, Interrupted
 from aksnet.plan import Step, StepList
 from aksnet.progress import Progress
 from aksnet.result import Action, ResourceResult, RunResult
+from aksnet.stopping import interruption
 
 MAX_PARALLEL_STEPS = 8
 log = logging.getLogger(__name__)
@@ -103,14 +104,14 @@ def run_graph(
             for future in finished:
                 _collect(running.pop(future), future, done, result)
     except KeyboardInterrupt:
-        stop.set()  # running steps stop waiting at their next check (StoppableClock.SLICE, lro.CHECK_SECONDS)
-        result.error = Interrupted("interrupted; Azure keeps what was started, and a re-run resumes from it")
+        stop.set()  # running steps stop waiting within a tenth of a second
+        result.error = interruption("interrupted; Azure keeps what was started, and a re-run resumes from it")
         for future, step in running.items():
             _collect(step, future, done, result)
     finally:
         pool.shutdown(wait=True)
     if stop.is_set() and result.error is None and len(done) < len(steps):
-        result.error = Interrupted("stopped; Azure keeps what was started, and a re-run resumes from it")
+        result.error = interruption("stopped; Azure keeps what was started, and a re-run resumes from it")
     return done
 
 

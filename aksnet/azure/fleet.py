@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from aksnet.arc.spec import ArcSpec
 from aksnet.azure.provision import UpOptions, provision
 from aksnet.azure.session import Session
-from aksnet.errors import AzureOperationError, Interrupted
+from aksnet.errors import AzureOperationError
 from aksnet.result import RunResult
 from aksnet.spec import Spec
+from aksnet.stopping import interruption, watched
 
 
 def run_fleet(
@@ -45,7 +45,7 @@ def _concurrently(
     parallel: int,
 ) -> dict[int, RunResult]:
     futures: dict[int, Future[RunResult]] = {}
-    stop = threading.Event()
+    stop = watched()
 
     def options() -> UpOptions:
         made = make()
@@ -65,7 +65,7 @@ def _concurrently(
             results[id(spec)] = (
                 _outcome(spec, future)
                 if future and not future.cancel()
-                else RunResult(spec.deployment, error=Interrupted("interrupted before it started"))
+                else RunResult(spec.deployment, error=interruption("interrupted before it started"))
             )
         return results
     finally:

@@ -29,6 +29,7 @@ from aksnet.progress import Confirm, NullProgress, Progress
 from aksnet.result import RunResult
 from aksnet.rules import check
 from aksnet.spec import Spec, windows_admin_password
+from aksnet.stopping import watched
 
 log = logging.getLogger(__name__)
 _ASKING = threading.Lock()  # deployments of a fleet ask their questions one at a time
@@ -42,7 +43,7 @@ class UpOptions:
     subscription: str | None = None
     bounds: RetryBounds = field(default_factory=RetryBounds)
     progress: Progress = field(default_factory=NullProgress)
-    stop: threading.Event = field(default_factory=threading.Event)
+    stop: threading.Event = field(default_factory=watched)  # set by Ctrl-C or SIGTERM too
     confirm: Confirm | None = None  # asks the person at a terminal; None refuses a change without --yes
 
 

@@ -14,11 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aksnet.arm import ARM_TYPES, ResourceId, key, recorded_subnets, split_assignment_id
+from aksnet.arm import ARM_TYPES, ResourceId, key, split_assignment_id
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
 from aksnet.azure.errors import azure_call
-from aksnet.azure.lro import wait_for
+from aksnet.azure.lro import Watch, wait_for
+from aksnet.azure.retry import RetryBounds
 from aksnet.azure.session import Session
 from aksnet.clock import Clock
 from aksnet.errors import AksnetError, AuthError, Interrupted
@@ -27,6 +28,7 @@ from aksnet.plan import Ids
 from aksnet.progress import NullProgress, Progress
 from aksnet.result import Action, ResourceResult, RunResult
 from aksnet.spec import Spec
+from aksnet.stopping import interruption, watched
 from aksnet.teardown_network import network_ids_read
 from aksnet.teardown_plan import (
     NOT_FOUND,
@@ -62,10 +64,11 @@ class Teardown:
 
 @dataclass
 class DownOptions:
-    """Where progress goes, and the event that stops the run (Ctrl-C)."""
+    """Where progress goes, the event that stops the run (Ctrl-C), and how long one delete may take."""
 
     progress: Progress = field(default_factory=NullProgress)
-    stop: threading.Event = field(default_factory=threading.Event)
+    bounds: RetryBounds = field(default_factory=RetryBounds)
+    stop: threading.Event = field(default_factory=watched)  # set by Ctrl-C or SIGTERM too
 
 
 def read_teardown(spec: Spec, session: Session, env: Mapping[str, str], subscription: str | None = None) -> Teardown:
@@ -114,7 +117,6 @@ def observe(clients: Clients, spec: Spec, ids: Ids) -> Observed:
         cluster=read(clients, "managed_cluster", ids.cluster),
         assignments=tuple(read_assignments(clients, spec, ids, identity)),
         group_contents=tuple(read_group_contents(clients, ids)) if group else (),
-        recorded_subnets=recorded_subnets((identity or {}).get("tags")),
         network={key(rid): read(clients, kind, rid) for kind, rid in network_ids_read(NetworkIds.of(spec, ids.sub))},
     )
 
@@ -181,6 +183,8 @@ def tear_down(teardown: Teardown, options: DownOptions) -> RunResult:
     """Carry out the plan in order; stop at the first failure and report every target either way."""
     result = RunResult(teardown.spec.deployment, dry_run=False)
     for target in teardown.plan.targets:
+        if result.error is None and options.stop.is_set():
+            result.error = interruption("stopped; Azure finishes what it started, and a re-run continues")
         if result.error is not None:
             result.resources.append(_result(target, "skipped", _not_started(result.error)))
             continue
@@ -203,7 +207,7 @@ def _attempt(
         return _reported(teardown, target, options, result), None
     except KeyboardInterrupt:
         options.stop.set()
-        stopped = Interrupted("interrupted; Azure finishes the operation it started, and a re-run continues")
+        stopped = interruption("interrupted; Azure finishes the operation it started, and a re-run continues")
         return _result(
             target, "skipped", "interrupted: Azure finishes what it started; re-run aksnet down to continue"
         ), stopped
@@ -316,7 +320,8 @@ def _write(teardown: Teardown, doing: str, target: Target, options: DownOptions,
         with azure_call(doing):
             started = start()
         if isinstance(started, LROPoller):
-            wait_for(started, doing=doing, stop=options.stop, report=report)
+            watch = Watch(options.stop, teardown.clock, options.bounds.operation_seconds)
+            wait_for(started, doing=doing, watch=watch, report=report, resource_id=target.resource_id)
     except Interrupted:
         raise
     except AksnetError as exc:

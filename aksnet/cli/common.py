@@ -222,10 +222,10 @@ def finish(app: AppContext, make: Callable[[], Result], *, shape: Mapping[str, A
     except AksnetError as exc:
         result = Failure(exc, dict(shape or {}))
     except KeyboardInterrupt:
-        from aksnet.errors import Interrupted
+        from aksnet.stopping import interruption
 
         result = Failure(
-            Interrupted("interrupted. Nothing is lost: Azure holds the state; run the same command again to resume"),
+            interruption("interrupted. Nothing is lost: Azure holds the state; run the same command again to resume"),
             dict(shape or {}),
         )
     raise typer.Exit(emit(result, app, query))

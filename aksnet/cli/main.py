@@ -14,6 +14,7 @@ import typer
 from aksnet.cli import capacity, credentials, down, emulator, migrate, plan, scenarios, status, up
 from aksnet.cli.common import AppContext, Output, leave
 from aksnet.cli.group import AksnetGroup
+from aksnet.cli.signals import stopped_exit
 from aksnet.clouds import ARM_ENDPOINT_ENV
 
 
@@ -145,9 +146,9 @@ app.add_typer(emulator.app, name="emulator")
 
 
 def run() -> None:
-    """The console entry point: the app, then an immediate exit (see `leave`)."""
+    """The app, then an immediate exit (see `leave`); `aksnet.cli.entry` calls it once signals are handled."""
     try:
         app()
     except SystemExit as done:
-        leave(done.code)
+        leave(stopped_exit(done.code))
     leave(0)

@@ -46,6 +46,7 @@ class Decision:
     reason: str = ""
     finding: Finding | None = None
     error: AksnetError | None = field(default=None, compare=False)  # what the executor raises on `refuse`
+    repair: bool = False  # re-send as read, merged with the spec: it is this deployment's and Failed
 
     @property
     def result_action(self) -> Action:
@@ -71,6 +72,12 @@ class Decision:
 
 CREATE = Decision("create", writes=True)
 UNCHANGED = Decision("unchanged")
+# Azure's recovery for a Network resource in Failed state: PUT it again, which keeps what others wrote into it.
+REPAIR = Decision("update", writes=True, reason="was Failed; re-sent as read, with the spec's settings", repair=True)
+
+
+def failed(current: Body) -> bool:
+    return provisioning_state(current).lower() == "failed"
 
 
 def _update(changes: Sequence[Change], reason: str = "") -> Decision:
@@ -112,7 +119,7 @@ def _ours_or_found(
         return CREATE
     if not owned_by(_tags(current), deployment):
         return Decision("adopt", reason=found)
-    return converge(current)
+    return REPAIR if failed(current) else converge(current)
 
 
 def tag_changes(current: Mapping[str, str] | None, wanted: Mapping[str, str]) -> list[Change]:
@@ -205,14 +212,19 @@ def _ref_ids(refs: Any) -> list[str]:
 ASSOCIATIONS = {"routeTable": "route table", "natGateway": "NAT gateway"}
 
 
-def decide_subnet(step: Step, current: Body | None, *, vnet_created: bool, field: str = "vnet.subnet") -> Decision:
-    """A subnet: created (inline with a new VNet, or on its own), or given aksnet's route table and NAT
-    gateway; its prefixes never change once it exists (`field` is where the spec declares it)."""
+def decide_subnet(
+    step: Step, current: Body | None, *, vnet_created: bool, ours: bool, field: str = "vnet.subnet"
+) -> Decision:
+    """A subnet: created (inline with a new VNet, or on its own), or given aksnet's route table, NAT gateway
+    and delegation; its prefixes never change once it exists. `ours`: in a VNet this deployment owns, or
+    recorded on its ledger; `field`: where the spec declares it."""
     if step.action == "use":
         return Decision("use", reason=BROUGHT) if current is not None else missing(step)
     wanted = (step.body or {}).get("properties") or {}
     if current is None:
         return missing(step) if step.action == "associate" else CREATE
+    if failed(current) and (ours or any(name in wanted for name in ASSOCIATIONS)):
+        return REPAIR  # Failed after our PUT (of our association at least)
     have = _properties(current)
     want = subnet_prefixes(wanted)
     if want and sorted(p.lower() for p in subnet_prefixes(have)) != sorted(p.lower() for p in want):
@@ -226,7 +238,9 @@ def decide_subnet(step: Step, current: Body | None, *, vnet_created: bool, field
         reason = "; ".join(["created with its VNet", *done])
         return Decision("create", writes=bool(changes), changes=tuple(changes), reason=reason)
     if not changes:
-        return UNCHANGED if step.action == "create" else Decision("use", reason=BROUGHT)
+        if step.action == "associate":
+            return Decision("use", reason=BROUGHT)
+        return UNCHANGED if ours else Decision("adopt", reason=FOUND)
     return _update(changes, "; ".join(done))
 
 
@@ -307,7 +321,7 @@ def decide_cluster(step: Step, current: Body | None, deployment: str) -> Decisio
     changes = tuple(Change(d.path, d.have, d.want) for d in differences)
     if not changes and state.lower() == "succeeded":
         return UNCHANGED
-    reason = "" if changes else f"provisioning state {state or 'unknown'}: the cluster is sent again to converge"
+    reason = "" if changes else f"was {state.capitalize() or 'in an unknown state'}; re-sent"
     return Decision("update", writes=True, changes=changes, reason=reason)
 
 

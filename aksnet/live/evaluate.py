@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from aksnet.address_map import address_map
-from aksnet.arm import key, split_assignment_id
+from aksnet.arm import key, owned_by, records_subnet, split_assignment_id
 from aksnet.errors import AksnetError, AuthError, InvalidRequest
 from aksnet.findings import Finding
 from aksnet.live.actions import (
@@ -204,11 +204,23 @@ def _decide(
         created = vnet is not None and vnet.action == "create"
         if created and current is None:
             current = _inline(step, plan_vnet)
-        return decide_subnet(step, current, vnet_created=created, field=step_field(spec, step) or "vnet.subnet")
+        owned = vnet is not None and vnet.action in ("create", "update", "unchanged")
+        ours = step.action == "create" and (owned or _on_ledger(spec, facts, step.resource_id))
+        field = step_field(spec, step) or "vnet.subnet"
+        return decide_subnet(step, current, vnet_created=created, ours=ours, field=field)
     if step.kind == "role_assignment":
         identity = facts.identity.body if facts.identity is not None else {}
         return decide_grant(step, current, (identity.get("properties") or {}).get("principalId"))
     return DECIDERS[step.kind](step, current, spec.deployment)
+
+
+def _on_ledger(spec: Spec, facts: LiveFacts, subnet_id: str) -> bool:
+    """Whether this deployment's ledger (its identity, else its resource group) records the subnet."""
+    group = facts.resource_groups.get(spec.resource_group.lower())
+    for ledger in (facts.identity, group):
+        if ledger is not None and owned_by(ledger.tags, spec.deployment):
+            return records_subnet(ledger.tags, subnet_id)
+    return False
 
 
 def _inline(step: Step, vnet: Step | None) -> Mapping[str, Any] | None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from aksnet.arm import resource_group_of
+from aksnet.errors import Interrupted
 from aksnet.render.findings import render_findings
 from aksnet.render.text import DEFAULT_WIDTH, paragraph, resource_label, table
 from aksnet.result import Change, CredentialsResult, ResourceResult, RunResult
@@ -14,7 +15,7 @@ from aksnet.result import Change, CredentialsResult, ResourceResult, RunResult
 
 def render_result(result: RunResult, width: int = DEFAULT_WIDTH) -> str:
     total = result.total_seconds
-    verdict = "done" if result.ok else f"FAILED ({result.error.code if result.error else ''})"
+    verdict = "done" if result.ok else f"{_failed_or_stopped(result)} ({result.error.code if result.error else ''})"
     lines = [f"aksnet: {result.deployment}: {verdict}; step time {total:.1f}s", ""]
     if result.resources:
         lines.append(render_resources(result.resources, width))
@@ -60,6 +61,11 @@ def next_steps(cluster: dict[str, Any]) -> list[str]:
     group = resource_group_of(str(cluster.get("id", "")))
     lines = [f"API server: https://{fqdn}:443"] if fqdn else []
     return [*lines, f"next: aksnet credentials -g {group} -n {cluster.get('name')}, then kubectl get nodes"]
+
+
+def _failed_or_stopped(result: RunResult) -> str:
+    """STOPPED after Ctrl-C or SIGTERM: nothing failed, the rows say what was done and what still runs."""
+    return "STOPPED" if isinstance(result.error, Interrupted) else "FAILED"
 
 
 def render_propagation(result: RunResult) -> str | None:

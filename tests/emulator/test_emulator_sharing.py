@@ -44,7 +44,7 @@ def test_a_separate_process_reads_what_this_one_wrote(db: Path, arm: Any) -> Non
         "'https://management.azure.com/subscriptions/00000000-0000-0000-0000-000000000000"
         "/resourcegroups/shared?api-version=2025-04-01')[0])"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "200"
 
 

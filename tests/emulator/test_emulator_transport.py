@@ -18,7 +18,7 @@ ZERO = "00000000-0000-0000-0000-000000000000"
 
 def test_importing_the_emulator_loads_no_azure_sdk_package() -> None:
     code = "import sys, aksnet.emulator; print(sorted(m for m in sys.modules if m.startswith('azure')))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
     assert out.strip() == "[]"
 
 

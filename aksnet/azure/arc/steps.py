@@ -22,7 +22,7 @@ from aksnet.azure.arc.preflight import uri
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.context import StoppableClock, outcome
 from aksnet.azure.errors import azure_call
-from aksnet.azure.lro import wait_for, wait_until_settled
+from aksnet.azure.lro import Watch, wait_for, wait_until_settled
 from aksnet.azure.retry import RetryBounds
 from aksnet.azure.steps.group import converge_group
 from aksnet.clock import Clock
@@ -31,6 +31,7 @@ from aksnet.live.drift import Difference
 from aksnet.plan import Step
 from aksnet.progress import NullProgress, Progress
 from aksnet.result import ResourceResult
+from aksnet.stopping import watched
 
 BROUGHT = "brought by you; aksnet reads it and never changes or deletes it"
 CUSTOM_LOCATION = "the Azure Local deployment's; aksnet reads it and never changes or deletes it"
@@ -44,7 +45,7 @@ class ArcRunContext:
     plan: ArcPlan
     clock: Clock
     progress: Progress = field(default_factory=NullProgress)
-    stop: threading.Event = field(default_factory=threading.Event)
+    stop: threading.Event = field(default_factory=watched)  # set by Ctrl-C or SIGTERM too
     bounds: RetryBounds = field(default_factory=RetryBounds)
     allow_cluster_update: bool = True
     cluster: dict[str, Any] | None = None
@@ -75,7 +76,8 @@ class ArcRunContext:
     def run(self, step: Step, doing: str, start: Callable[[], Any]) -> Any:
         """Start a long-running operation and wait for its result, reporting progress, stoppable."""
         with azure_call(doing):  # the poller's wait re-raises what its thread met: translated here too
-            return wait_for(start(), doing=doing, stop=self.stop, report=self.report(step))
+            watch = Watch(self.stop, self.clock, self.bounds.operation_seconds)
+            return wait_for(start(), doing=doing, watch=watch, report=self.report(step), resource_id=step.resource_id)
 
 
 def ensure_group(ctx: ArcRunContext, step: Step) -> ResourceResult:

@@ -19,12 +19,13 @@ from aksnet.azure.arc.clients import ArcClients
 from aksnet.azure.arc.preflight import read_arc_facts, uri
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.errors import azure_call
-from aksnet.azure.lro import wait_for
+from aksnet.azure.lro import Watch, wait_for
 from aksnet.azure.session import Session
 from aksnet.azure.teardown import PREVIEW, DownOptions, with_fix
 from aksnet.clock import Clock
 from aksnet.errors import AksnetError, Interrupted
 from aksnet.result import Action, ResourceResult, RunResult
+from aksnet.stopping import interruption
 from aksnet.teardown_plan import Target, TeardownPlan
 
 
@@ -99,6 +100,8 @@ def tear_down_arc(teardown: ArcTeardown, options: DownOptions) -> RunResult:
     """Carry out the plan in order; stop at the first failure and report every target either way."""
     result = RunResult(teardown.spec.deployment, dry_run=False)
     for target in teardown.plan.targets:
+        if result.error is None and options.stop.is_set():
+            result.error = interruption("stopped; Azure finishes what it started, and a re-run continues")
         if result.error is not None:
             result.resources.append(
                 _result(target, "skipped", "not started: an earlier delete failed or was interrupted")
@@ -108,7 +111,7 @@ def tear_down_arc(teardown: ArcTeardown, options: DownOptions) -> RunResult:
             result.resources.append(_carry_out(teardown, target, options, result))
         except KeyboardInterrupt:
             options.stop.set()
-            result.error = Interrupted("interrupted; Azure finishes the operation it started, and a re-run continues")
+            result.error = interruption("interrupted; Azure finishes the operation it started, and a re-run continues")
             result.resources.append(_result(target, "skipped", result.error.message))
         except AksnetError as exc:
             options.progress.failed(teardown.spec.deployment, target.kind, exc.message)
@@ -158,7 +161,9 @@ def _delete(teardown: ArcTeardown, target: Target, options: DownOptions) -> None
     try:
         with azure_call(doing):  # the poller's wait re-raises what its thread met: translated here too
             poller = DELETERS[target.kind](teardown.clients, target.resource_id)
-            wait_for(poller, doing=doing, stop=options.stop, report=_reporter(teardown, target, options))
+            watch = Watch(options.stop, teardown.clock, options.bounds.operation_seconds)
+            report = _reporter(teardown, target, options)
+            wait_for(poller, doing=doing, watch=watch, report=report, resource_id=target.resource_id)
     except Interrupted:
         raise
     except AksnetError as exc:

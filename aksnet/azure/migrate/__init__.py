@@ -14,8 +14,9 @@ from aksnet.arm import cluster_id
 from aksnet.azure.migrate.migration import NEEDS_RECONCILE, Migration
 from aksnet.azure.migrate.options import MigrateOptions
 from aksnet.azure.session import Session
-from aksnet.errors import AksnetError, Interrupted
+from aksnet.errors import AksnetError
 from aksnet.policy_migration.result import MigrationRun
+from aksnet.stopping import interruption
 
 __all__ = [
     "NEEDS_RECONCILE",
@@ -39,7 +40,7 @@ def migrate_policy(
         run.error = exc
     except KeyboardInterrupt:
         options.stop.set()
-        run.error = Interrupted(
+        run.error = interruption(
             "interrupted; the cluster operation under way continues in Azure, and a re-run waits for it and resumes"
         )
     return run

@@ -11,8 +11,7 @@ from aksnet.arm import is_terminal
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
 from aksnet.azure.context import StoppableClock
-from aksnet.azure.errors import azure_call
-from aksnet.azure.lro import wait_for, wait_until_settled
+from aksnet.azure.lro import Watch, wait_for, wait_until_settled
 from aksnet.azure.migrate.live_checks import refuse_pod_cidr_overlapping_vnet, scan_policies
 from aksnet.azure.migrate.options import MigrateOptions
 from aksnet.azure.migrate.update import (
@@ -117,8 +116,10 @@ class Migration:
             poller = self._put(updated_body(before, step), key, label)
             self.run_result.sent += 1
             doing = f"updating cluster {self.name} ({label}: {describe(step.set)})"
-            with azure_call(doing):
-                wait_for(poller, doing=doing, stop=self.options.stop, report=self._reporter(label))
+            watch = Watch(self.options.stop, self.clock, self.options.bounds.operation_seconds)
+            wait_for(
+                poller, doing=doing, watch=watch, report=self._reporter(label), resource_id=self.run_result.cluster_id
+            )
             check_applied(before, self._read(), step, label, self.name)
         except AksnetError as exc:
             self.progress.failed(self.name, label, exc.message)

@@ -11,6 +11,7 @@ from pathlib import Path
 from aksnet.azure.retry import RetryBounds
 from aksnet.policy_migration.result import MigrationRun
 from aksnet.progress import NullProgress, Progress
+from aksnet.stopping import watched
 
 
 def _confirmed(run: MigrationRun) -> None:
@@ -27,6 +28,6 @@ class MigrateOptions:
     subscription: str | None = None
     confirm: Callable[[MigrationRun], None] = _confirmed  # returns to go ahead, raises to refuse
     progress: Progress = field(default_factory=NullProgress)
-    stop: threading.Event = field(default_factory=threading.Event)
+    stop: threading.Event = field(default_factory=watched)  # set by Ctrl-C or SIGTERM too
     bounds: RetryBounds = field(default_factory=RetryBounds)
     today: date | None = None

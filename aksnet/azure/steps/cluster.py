@@ -7,13 +7,14 @@ and OperationNotAllowed (another operation on the cluster), each with its own bo
 from __future__ import annotations
 
 import copy
+from functools import partial
 from typing import Any
 
 from aksnet.arm import ResourceId
-from aksnet.azure.arm import arm_dict, get_or_none
-from aksnet.azure.context import RunContext, decided
-from aksnet.azure.errors import azure_call, translate
-from aksnet.azure.lro import wait_for, wait_until_settled
+from aksnet.azure.arm import arm_dict
+from aksnet.azure.context import RunContext, decided, outcome
+from aksnet.azure.errors import translate
+from aksnet.azure.lro import Settled, wait_for
 from aksnet.azure.retry import grant_not_yet_effective, operation_in_progress, retrying
 from aksnet.errors import AzureOperationError, InvalidRequest
 from aksnet.live.actions import decide_cluster
@@ -21,14 +22,17 @@ from aksnet.plan import PASSWORD_PLACEHOLDER, Step
 from aksnet.result import ResourceResult
 from aksnet.spec import WINDOWS_PASSWORD_ENV
 
+FINISHED_EARLIER = "finished the operation started earlier"
+
 
 def ensure_cluster(ctx: RunContext, step: Step) -> ResourceResult:
     rid = ResourceId.parse(step.resource_id)
-    current = _settled(ctx, step, rid)
+    settled = _settled(ctx, step, rid)
+    current = settled.body
     decision = decide_cluster(step, current, ctx.deployment)
     if not decision.writes:
         ctx.cluster = current
-        return decided(step, decision)
+        return _finished_earlier(step, settled.waited_for) if settled.waited_for else decided(step, decision)
     if decision.changes and not ctx.allow_cluster_update:
         changes = "; ".join(c.describe() for c in decision.changes)
         raise InvalidRequest(
@@ -36,25 +40,21 @@ def ensure_cluster(ctx: RunContext, step: Step) -> ResourceResult:
         )
     # The operation's result is the cluster as ARM's final GET read it: no extra request.
     ctx.cluster = arm_dict(_put(ctx, step, rid, _with_secrets(ctx, dict(step.body or {}))))
+    if current is not None and settled.waited_for == "creating":  # the create started earlier ended Failed
+        return outcome(step, "created", decision.reason)
     return decided(step, decision)
 
 
-def _settled(ctx: RunContext, step: Step, rid: ResourceId) -> dict[str, Any] | None:
+def _finished_earlier(step: Step, waited_for: str) -> ResourceResult:
+    """A cluster that matches once the operation an earlier (stopped) run started has ended."""
+    return outcome(step, "created" if waited_for == "creating" else "updated", FINISHED_EARLIER)
+
+
+def _settled(ctx: RunContext, step: Step, rid: ResourceId) -> Settled:
     """The cluster once no operation runs on it; a re-run after Ctrl-C waits here for the one it left."""
     clusters = ctx.clients.containerservice.managed_clusters
-
-    def read() -> dict[str, Any] | None:
-        found = get_or_none(lambda: clusters.get(rid.resource_group, rid.name), f"reading cluster {rid.name}")
-        return arm_dict(found) if found is not None else None
-
-    return wait_until_settled(
-        read,
-        what=f"cluster {rid.name}",
-        clock=ctx.clock,
-        poll_seconds=ctx.clients.cluster_polling_interval,
-        bound_seconds=ctx.bounds.operation_seconds,
-        report=ctx.reporter(step),
-    ).body
+    read = partial(clusters.get, rid.resource_group, rid.name)
+    return ctx.settled(step, f"cluster {rid.name}", read, ctx.clients.cluster_polling_interval)
 
 
 def _with_secrets(ctx: RunContext, body: dict[str, Any]) -> dict[str, Any]:
@@ -100,8 +100,7 @@ def _put(ctx: RunContext, step: Step, rid: ResourceId, body: dict[str, Any]) -> 
         raise _put_error(exc, ctx, doing) from exc
     # Always reported (0 when the first PUT was accepted): how long the grants took to take effect.
     ctx.waited_for_grant = ctx.clock.now() - started if grant_refusals else 0.0
-    with azure_call(doing):
-        return wait_for(poller, doing=doing, stop=ctx.stop, report=ctx.reporter(step))
+    return wait_for(poller, doing=doing, watch=ctx.watch, report=ctx.reporter(step), resource_id=step.resource_id)
 
 
 def _put_error(exc: BaseException, ctx: RunContext, doing: str) -> Exception:

@@ -19,7 +19,7 @@ def ensure_private_dns_zone(ctx: RunContext, step: Step) -> ResourceResult:
         step,
         "private DNS zone",
         read=lambda rid: zones.get(rid.resource_group, rid.name),
-        create=lambda rid, body: zones.begin_create_or_update(rid.resource_group, rid.name, PrivateZone(body)),
+        put=lambda rid, body: zones.begin_create_or_update(rid.resource_group, rid.name, PrivateZone(body)),
         decide=decide_kept,
         converge=nothing_to_converge,
     )

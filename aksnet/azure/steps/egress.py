@@ -25,7 +25,7 @@ def _network_resource(
             step,
             label,
             read=lambda rid: ops.get(rid.resource_group, rid.name),
-            create=lambda rid, body: ops.begin_create_or_update(
+            put=lambda rid, body: ops.begin_create_or_update(
                 rid.resource_group, rid.name, getattr(models(), model)(body)
             ),
             decide=decide,

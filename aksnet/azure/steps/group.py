@@ -12,7 +12,9 @@ from aksnet.result import ResourceResult
 
 
 def ensure_resource_group(ctx: RunContext, step: Step) -> ResourceResult:
-    return converge_group(ctx.clients, ctx.deployment, step)
+    result = converge_group(ctx.clients, ctx.deployment, step)
+    ctx.group_owned = result.action in ("created", "unchanged")  # it can hold the ledger
+    return result
 
 
 def converge_group(clients: Clients, deployment: str, step: Step) -> ResourceResult:

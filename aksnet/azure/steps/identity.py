@@ -32,6 +32,7 @@ def ensure_identity(ctx: RunContext, step: Step) -> ResourceResult:
         with azure_call(f"creating identity {rid.name}"):
             model = Identity.from_dict(dict(step.body or {}))
             ctx.principal_id = identities.create_or_update(rid.resource_group, rid.name, model).principal_id
+    ctx.identity_owned = decision.action in ("create", "unchanged")  # it can hold the ledger
     return decided(step, decision)
 
 

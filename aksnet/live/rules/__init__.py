@@ -27,7 +27,7 @@ from aksnet.live.rules.cluster import existing_cluster
 from aksnet.live.rules.edges import network_resources
 from aksnet.live.rules.egress import dual_stack_network_found, egress_matches_network
 from aksnet.live.rules.location import location_offered
-from aksnet.live.rules.resources import declared_resources_exist, found_resources_owned
+from aksnet.live.rules.resources import declared_resources_exist, found_resources_owned, new_subnet_recordable
 from aksnet.live.rules.subnet import (
     pod_subnet_mode_shared,
     route_table_associated,
@@ -57,6 +57,7 @@ __all__ = [
     "location_offered",
     "network_resources",
     "new_subnet_fits",
+    "new_subnet_recordable",
     "only_permission_errors",
     "pod_subnet_mode_shared",
     "providers_registered",
@@ -71,6 +72,7 @@ LIVE_RULES: tuple[LiveRule, ...] = (
     location_offered,
     declared_resources_exist,
     found_resources_owned,
+    new_subnet_recordable,
     existing_cluster,
     subnet_in_use,
     api_server_subnet_found,

@@ -119,3 +119,50 @@ def adopt_or_refuse(
 
 def _bring_hint(bring: str, found: Found) -> str:
     return f"{bring}: {found.id}" if bring == "identity.id" else f"{bring}: true"
+
+
+def new_subnet_recordable(inp: LiveInput) -> Iterator[Finding]:
+    """A subnet aksnet creates in a VNet it does not own needs a ledger of this deployment to be recorded on.
+
+    Subnets carry no tags: `up` records such a subnet on the deployment's identity or, the identity
+    being brought, its resource group. Owning neither, `down` could never remove the subnet.
+    """
+    spec, facts = inp.spec, inp.facts
+    new = [s for s in spec.vnet.all_subnets if not spec.is_existing(s) and facts.subnet(s.name) is None]
+    if not new or not _vnet_of_others(inp):
+        return
+    identity_ours = not spec.identity.id and _ours_or_new(inp, facts.identity, "identity")
+    group = facts.resource_groups.get(spec.resource_group.lower())
+    if identity_ours or _ours_or_new(inp, group, "resource_group"):
+        return
+    vnet = facts.vnet.id if facts.vnet is not None else inp.ids.vnet
+    for subnet in new:
+        field = spec.vnet.subnet_field(subnet)
+        yield error(
+            "SUBNET_NOT_RECORDABLE",
+            f"{field}.name",
+            f"aksnet would create subnet {subnet.name} in VNet {located(vnet)}, which this deployment does not "
+            f"own; aksnet records such a subnet on the deployment's identity or resource group so that `aksnet "
+            f"down` removes it, but it owns neither: {_not_ours(inp, group)}",
+            "let aksnet create the identity (identity.name) or a new resource group; or create the subnet yourself "
+            f"and bring it ({field}.existing: true)",
+        )
+
+
+def _vnet_of_others(inp: LiveInput) -> bool:
+    vnet = inp.facts.vnet
+    return inp.spec.vnet.existing or (vnet is not None and vnet.deployment != inp.spec.deployment)
+
+
+def _ours_or_new(inp: LiveInput, found: Found | None, what: str) -> bool:
+    return inp.facts.knows(what) and (found is None or found.deployment == inp.spec.deployment)
+
+
+def _not_ours(inp: LiveInput, group: Found | None) -> str:
+    spec = inp.spec
+    identity = (
+        f"identity.id brings {spec.identity.id}" if spec.identity.id else f"identity {spec.identity.name} existed"
+    )
+    owner = group.deployment if group is not None else None
+    made = f"by deployment {owner}" if owner else "before it"
+    return f"{identity}, and resource group {spec.resource_group} was created {made}"
