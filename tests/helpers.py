@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import threading
 from dataclasses import dataclass, fields
 from datetime import date
@@ -296,3 +297,35 @@ class PollersHeld(FakeClock):
         if self.held.is_set() and threading.current_thread().name.startswith("LROPoller"):
             self.released.wait(60)
         super().sleep(seconds)
+
+
+class Recorder:
+    """A transport wrapper keeping every request the SDK sent: method, path, JSON body, response status."""
+
+    def __init__(self, inner: Any, before_send: Any = None) -> None:
+        self.inner, self.sent = inner, []
+        self.before_send = before_send
+
+    def send(self, request: Any, **kwargs: Any) -> Any:
+        body = request.content if hasattr(request, "content") else request.body
+        method, path = request.method, request.url.split("?")[0].lower()
+        if self.before_send is not None:
+            self.before_send(method, path)
+        response = self.inner.send(request, **kwargs)
+        self.sent.append((method, path, json.loads(body) if body else None, response.status_code))
+        return response
+
+    def cluster_puts(self) -> list[dict[str, Any]]:
+        return [body for method, path, body, _ in self.sent if method == "PUT" and "/managedclusters/" in path]
+
+    def writes(self) -> list[tuple[str, str]]:
+        return [(method, path) for method, path, _, _ in self.sent if method in ("PUT", "PATCH", "POST", "DELETE")]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *args: Any) -> None:
+        pass

@@ -13,7 +13,7 @@ from aksnet.clock import FakeClock
 from aksnet.errors import AuthError, Interrupted
 from aksnet.plan import build_plan
 from aksnet.scenarios import bundled
-from helpers import SECOND, StopAt, actions, emulated, scenario, up
+from helpers import SECOND, Recorder, StopAt, actions, emulated, scenario, up
 
 PASSWORD = "Str0ng-Passw0rd!x"
 ENV = {"AKSNET_WINDOWS_ADMIN_PASSWORD": PASSWORD}
@@ -33,28 +33,6 @@ def test_every_bundled_scenario_provisions_and_a_second_up_changes_nothing(tmp_p
     assert {r.action for r in second.resources} - {"adopted"} == {"unchanged"}
 
 
-class Recorder:
-    """A transport wrapper that keeps every request the SDK sent (method, path, JSON body)."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner, self.sent = inner, []
-
-    def send(self, request: Any, **kwargs: Any) -> Any:
-        body = request.content if hasattr(request, "content") else request.body
-        payload = json.loads(body) if body else None
-        self.sent.append((request.method, request.url.split("?")[0].lower(), payload))
-        return self.inner.send(request, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    def __enter__(self) -> Any:
-        return self
-
-    def __exit__(self, *args: Any) -> None:
-        pass
-
-
 def test_the_plan_shows_exactly_the_bodies_the_sdk_sends(tmp_path: Any) -> None:
     session = emulated(tmp_path)
     recorder = Recorder(session.transport)
@@ -63,7 +41,7 @@ def test_the_plan_shows_exactly_the_bodies_the_sdk_sends(tmp_path: Any) -> None:
     result = up(spec, session, env=ENV)
     assert result.ok, result.error
     plan = build_plan(spec, subscription_id="00000000-0000-0000-0000-000000000000")
-    puts = {url: body for method, url, body in recorder.sent if method == "PUT"}
+    puts = {url: body for method, url, body, _ in recorder.sent if method == "PUT"}
     for step in plan.steps:
         if step.body is None or step.kind == "subnet":
             continue  # the subnet was created inline with its VNet
@@ -117,7 +95,7 @@ def test_brought_network_is_read_and_never_written(tmp_path: Any) -> None:
     assert result.ok, result.error
     assert actions(result)["vnet-aks-cilium"] == "adopted"
     assert actions(result)["snet-second"] == "created"
-    writes = [url for method, url, _ in recorder.sent if method in ("PUT", "PATCH", "DELETE")]
+    writes = [url for method, url, _, _ in recorder.sent if method in ("PUT", "PATCH", "DELETE")]
     assert writes and not [url for url in writes if url.endswith("/virtualnetworks/vnet-aks-cilium")]
     identity = session.clients("00000000-0000-0000-0000-000000000000").msi.user_assigned_identities.get(
         "rg-second", "id-second"

@@ -7,13 +7,11 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from test_up import Recorder
-
 from aksnet.azure.context import RunContext
 from aksnet.azure.executor import execute
 from aksnet.azure.teardown import DownOptions, read_teardown, tear_down
 from aksnet.plan import build_plan
-from helpers import emulated, make_spec, scenario, up
+from helpers import Recorder, emulated, make_spec, scenario, up
 
 ZONE = "cluster.api_server.private_dns_zone={name: privatelink.eastus.azmk8s.io}"
 
@@ -134,7 +132,7 @@ def recording(tmp_path: Path) -> tuple[Any, Any]:
 
 def associated_before_the_cluster(recorder: Any, *subnets: str) -> None:
     """Each subnet was PUT with the NAT gateway before the cluster's PUT."""
-    puts = [(url, body) for method, url, body in recorder.sent if method == "PUT"]
+    puts = [(url, body) for method, url, body, _ in recorder.sent if method == "PUT"]
     cluster = next(i for i, (url, _) in enumerate(puts) if "/managedclusters/" in url)
     for name in subnets:
         with_nat = [
