@@ -20,26 +20,18 @@ from aksnet.render.result import render_result
 from aksnet.result import RunResult
 from aksnet.scenarios import SCENARIO_DIR
 from aksnet.spec import Spec
-from helpers import ZERO_SUB, Answering, emulated, make_spec, scenario, up
+from helpers import BASE, ZERO_SUB, Answering, emulated, make_spec, scenario, up
 
 WRITES = ("PUT", "PATCH", "DELETE", "POST")
 LOCATION = {"location": "eastus"}
 # An app team's cluster in the network team's VNet and subnet (rg-net), both brought.
 BROUGHT: dict[str, Any] = {
+    **BASE,
     "deployment": "app",
-    "location": "eastus",
     "resource_group": "rg-app",
     "vnet": {"name": "vnet-shared", "resource_group": "rg-net", "existing": True, "subnet": {"name": "nodes"}},
     "identity": {"name": "id-app"},
-    "cluster": {
-        "name": "aks-app",
-        "network_plugin": "azure",
-        "network_plugin_mode": "overlay",
-        "network_dataplane": "cilium",
-        "network_policy": "cilium",
-        "pod_cidr": "192.168.0.0/16",
-        "node_pools": [{"name": "system", "count": 3}],
-    },
+    "cluster": {**BASE["cluster"], "name": "aks-app"},
 }
 
 

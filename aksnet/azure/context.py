@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from aksnet.arc.plan import ArcPlan
 from aksnet.arm import ARM_TYPES
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
@@ -43,8 +44,35 @@ class StoppableClock:
             remaining -= chunk
 
 
+class Run:
+    """What a run on either platform shares: its clock stops with its stop event (Ctrl-C, SIGTERM), its
+    waits for Azure are bounded, and its progress is reported by step."""
+
+    plan: Plan | ArcPlan
+    clock: Clock
+    progress: Progress
+    stop: threading.Event
+    bounds: RetryBounds
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.clock, StoppableClock):
+            self.clock = StoppableClock(self.clock, self.stop)
+
+    @property
+    def deployment(self) -> str:
+        return self.plan.spec.deployment
+
+    @property
+    def watch(self) -> Watch:
+        """How this run's waits for Azure operations end: stopped, or bounded."""
+        return Watch(self.stop, self.clock, self.bounds.operation_seconds)
+
+    def reporter(self, step: Step) -> Callable[[str], None]:
+        return lambda status: self.progress.waiting(self.deployment, step.id, status)
+
+
 @dataclass
-class RunContext:
+class RunContext(Run):
     """One deployment's run. Facts are written by one step and read by the steps that depend on it."""
 
     clients: Clients
@@ -67,19 +95,6 @@ class RunContext:
     grant_readable: dict[str, float] = field(default_factory=dict)  # by grant label
     waited_for_grant: float | None = None
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.clock, StoppableClock):
-            self.clock = StoppableClock(self.clock, self.stop)
-
-    @property
-    def deployment(self) -> str:
-        return self.plan.spec.deployment
-
-    @property
-    def watch(self) -> Watch:
-        """How this run's waits for Azure operations end: stopped, or bounded."""
-        return Watch(self.stop, self.clock, self.bounds.operation_seconds)
-
     def settled(self, step: Step, what: str, read: Callable[[], Any], poll_seconds: float) -> Settled:
         """A resource as ARM JSON (None if missing) once no operation runs on it; a re-run after a stop waits
         here for the operation the stopped run left."""
@@ -96,9 +111,6 @@ class RunContext:
             bound_seconds=self.bounds.operation_seconds,
             report=self.reporter(step),
         )
-
-    def reporter(self, step: Step) -> Callable[[str], None]:
-        return lambda status: self.progress.waiting(self.deployment, step.id, status)
 
     def note(self, text: str) -> None:
         self.notes.append(text)

@@ -20,9 +20,9 @@ from aksnet.arm import ResourceId, connected_cluster_of, owned_by, provisioning_
 from aksnet.azure.arc.clients import ArcClients
 from aksnet.azure.arc.preflight import uri
 from aksnet.azure.arm import arm_dict, get_or_none
-from aksnet.azure.context import StoppableClock, outcome
+from aksnet.azure.context import Run, outcome
 from aksnet.azure.errors import azure_call
-from aksnet.azure.lro import Watch, wait_for, wait_until_settled
+from aksnet.azure.lro import wait_for, wait_until_settled
 from aksnet.azure.retry import RetryBounds
 from aksnet.azure.steps.group import converge_group
 from aksnet.clock import Clock
@@ -38,7 +38,7 @@ CUSTOM_LOCATION = "the Azure Local deployment's; aksnet reads it and never chang
 
 
 @dataclass
-class ArcRunContext:
+class ArcRunContext(Run):
     """One Azure Local deployment's run."""
 
     clients: ArcClients
@@ -51,17 +51,6 @@ class ArcRunContext:
     cluster: dict[str, Any] | None = None
     step_seconds: dict[str, float] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.clock, StoppableClock):
-            self.clock = StoppableClock(self.clock, self.stop)
-
-    @property
-    def deployment(self) -> str:
-        return self.plan.spec.deployment
-
-    def report(self, step: Step) -> Callable[[str], None]:
-        return lambda status: self.progress.waiting(self.deployment, step.id, status)
-
     def settled(self, step: Step, read: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
         """The resource once no operation runs on it (a re-run after Ctrl-C waits for the one it left)."""
         return wait_until_settled(
@@ -70,14 +59,15 @@ class ArcRunContext:
             clock=self.clock,
             poll_seconds=self.clients.base.cluster_polling_interval,
             bound_seconds=self.bounds.operation_seconds,
-            report=self.report(step),
+            report=self.reporter(step),
         ).body
 
     def run(self, step: Step, doing: str, start: Callable[[], Any]) -> Any:
         """Start a long-running operation and wait for its result, reporting progress, stoppable."""
         with azure_call(doing):  # the poller's wait re-raises what its thread met: translated here too
-            watch = Watch(self.stop, self.clock, self.bounds.operation_seconds)
-            return wait_for(start(), doing=doing, watch=watch, report=self.report(step), resource_id=step.resource_id)
+            return wait_for(
+                start(), doing=doing, watch=self.watch, report=self.reporter(step), resource_id=step.resource_id
+            )
 
 
 def ensure_group(ctx: ArcRunContext, step: Step) -> ResourceResult:
