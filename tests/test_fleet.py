@@ -226,3 +226,14 @@ def test_results_keep_the_order_of_the_files_whatever_finishes_first(tmp_path: P
     paths = fleet_specs(tmp_path, 4)
     results = fleet(list(reversed(paths)), emulated(tmp_path), parallel=parallel)
     assert [r.deployment for r in results] == ["fleet-3", "fleet-2", "fleet-1", "fleet-0"]
+
+
+def test_the_fleet_table_says_stopped_for_an_interrupted_deployment_and_failed_for_a_failed_one() -> None:
+    from aksnet.errors import AzureOperationError, Interrupted
+    from aksnet.render.result import render_fleet
+    from aksnet.result import RunResult
+
+    stopped = RunResult("a", error=Interrupted("interrupted; Azure keeps what was started"))
+    failed = RunResult("b", error=AzureOperationError("the cluster create failed", code="CreateFailed"))
+    rows = {line.split()[0]: line.split()[1] for line in render_fleet([stopped, failed]).splitlines()[2:]}
+    assert rows == {"a": "STOPPED", "b": "FAILED"}

@@ -97,7 +97,10 @@ def render_cluster_line(cluster: dict[str, Any]) -> str:
 
 
 def render_fleet(results: Sequence[RunResult], width: int = DEFAULT_WIDTH) -> str:
-    rows = [(r.deployment, "ok" if r.ok else "FAILED", f"{r.total_seconds:.1f}s", fleet_error(r)) for r in results]
+    rows = [
+        (r.deployment, "ok" if r.ok else _failed_or_stopped(r), f"{r.total_seconds:.1f}s", fleet_error(r))
+        for r in results
+    ]
     ok = sum(r.ok for r in results)
     return f"aksnet: {ok} of {len(results)} deployments done\n" + table(
         ("deployment", "result", "step time", "error"), rows, width=width
