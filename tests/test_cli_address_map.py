@@ -82,3 +82,17 @@ def test_plan_live_adds_the_subnets_read_in_the_vnet(tmp_path: Path) -> None:
     assert "subnet snet-other" in result.stdout and "read live: 0 address(es) in use" in result.stdout
     texts = [t.text for t in ElementTree.fromstring(picture.read_text()).iter(f"{SVG}text")]
     assert "subnet snet-other 10.20.8.0/24" in texts
+
+
+def test_every_subnet_and_both_address_families_are_on_the_map() -> None:
+    pods = {b.name: b for b in address_map(scenario("azure-cni-pod-subnet"))}
+    pod_subnet = pods["subnet snet-pods"]
+    assert (pod_subnet.kind, pod_subnet.needed, pod_subnet.holds) == ("pod_subnet", 176, 4091)  # 11 nodes x 16
+    assert pods["subnet snet-win"].note == "nodes: 2 + 1 surge (pool(s) npwin)"
+    dual = {b.name: b for b in address_map(scenario("overlay-dual-stack-cilium"))}
+    assert str(dual["subnet snet-nodes (IPv6)"].prefix) == "fd00:db8:70::/64"
+    v6_pods = dual["IPv6 pod range"]
+    assert v6_pods.needed == 26 * 2**48 and v6_pods.holds == 2**64  # one /80 per node, 26 with surge
+    assert str(dual["IPv6 service range"].prefix) == "fd12:3456:789a:1::/108"
+    text = invoke("plan", "overlay-dual-stack-cilium").stdout.split("Address map", 1)[1]
+    assert "VNet vnet-aks-dualstack fd00:db8:70::/48" in text and "subnet snet-nodes (IPv6)" in text
