@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from aksnet.arm import ARM_TYPES, ResourceId, key, split_assignment_id
+from aksnet.arm import ARM_TYPES, ResourceId, key, name_of, split_assignment_id
+from aksnet.azure import by_id
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
 from aksnet.azure.errors import azure_call
@@ -84,24 +85,13 @@ def read_teardown(spec: Spec, session: Session, env: Mapping[str, str], subscrip
 
 # --- reading ----------------------------------------------------------------------------------
 
-READERS: dict[str, Callable[[Clients, ResourceId], Any]] = {
-    "managed_cluster": lambda c, r: c.containerservice.managed_clusters.get(r.resource_group, r.name),
-    "virtual_network": lambda c, r: c.network.virtual_networks.get(r.resource_group, r.name),
-    "subnet": lambda c, r: c.network.subnets.get(r.resource_group, r.parent or "", r.name),
-    "route_table": lambda c, r: c.network.route_tables.get(r.resource_group, r.name),
-    "identity": lambda c, r: c.msi.user_assigned_identities.get(r.resource_group, r.name),
-    "resource_group": lambda c, r: c.resource.resource_groups.get(r.resource_group),
-    "private_dns_zone": lambda c, r: c.privatedns.private_zones.get(r.resource_group, r.name),
-    "public_ip": lambda c, r: c.network.public_ip_addresses.get(r.resource_group, r.name),
-    "public_ip_prefix": lambda c, r: c.network.public_ip_prefixes.get(r.resource_group, r.name),
-    "nat_gateway": lambda c, r: c.network.nat_gateways.get(r.resource_group, r.name),
-}
-
 
 def read(clients: Clients, kind: str, resource_id: str) -> Body | None:
-    """A resource's ARM body, or None when it does not exist."""
-    rid = ResourceId.parse(resource_id)
-    found = get_or_none(lambda: READERS[kind](clients, rid), f"reading {label(kind)} {rid.name}")
+    """A resource's ARM body, or None when it does not exist (by id, a resource group through its own client)."""
+    doing = f"reading {label(kind)} {name_of(resource_id)}"
+    if kind != "resource_group":
+        return by_id.read(clients, resource_id, doing)
+    found = get_or_none(lambda: clients.resource.resource_groups.get(name_of(resource_id)), doing)
     return arm_dict(found) if found is not None else None
 
 
@@ -134,9 +124,7 @@ def read_assignments(clients: Clients, spec: Spec, ids: Ids, identity: Body | No
 
 
 def _read_assignment(clients: Clients, resource_id: str) -> Body | None:
-    scope, name = split_assignment_id(resource_id)
-    found = get_or_none(lambda: clients.authorization.role_assignments.get(scope, name), f"reading {name}")
-    return arm_dict(found) if found is not None else None
+    return by_id.read(clients, resource_id, f"reading {name_of(resource_id)}")
 
 
 def read_group_contents(clients: Clients, ids: Ids) -> list[Body]:
