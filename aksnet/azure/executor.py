@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import Protocol
+from typing import Any, Protocol
 
 from aksnet.arm import ARM_TYPES
-from aksnet.azure.context import RunContext
+from aksnet.azure.context import RunContext, decided
 from aksnet.azure.steps import HANDLERS
 from aksnet.clock import Clock
 from aksnet.errors import AksnetError, AzureOperationError, Interrupted
-from aksnet.plan import Step, StepList
+from aksnet.plan import Plan, Step, StepList
 from aksnet.progress import Progress
 from aksnet.result import Action, ResourceResult, RunResult
 from aksnet.stopping import interruption
@@ -32,6 +32,19 @@ def execute(ctx: RunContext) -> RunResult:
     result.waited_for_grant = ctx.waited_for_grant
     result.cluster = ctx.cluster
     result.notes.extend([*ctx.plan.notes, *ctx.notes])
+    return result
+
+
+def as_decided(plan: Plan, cluster: Mapping[str, Any] | None, progress: Progress) -> RunResult:
+    """The result of a run with nothing to send (Preflight.nothing_to_do): each step as preflight decided it."""
+    result = RunResult(plan.spec.deployment, cluster=dict(cluster) if cluster is not None else None)
+    for step in plan.steps:
+        outcome = decided(step, (plan.actions or {})[step.id])
+        progress.started(result.deployment, step.id, f"{plan.action_of(step)} {step.name}")
+        progress.finished(result.deployment, step.id, outcome.action, 0.0)
+        result.resources.append(outcome)
+        result.step_seconds[step.id] = 0.0
+    result.notes.extend(plan.notes)
     return result
 
 
