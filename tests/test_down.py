@@ -12,7 +12,7 @@ from aksnet.errors import Interrupted
 from aksnet.plan import Ids
 from aksnet.progress import NullProgress
 from aksnet.spec import Spec
-from aksnet.teardown_plan import UNRECORDED, Observed, decide
+from aksnet.teardown_plan import UNRECORDED, Observed, decide, deletion_graph
 from helpers import SECOND, ZERO_SUB, actions, down, emulated, make_spec, reasons, scenario, up
 
 ARM = "https://management.azure.com"
@@ -119,6 +119,23 @@ def test_targets_come_newest_first_with_the_identity_after_the_subnet() -> None:
         "resource_group",
     ]
     assert {t.decision for t in decide(spec, ids, Observed()).targets} == {"skip"}
+
+
+def test_deletes_wait_only_for_what_depends_on_them_and_subnets_go_one_at_a_time() -> None:
+    spec = scenario("azure-cni-pod-subnet", "route_table.name=rt")
+    graph = deletion_graph(decide(spec, _ids(spec), Observed()))
+    by_kind: dict[str, list[str]] = {}
+    for deletion in graph:
+        by_kind.setdefault(deletion.kind, []).append(deletion.id)
+    waits = {d.id: set(d.depends_on) for d in graph}
+    (cluster,), grants, subnets = by_kind["managed_cluster"], by_kind["role_assignment"], by_kind["subnet"]
+    assert waits[cluster] == set() and len(subnets) == 3
+    assert all(waits[g] == {cluster} for g in grants)  # grants and the first subnet go at once
+    assert [waits[s] for s in subnets] == [{cluster, *subnets[:i]} for i in range(3)]
+    assert waits[by_kind["route_table"][0]] == {cluster, *subnets}
+    assert waits[by_kind["identity"][0]] == {cluster, *grants, *subnets}
+    assert waits[by_kind["virtual_network"][0]] == {cluster, *subnets}
+    assert waits[by_kind["resource_group"][0]] == {d.id for d in graph[:-1]}
 
 
 def test_a_vnet_holding_another_deployments_subnet_is_kept_and_names_it() -> None:

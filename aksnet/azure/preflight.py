@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from aksnet.arm import CLUSTER_TYPE, assignment_id, key, name_of, resource_group_of
@@ -18,6 +17,7 @@ from aksnet.azure import by_id
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
 from aksnet.azure.errors import azure_call, status_of, translate
+from aksnet.azure.parallel import in_parallel
 from aksnet.azure.session import Session
 from aksnet.findings import Finding
 from aksnet.live.evaluate import (
@@ -48,7 +48,6 @@ from aksnet.spec import Spec
 from aksnet.teardown_network import network_ids_read
 
 T = TypeVar("T")
-READERS = 8
 AUTHORIZATION_API = "2022-04-01"
 LOCATIONS_API = "2022-12-01"
 CONTAINER_SERVICE_API = by_id.API_VERSIONS["microsoft.containerservice"]
@@ -80,15 +79,6 @@ def live_plan(
     plan = preflight(session.clients(subscription_id), spec, offline, env=env).plan
     note = f"checked against what exists in subscription {subscription_id} (from {source})"
     return dataclasses.replace(plan, notes=(*plan.notes, note))
-
-
-def in_parallel(calls: Mapping[str, Callable[[], T]]) -> dict[str, T]:
-    """Run independent reads at once; the first error is raised once all have finished."""
-    if not calls:
-        return {}
-    with ThreadPoolExecutor(max_workers=min(READERS, len(calls)), thread_name_prefix="aksnet-read") as pool:
-        futures = {name: pool.submit(call) for name, call in calls.items()}
-        return {name: future.result() for name, future in futures.items()}
 
 
 def read_facts(clients: Clients, spec: Spec) -> LiveFacts:
