@@ -523,12 +523,21 @@ def test_throttling_and_server_errors_during_down_are_absorbed_by_the_sdk_retry(
 
 
 def test_a_role_assignment_the_caller_may_not_delete_is_exit_4_and_stops_before_the_identity(tmp_path: Any) -> None:
-    spec = scenario("overlay-cilium")
-    assert up(spec, emulated(tmp_path, clock=FakeClock())).ok
+    # The grant on a brought route table: its scope stays, so its delete meets the refusal whatever runs
+    # beside it (a grant on a subnet this down deletes may go with the subnet first).
+    session = emulated(tmp_path, clock=FakeClock())
+    clients(session).resource.resource_groups.create_or_update("rg-net", {"location": "eastus"})
+    clients(session).network.route_tables.begin_create_or_update("rg-net", "rt-theirs", {"location": "eastus"}).result()
+    spec = scenario(
+        "kubenet-byo-route-table",
+        *("route_table.existing=true", "route_table.resource_group=rg-net", "route_table.name=rt-theirs"),
+        "route_table.routes=[]",
+    )
+    assert up(spec, session).ok
     session = emulated(tmp_path, faults="no_rbac_write", clock=FakeClock())
     result = down(spec, session)
     assert result.exit_code == 4 and result.error is not None and result.error.code == "AuthorizationFailed"
     assert "fix: the signed-in account may not delete it" in next(
         r.reason for r in result.resources if r.action == "failed"
     )
-    assert actions(result)["id-aks-cilium"] == "skipped" and exists(session, Ids.of(spec, ZERO_SUB).identity)
+    assert actions(result)["myIdentity"] == "skipped" and exists(session, Ids.of(spec, ZERO_SUB).identity)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from aksnet.arm import ARM_TYPES, ResourceId, key, name_of, split_assignment_id
+from aksnet.arm import ARM_TYPES, ResourceId, key, name_of
 from aksnet.azure import by_id
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
@@ -42,7 +42,6 @@ from aksnet.teardown_plan import (
     Deletion,
     Observed,
     Target,
-    TargetKind,
     TeardownPlan,
     decide,
     deletion_graph,
@@ -301,35 +300,16 @@ def _node_group_outcome(teardown: Teardown, target: Target) -> ResourceResult:
 # --- deletes ------------------------------------------------------------------------------------
 
 
-def _group_and_name(resource_id: str) -> tuple[str, str]:
-    rid = ResourceId.parse(resource_id)
-    return rid.resource_group, rid.name
-
-
 def _subnet_path(resource_id: str) -> tuple[str, str, str]:
     rid = ResourceId.parse(resource_id)
     return rid.resource_group, rid.parent or "", rid.name
 
 
-DELETERS: dict[TargetKind, Callable[[Clients, str], Any]] = {
-    "managed_cluster": lambda c, i: c.containerservice.managed_clusters.begin_delete(*_group_and_name(i)),
-    "role_assignment": lambda c, i: c.authorization.role_assignments.delete(*split_assignment_id(i)),
-    "subnet": lambda c, i: c.network.subnets.begin_delete(*_subnet_path(i)),
-    "identity": lambda c, i: c.msi.user_assigned_identities.delete(*_group_and_name(i)),
-    "route_table": lambda c, i: c.network.route_tables.begin_delete(*_group_and_name(i)),
-    "virtual_network": lambda c, i: c.network.virtual_networks.begin_delete(*_group_and_name(i)),
-    "resource_group": lambda c, i: c.resource.resource_groups.begin_delete(_group_and_name(i)[0]),
-    "private_dns_zone": lambda c, i: c.privatedns.private_zones.begin_delete(*_group_and_name(i)),
-    "public_ip": lambda c, i: c.network.public_ip_addresses.begin_delete(*_group_and_name(i)),
-    "public_ip_prefix": lambda c, i: c.network.public_ip_prefixes.begin_delete(*_group_and_name(i)),
-    "nat_gateway": lambda c, i: c.network.nat_gateways.begin_delete(*_group_and_name(i)),
-}
-
-
 def _delete(teardown: Teardown, target: Target, options: DownOptions) -> None:
-    """Delete and wait; a 404 (gone already, e.g. after an interrupted run) counts as done."""
+    """Delete by id and wait; a 404 (gone already, e.g. after an interrupted run) counts as done. By id, as the
+    typed clients would send it, so that no typed SDK package is imported to delete (aksnet.azure.by_id)."""
     doing = f"deleting {label(target.kind)} {target.name}"
-    _write(teardown, doing, target, options, lambda: DELETERS[target.kind](teardown.clients, target.resource_id))
+    _write(teardown, doing, target, options, lambda: by_id.begin_delete(teardown.clients, target.resource_id))
 
 
 def _write(teardown: Teardown, doing: str, target: Target, options: DownOptions, start: Callable[[], Any]) -> None:
