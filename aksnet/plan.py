@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from aksnet.address_map import AddressBlock, address_map
-from aksnet.arc.kinds import ArcKind
-from aksnet.arc.spec import ArcSpec
 from aksnet.arm import (
     NETWORK_CONTRIBUTOR,
     ROLE_NAMES,
@@ -41,6 +39,8 @@ from aksnet.sizing import cluster_capacity, pool_max_pods
 from aksnet.spec import WINDOWS_PASSWORD_ENV, NodePoolSpec, RouteSpec, Spec, SubnetSpec, default_dns_prefix
 
 if TYPE_CHECKING:
+    from aksnet.arc.kinds import ArcKind
+    from aksnet.arc.spec import ArcSpec
     from aksnet.live.actions import Decision
     from aksnet.network_steps import NetworkIds
 

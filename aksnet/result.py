@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from aksnet.arc.capacity import ArcCapacity
 from aksnet.errors import AksnetError
 from aksnet.findings import Finding
-from aksnet.netcalc import Capacity
+
+if TYPE_CHECKING:
+    from aksnet.arc.capacity import ArcCapacity
+    from aksnet.netcalc import Capacity
 
 # created/updated/unchanged: this deployment owns it; adopted: found, used, never changed or deleted;
 # deleted/kept: what teardown did and why; failed: the step's Azure operation failed; skipped: never started.

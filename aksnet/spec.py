@@ -9,15 +9,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from aksnet.arc.spec import PLATFORM as ARC_PLATFORM
-from aksnet.arc.spec import ArcSpec, convert_arc, mixed_keys
 from aksnet.convert import FieldError, convert
 from aksnet.errors import SpecInvalid
 from aksnet.findings import Finding, error
 from aksnet.netcalc import CapacityModel
 from aksnet.spec_network import ApiServerSpec, IngressSpec, LoadBalancerSpec, NatGatewaySpec
+
+if TYPE_CHECKING:
+    from aksnet.arc.spec import ArcSpec
+
+ARC_PLATFORM = "azure-local"  # the Azure Local model (aksnet.arc.spec) is imported only for such a file
 
 Plugin = Literal["kubenet", "azure", "none"]
 PluginMode = Literal["overlay"]
@@ -325,8 +328,12 @@ def parse_spec(data: Any, overrides: Sequence[str] = (), *, source: str = "spec"
         data = apply_override(data, override, errors)
     platform, data = _platform(data, errors)
     spec: Spec | ArcSpec | None = None
-    if not errors:
-        spec = convert_arc(data, errors) if platform == ARC_PLATFORM else convert(Spec, data, errors)
+    if not errors and platform == ARC_PLATFORM:
+        from aksnet.arc.spec import convert_arc
+
+        spec = convert_arc(data, errors)
+    elif not errors:
+        spec = convert(Spec, data, errors)
     if spec is None or errors:
         raise SpecInvalid(f"{source} is not a valid scenario", findings=[_finding(e) for e in errors])
     return resolve_defaults(spec) if isinstance(spec, Spec) else spec
@@ -340,7 +347,12 @@ def _platform(data: Any, errors: list[FieldError]) -> tuple[str, Any]:
     if platform not in ("azure", ARC_PLATFORM):
         errors.append(FieldError("platform", f"{platform!r} is not one of: azure, {ARC_PLATFORM}", "e.g. azure"))
         return "azure", data
-    errors.extend(mixed_keys(data, platform))
+    if platform == ARC_PLATFORM:
+        from aksnet.arc.spec import cloud_keys
+
+        errors.extend(cloud_keys(data))
+    elif "arc" in data:
+        errors.append(FieldError("arc", "'arc' is only for platform: azure-local", "add platform: azure-local"))
     return platform, {k: v for k, v in data.items() if k != "platform"}
 
 

@@ -4,14 +4,15 @@ Ownership comes only from what `up` wrote: the two ownership tags, the determini
 role assignments, and the ledger: the record of a subnet created in a VNet aksnet does not own, on
 the deployment's identity or resource group (aksnet.arm.records_subnet). Targets come out in
 deletion order: `up`'s plan reversed (newest first), which also puts the identity and the resource
-group after the subnet, since they hold the only record of such a subnet.
+group after the subnet, since they hold the only record of such a subnet. `deletion_graph` relaxes
+that order where nothing depends on it: what each target waits for (WAITS_FOR), the rest at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from aksnet.arm import deployment_of, key, name_of, records_subnet, role_assignment_name
 from aksnet.findings import listed
@@ -96,6 +97,54 @@ class TeardownPlan:
     @property
     def writes(self) -> list[Target]:
         return [t for t in self.targets if t.writes]
+
+
+# What a target of each kind waits for (targets of these kinds earlier in the deletion order) before it goes.
+# The cluster uses everything, so everything waits for it; a subnet's route table, NAT gateway and VNet wait
+# for the subnet (subnets themselves go one at a time: Azure runs one operation on a VNet at once); the
+# gateway's IPs for the gateway; the VNet for the private DNS zone (the zone's link to it goes with the
+# zone); the identity for the grants of its principal (a re-run finds them through it) and for the subnets
+# its ledger records; the resource group, the other ledger, for everything.
+WAITS_FOR: Mapping[TargetKind, frozenset[TargetKind]] = {
+    "managed_cluster": frozenset(),
+    "node_resource_group": frozenset({"managed_cluster"}),
+    "role_assignment": frozenset({"managed_cluster"}),
+    "subnet": frozenset({"managed_cluster", "subnet"}),
+    "private_dns_zone": frozenset({"managed_cluster"}),
+    "nat_gateway": frozenset({"managed_cluster", "subnet"}),
+    "public_ip": frozenset({"managed_cluster", "nat_gateway"}),
+    "public_ip_prefix": frozenset({"managed_cluster", "nat_gateway"}),
+    "route_table": frozenset({"managed_cluster", "subnet"}),
+    "virtual_network": frozenset({"managed_cluster", "subnet", "private_dns_zone"}),
+    "identity": frozenset({"managed_cluster", "role_assignment", "subnet"}),
+    "resource_group": frozenset(get_args(TargetKind)),
+}
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """A target in `down`'s graph: it starts once every deletion it depends on is done."""
+
+    id: str
+    target: Target
+    depends_on: tuple[str, ...]
+
+    @property
+    def kind(self) -> str:
+        return self.target.kind
+
+    @property
+    def resource_id(self) -> str:
+        return self.target.resource_id
+
+
+def deletion_graph(plan: TeardownPlan) -> list[Deletion]:
+    """The plan's targets in deletion order, each depending on the earlier ones of the kinds it waits for."""
+    ids = [f"{i}:{t.kind}" for i, t in enumerate(plan.targets)]
+    return [
+        Deletion(ids[i], t, tuple(ids[j] for j in range(i) if plan.targets[j].kind in WAITS_FOR[t.kind]))
+        for i, t in enumerate(plan.targets)
+    ]
 
 
 def decide(spec: Spec, ids: Ids, seen: Observed) -> TeardownPlan:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aksnet.emulator import latency
 from aksnet.plan import Plan, Step, build_plan
-from aksnet.spec import load_spec
+from aksnet.spec import Spec, load_spec
 
 WRITE_TYPE = {
     "resource_group": "resourcegroups",
@@ -34,6 +34,11 @@ class CriticalPath:
 
     def describe(self, scale: float = 1.0) -> str:
         return " + ".join(f"{_short(s)} {t * scale:g}" for s, t in self.steps)
+
+    @property
+    def before_cluster(self) -> float:
+        """The service time of the chain up to the cluster create, at latency 1."""
+        return self.critical - latency.CLUSTER_CREATE
 
 
 def service_seconds(step: Step, plan: Plan) -> float:
@@ -70,7 +75,24 @@ def of_plan(plan: Plan) -> CriticalPath:
 
 
 def of_file(path: Path) -> CriticalPath:
-    return of_plan(build_plan(load_spec(path)))
+    spec = load_spec(path)
+    assert isinstance(spec, Spec), f"{path} is not a cloud scenario"
+    return of_plan(build_plan(spec))
+
+
+# `down` of the bench's scenario: the cluster's delete, then its subnet's (the route table is associated
+# with it), then the route table's and the VNet's at once, then the empty resource group's.
+TEARDOWN_CHAIN = (
+    ("cluster", latency.CLUSTER_DELETE),
+    ("subnet", latency.DELETE),
+    ("VNet or route table", latency.DELETE),
+    ("RG", latency.RESOURCE_GROUP_DELETE),
+)
+
+
+def teardown_floor() -> tuple[str, float]:
+    """The service-time floor of that teardown at latency 1, and its chain in words."""
+    return " + ".join(f"{what} {t:g}" for what, t in TEARDOWN_CHAIN), sum(t for _, t in TEARDOWN_CHAIN)
 
 
 def _short(step_id: str) -> str:

@@ -51,7 +51,8 @@ class Profile:
 
     def outermost(self, roots: set[str]) -> list[Module]:
         """Modules under one of `roots` (top-level package names) not imported by another such module."""
-        found, stack = [], []  # reversed, a parent comes before its children
+        found: list[Module] = []
+        stack: list[Module] = []  # reversed, a parent comes before its children
         for module in reversed(self.modules):
             del stack[module.depth :]
             inside = any(m.name.split(".")[0] in roots for m in stack)

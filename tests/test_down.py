@@ -12,7 +12,7 @@ from aksnet.errors import Interrupted
 from aksnet.plan import Ids
 from aksnet.progress import NullProgress
 from aksnet.spec import Spec
-from aksnet.teardown_plan import UNRECORDED, Observed, decide
+from aksnet.teardown_plan import UNRECORDED, Observed, decide, deletion_graph
 from helpers import SECOND, ZERO_SUB, actions, down, emulated, make_spec, reasons, scenario, up
 
 ARM = "https://management.azure.com"
@@ -119,6 +119,23 @@ def test_targets_come_newest_first_with_the_identity_after_the_subnet() -> None:
         "resource_group",
     ]
     assert {t.decision for t in decide(spec, ids, Observed()).targets} == {"skip"}
+
+
+def test_deletes_wait_only_for_what_depends_on_them_and_subnets_go_one_at_a_time() -> None:
+    spec = scenario("azure-cni-pod-subnet", "route_table.name=rt")
+    graph = deletion_graph(decide(spec, _ids(spec), Observed()))
+    by_kind: dict[str, list[str]] = {}
+    for deletion in graph:
+        by_kind.setdefault(deletion.kind, []).append(deletion.id)
+    waits = {d.id: set(d.depends_on) for d in graph}
+    (cluster,), grants, subnets = by_kind["managed_cluster"], by_kind["role_assignment"], by_kind["subnet"]
+    assert waits[cluster] == set() and len(subnets) == 3
+    assert all(waits[g] == {cluster} for g in grants)  # grants and the first subnet go at once
+    assert [waits[s] for s in subnets] == [{cluster, *subnets[:i]} for i in range(3)]
+    assert waits[by_kind["route_table"][0]] == {cluster, *subnets}
+    assert waits[by_kind["identity"][0]] == {cluster, *grants, *subnets}
+    assert waits[by_kind["virtual_network"][0]] == {cluster, *subnets}
+    assert waits[by_kind["resource_group"][0]] == {d.id for d in graph[:-1]}
 
 
 def test_a_vnet_holding_another_deployments_subnet_is_kept_and_names_it() -> None:
@@ -506,12 +523,21 @@ def test_throttling_and_server_errors_during_down_are_absorbed_by_the_sdk_retry(
 
 
 def test_a_role_assignment_the_caller_may_not_delete_is_exit_4_and_stops_before_the_identity(tmp_path: Any) -> None:
-    spec = scenario("overlay-cilium")
-    assert up(spec, emulated(tmp_path, clock=FakeClock())).ok
+    # The grant on a brought route table: its scope stays, so its delete meets the refusal whatever runs
+    # beside it (a grant on a subnet this down deletes may go with the subnet first).
+    session = emulated(tmp_path, clock=FakeClock())
+    clients(session).resource.resource_groups.create_or_update("rg-net", {"location": "eastus"})
+    clients(session).network.route_tables.begin_create_or_update("rg-net", "rt-theirs", {"location": "eastus"}).result()
+    spec = scenario(
+        "kubenet-byo-route-table",
+        *("route_table.existing=true", "route_table.resource_group=rg-net", "route_table.name=rt-theirs"),
+        "route_table.routes=[]",
+    )
+    assert up(spec, session).ok
     session = emulated(tmp_path, faults="no_rbac_write", clock=FakeClock())
     result = down(spec, session)
     assert result.exit_code == 4 and result.error is not None and result.error.code == "AuthorizationFailed"
     assert "fix: the signed-in account may not delete it" in next(
         r.reason for r in result.resources if r.action == "failed"
     )
-    assert actions(result)["id-aks-cilium"] == "skipped" and exists(session, Ids.of(spec, ZERO_SUB).identity)
+    assert actions(result)["myIdentity"] == "skipped" and exists(session, Ids.of(spec, ZERO_SUB).identity)

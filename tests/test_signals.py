@@ -10,7 +10,6 @@ import os
 import signal
 import sys
 import textwrap
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -226,14 +225,9 @@ def test_the_wait_for_the_background_sdk_import_ends_on_a_signal(
     signalled: Callable[[int], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stuck = clients._Preloader()  # never started: its import never finishes, like one stuck on the import lock
-    release = threading.Event()
-    stuck.thread = threading.Thread(target=release.wait, daemon=True)
-    stuck.thread.start()
+    stuck.want(clients.READS)
     monkeypatch.setattr(clients, "_PRELOADER", [stuck])
     signalled(signal.SIGINT)
-    try:
-        with pytest.raises(Interrupted) as caught:
-            clients.sdk_ready("network")
-    finally:
-        release.set()
+    with pytest.raises(Interrupted) as caught:
+        clients.sdk_ready("network")
     assert caught.value.exit_code == 130 and "importing the Azure SDK" in caught.value.message

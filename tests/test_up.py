@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 
 from aksnet.arm import records_subnet
+from aksnet.azure.preflight import live_plan
 from aksnet.azure.retry import RetryBounds
 from aksnet.clock import FakeClock
 from aksnet.errors import AuthError, Interrupted
 from aksnet.plan import build_plan
+from aksnet.rules import check
 from aksnet.scenarios import bundled
 from helpers import SECOND, Recorder, StopAt, actions, emulated, scenario, up
 
@@ -31,6 +33,26 @@ def test_every_bundled_scenario_provisions_and_a_second_up_changes_nothing(tmp_p
     second = up(scenario(name), session, env=ENV)
     assert second.ok, second.error
     assert {r.action for r in second.resources} - {"adopted"} == {"unchanged"}
+
+
+def test_a_rerun_that_changes_nothing_sends_only_the_reads_plan_live_sends(tmp_path: Any) -> None:
+    session = emulated(tmp_path)
+    spec = scenario("kubenet-byo-route-table")
+    first = up(spec, session)
+    assert first.ok, first.error
+
+    def requests(run: Any) -> dict[str, int]:
+        before = session.emulator.stats()["by_type"]
+        run()
+        after = session.emulator.stats()["by_type"]
+        return {kind: n - before.get(kind, 0) for kind, n in after.items() if n != before.get(kind, 0)}
+
+    live = requests(lambda: live_plan(spec, check(spec), session, subscription=None, env={}))
+    again: list[Any] = []
+    rerun = requests(lambda: again.append(up(spec, session)))
+    assert again[0].ok and set(actions(again[0]).values()) == {"unchanged"}
+    assert again[0].cluster["properties"]["provisioningState"] == "Succeeded"  # the cluster as preflight read it
+    assert rerun == live  # the preflight's reads, and not one request more
 
 
 def test_the_plan_shows_exactly_the_bodies_the_sdk_sends(tmp_path: Any) -> None:

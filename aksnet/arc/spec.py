@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from aksnet.arc.addresses import AddressRange
 from aksnet.convert import FieldError, convert
+from aksnet.spec import ARC_PLATFORM as PLATFORM
 
-PLATFORM = "azure-local"
 # 23h2: the ARM generation (Azure Local 23H2 and later), the only one aksnet provisions.
 # 22h2 / windows-server: the PowerShell generation (AKS on Azure Local 22H2, AKS on Windows Server).
 Generation = Literal["23h2", "22h2", "windows-server"]
@@ -183,17 +183,13 @@ CLOUD_KEYS = {
 }
 
 
-def mixed_keys(data: Mapping[str, Any], platform: str) -> list[FieldError]:
-    """Keys of the other platform: cloud keys in an azure-local file, `arc` in a cloud one."""
-    if platform == PLATFORM:
-        return [
-            FieldError(k, f"{k!r} is a key of platform: azure, not of platform: azure-local", f"use {where}")
-            for k, where in CLOUD_KEYS.items()
-            if k in data
-        ]
-    if "arc" in data:
-        return [FieldError("arc", "'arc' is only for platform: azure-local", "add platform: azure-local")]
-    return []
+def cloud_keys(data: Mapping[str, Any]) -> list[FieldError]:
+    """Keys of platform: azure in an azure-local file, each with where its meaning lives here."""
+    return [
+        FieldError(k, f"{k!r} is a key of platform: azure, not of platform: azure-local", f"use {where}")
+        for k, where in CLOUD_KEYS.items()
+        if k in data
+    ]
 
 
 def convert_arc(data: dict[str, Any], errors: list[FieldError]) -> ArcSpec | None:

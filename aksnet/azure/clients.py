@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import queue
 import threading
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +21,11 @@ if TYPE_CHECKING:
     from azure.mgmt.privatedns import PrivateDnsManagementClient
     from azure.mgmt.resource.resources import ResourceManagementClient
 
-# What each client needs imported before its first use, in the order a run first needs them: the
-# shared pieces, the resource group, the network on the critical path, then identity, grants, cluster.
+# What each client needs imported before its first use. Every live command reads through the shared
+# pieces and the resource client (aksnet.azure.by_id): READS. A run that writes creates identities,
+# grants and clusters with their typed clients: WRITES, imported once the preflight found something
+# to do. The network and private DNS packages are imported only by what converges an existing
+# resource, `down`'s deletes or `status`.
 SDK_IMPORTS: dict[str, tuple[str, ...]] = {
     "core": (
         "requests",
@@ -30,13 +35,15 @@ SDK_IMPORTS: dict[str, tuple[str, ...]] = {
         "azure.mgmt.core",
     ),
     "resource": ("azure.mgmt.resource.resources",),
-    "network": ("azure.mgmt.network",),
     # The API versions aksnet uses: the umbrella `models` modules load every version (~85 ms more).
     "msi": ("azure.mgmt.msi", "azure.mgmt.msi.v2024_11_30.models"),
     "authorization": ("azure.mgmt.authorization", "azure.mgmt.authorization.v2022_04_01.models", "tenacity"),
     "containerservice": ("azure.mgmt.containerservice",),
-    "privatedns": ("azure.mgmt.privatedns",),  # only private clusters with a custom zone use it
+    "network": ("azure.mgmt.network",),  # ~0.2 s: one models module of every network resource type
+    "privatedns": ("azure.mgmt.privatedns",),
 }
+READS = ("core", "resource")
+WRITES = ("msi", "authorization", "containerservice")
 
 ARM_ENDPOINT = "https://management.azure.com"
 ARM_SCOPE = "https://management.azure.com/.default"
@@ -49,41 +56,63 @@ READY_CHECK_SECONDS = 0.05
 
 
 class _Preloader:
-    """Imports SDK_IMPORTS on one background thread; a part is marked ready once it is imported."""
+    """Imports the parts asked for (`want`) on one background thread, in the order asked; each part is
+    marked ready once imported (or once its import failed: whoever needs it then imports it again and
+    reports what is wrong)."""
 
     def __init__(self) -> None:
         self.ready = {part: threading.Event() for part in SDK_IMPORTS}
+        self.asked: list[str] = []
+        self._queue: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._lock = threading.Lock()
         self.thread = threading.Thread(target=self._load, name="aksnet-sdk-import", daemon=True)
 
+    def want(self, parts: Sequence[str]) -> None:
+        with self._lock:
+            for part in parts:
+                if part not in self.asked:
+                    self.asked.append(part)
+                    self._queue.put(part)
+
+    def waits_for(self, part: str) -> list[threading.Event]:
+        """What a user of `part` waits for: the part, if asked for; else every part asked for, since
+        nothing else may import while the preloader does."""
+        with self._lock:
+            return [self.ready[p] for p in ([part] if part in self.asked else self.asked)]
+
     def _load(self) -> None:
-        try:
-            for part, modules in SDK_IMPORTS.items():
-                for name in modules:
+        while True:
+            part = self._queue.get()
+            try:
+                for name in SDK_IMPORTS[part]:
                     importlib.import_module(name)
+            except Exception:
+                pass
+            finally:
                 self.ready[part].set()
-        except Exception:
-            return  # whoever needs the module imports it again, and reports what is wrong
-        finally:
-            for event in self.ready.values():
-                event.set()
 
 
 _PRELOADER: list[_Preloader] = []  # at most one per process
 _PRELOADER_LOCK = threading.Lock()
 
 
-def warm_up() -> None:
-    """Start importing the SDK in the background (once per process), in the order the steps need it.
+def warm_up(parts: Sequence[str] = READS) -> None:
+    """Import `parts` of the SDK in the background (one importing thread per process), in that order.
 
-    Why: each SDK package costs 0.05-0.45 s to import (azure.mgmt.network alone ~0.5 s), 0.7 s in all.
-    Imported on first use, that time lands inside a step, on the critical path of every `up`; imported
-    here it overlaps reading the specs, the credential and the first reads. The cost is the import-lock
-    discipline of `sdk_ready`: nothing else may import a part while the preloader holds it.
+    Why: each SDK package costs 0.01-0.2 s of CPU to import. Imported on first use, that time lands on
+    the critical path of every `up`; imported here, it overlaps a wait: READS the token and metadata
+    requests of the credential, WRITES (asked for once the preflight found something to do) the
+    first steps' waits for Azure, and a run with nothing to do never imports WRITES. Only a wait
+    hides an import: two threads busy at once only contend for the interpreter lock (an `up` on the
+    in-process emulator spent ~0.1 s more CPU with READS imported beside its start-up). The cost is
+    the import-lock discipline of `sdk_ready`: nothing else may import a part while the preloader
+    holds it.
     """
     with _PRELOADER_LOCK:
         if not _PRELOADER:
             _PRELOADER.append(_Preloader())
             _PRELOADER[0].thread.start()
+    _PRELOADER[0].want(parts)
 
 
 def sdk_ready(part: str) -> None:
@@ -95,10 +124,10 @@ def sdk_ready(part: str) -> None:
     """
     if not _PRELOADER:
         return
-    preloader = _PRELOADER[0]
-    # In slices, never unbounded: a stop (Ctrl-C, SIGTERM) ends the wait even if the import is stuck.
-    while preloader.thread.is_alive() and not preloader.ready[part].wait(READY_CHECK_SECONDS):
-        stopping.check(f"importing the Azure SDK ({part})")
+    for event in _PRELOADER[0].waits_for(part):
+        # In slices, never unbounded: a stop (Ctrl-C, SIGTERM) ends the wait even if the import is stuck.
+        while not event.wait(READY_CHECK_SECONDS):
+            stopping.check(f"importing the Azure SDK ({part})")
 
 
 def shared_transport(pool_size: int = 256) -> HttpTransport[Any, Any]:

@@ -9,7 +9,6 @@ from typing import Any
 
 from aksnet.arc.plan import ArcPlan
 from aksnet.arm import ARM_TYPES
-from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
 from aksnet.azure.lro import Settled, Watch, wait_until_settled
 from aksnet.azure.retry import RetryBounds
@@ -95,16 +94,11 @@ class RunContext(Run):
     grant_readable: dict[str, float] = field(default_factory=dict)  # by grant label
     waited_for_grant: float | None = None
 
-    def settled(self, step: Step, what: str, read: Callable[[], Any], poll_seconds: float) -> Settled:
-        """A resource as ARM JSON (None if missing) once no operation runs on it; a re-run after a stop waits
-        here for the operation the stopped run left."""
-
-        def current() -> dict[str, Any] | None:
-            found = get_or_none(read, f"reading {what}")
-            return arm_dict(found) if found is not None else None
-
+    def settled(self, step: Step, what: str, read: Callable[[], dict[str, Any] | None], poll_seconds: float) -> Settled:
+        """A resource as `read` returns it (ARM JSON, None if missing) once no operation runs on it; a re-run
+        after a stop waits here for the operation the stopped run left."""
         return wait_until_settled(
-            current,
+            read,
             what=what,
             clock=self.clock,
             poll_seconds=poll_seconds,

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from aksnet.arm import ResourceId, key, resource_group_of
+from aksnet.arm import CLUSTER_TYPE, assignment_id, key, name_of, resource_group_of
+from aksnet.azure import by_id
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
 from aksnet.azure.errors import azure_call, status_of, translate
+from aksnet.azure.parallel import in_parallel
 from aksnet.azure.session import Session
-from aksnet.azure.teardown import read as teardown_read
 from aksnet.findings import Finding
 from aksnet.live.evaluate import (
     Preflight,
@@ -48,9 +48,9 @@ from aksnet.spec import Spec
 from aksnet.teardown_network import network_ids_read
 
 T = TypeVar("T")
-READERS = 8
 AUTHORIZATION_API = "2022-04-01"
 LOCATIONS_API = "2022-12-01"
+CONTAINER_SERVICE_API = by_id.API_VERSIONS["microsoft.containerservice"]
 
 
 def preflight(
@@ -81,15 +81,6 @@ def live_plan(
     return dataclasses.replace(plan, notes=(*plan.notes, note))
 
 
-def in_parallel(calls: Mapping[str, Callable[[], T]]) -> dict[str, T]:
-    """Run independent reads at once; the first error is raised once all have finished."""
-    if not calls:
-        return {}
-    with ThreadPoolExecutor(max_workers=min(READERS, len(calls)), thread_name_prefix="aksnet-read") as pool:
-        futures = {name: pool.submit(call) for name, call in calls.items()}
-        return {name: future.result() for name, future in futures.items()}
-
-
 def read_facts(clients: Clients, spec: Spec) -> LiveFacts:
     """Everything the spec names or touches, as it is now; nothing in an unregistered namespace."""
     ids = Ids.of(spec, clients.subscription_id)
@@ -104,17 +95,19 @@ def read_facts(clients: Clients, spec: Spec) -> LiveFacts:
         for rg in {spec.resource_group, spec.vnet_resource_group, spec.route_table_resource_group}
     }
     if NETWORK in registered:
-        reads["vnet"] = _vnet(clients, ids.vnet)
+        reads["vnet"] = _as(VNetFacts.from_arm, _by_id(clients, "VNet", ids.vnet))
         if ids.route_table is not None:
-            reads["route_table"] = _route_table(clients, ids.route_table)
-    if NETWORK in registered:
-        reads |= {f"net:{key(rid)}": _network_read(clients, kind, rid) for kind, rid in network_reads(spec, ids.sub)}
-        groups = {resource_group_of(rid) for _, rid in network_reads(spec, ids.sub)} - {spec.resource_group}
+            reads["route_table"] = _as(RouteTableFacts.from_arm, _by_id(clients, "route table", ids.route_table))
+        net = network_reads(spec, ids.sub)
+        reads |= {
+            f"net:{key(rid)}": _as(Found.from_arm, _by_id(clients, kind.replace("_", " "), rid)) for kind, rid in net
+        }
+        groups = {resource_group_of(rid) for _, rid in net} - {spec.resource_group}
         reads |= {f"group:{rg.lower()}": _group(clients, rg) for rg in groups}
     if MANAGED_IDENTITY in registered:
-        reads["identity"] = _identity(clients, ids.identity)
+        reads["identity"] = _found(clients, "identity", ids.identity)
     if CONTAINER_SERVICE in registered:
-        reads["cluster"] = _cluster(clients, ids.cluster)
+        reads["cluster"] = _by_id(clients, "cluster", ids.cluster)
         reads["clusters"] = _clusters(clients)
     got = in_parallel(reads)
     vnet: VNetFacts | None = got.get("vnet")
@@ -141,7 +134,7 @@ def _subnet_route_table(clients: Clients, spec: Spec, table_id: str | None) -> R
     """The route table already on the subnet, read when the spec names none (the cluster then uses it)."""
     if table_id is None or spec.route_table is not None:
         return None
-    return _route_table(clients, table_id)()
+    return _as(RouteTableFacts.from_arm, _by_id(clients, "route table", table_id))()
 
 
 def _nat_gateways(clients: Clients, spec: Spec, vnet: VNetFacts | None) -> dict[str, str]:
@@ -154,13 +147,9 @@ def _nat_gateways(clients: Clients, spec: Spec, vnet: VNetFacts | None) -> dict[
 
 
 def _nat_gateway_sku(clients: Clients, gateway_id: str) -> Callable[[], str | None]:
-    rid = ResourceId.parse(gateway_id)
-
     def read() -> str | None:
-        found = get_or_none(
-            lambda: clients.network.nat_gateways.get(rid.resource_group, rid.name), f"reading NAT gateway {rid.name}"
-        )
-        return str((arm_dict(found).get("sku") or {}).get("name") or "Standard") if found is not None else None
+        found = by_id.read(clients, gateway_id, f"reading NAT gateway {name_of(gateway_id)}")
+        return str((found.get("sku") or {}).get("name") or "Standard") if found is not None else None
 
     return read
 
@@ -185,7 +174,7 @@ def _locations(clients: Clients) -> Callable[[], tuple[str, ...] | None]:
     """The regions the subscription offers (`az account list-locations`); None when the caller may not list them.
 
     azure-mgmt-resource 26 has no subscriptions client (it moved to its own package); ARM's route is
-    sent through the resource client's pipeline, as `_subscription_permissions` does."""
+    sent through the resource client's pipeline, as the permission reads are."""
 
     def read() -> tuple[str, ...] | None:
         from azure.core.exceptions import HttpResponseError
@@ -224,28 +213,21 @@ def _group(clients: Clients, name: str) -> Callable[[], Found | None]:
     return read
 
 
-def _vnet(clients: Clients, vnet_id: str) -> Callable[[], VNetFacts | None]:
-    rid = ResourceId.parse(vnet_id)
-
-    def read() -> VNetFacts | None:
-        found = get_or_none(
-            lambda: clients.network.virtual_networks.get(rid.resource_group, rid.name), f"reading VNet {rid.name}"
-        )
-        return VNetFacts.from_arm(arm_dict(found)) if found is not None else None
-
-    return read
+def _by_id(clients: Clients, label: str, resource_id: str) -> Callable[[], dict[str, Any] | None]:
+    """A read of one resource as ARM JSON (None when missing), by id: no typed SDK package waited for."""
+    return lambda: by_id.read(clients, resource_id, f"reading {label} {name_of(resource_id)}")
 
 
-def _route_table(clients: Clients, table_id: str) -> Callable[[], RouteTableFacts | None]:
-    rid = ResourceId.parse(table_id)
+def _found(clients: Clients, label: str, resource_id: str) -> Callable[[], Found | None]:
+    return _as(Found.from_arm, _by_id(clients, label, resource_id))
 
-    def read() -> RouteTableFacts | None:
-        found = get_or_none(
-            lambda: clients.network.route_tables.get(rid.resource_group, rid.name), f"reading route table {rid.name}"
-        )
-        return RouteTableFacts.from_arm(arm_dict(found)) if found is not None else None
 
-    return read
+def _as(facts: Callable[[dict[str, Any]], T], read: Callable[[], dict[str, Any] | None]) -> Callable[[], T | None]:
+    def converted() -> T | None:
+        found = read()
+        return facts(found) if found is not None else None
+
+    return converted
 
 
 def network_reads(spec: Spec, sub: str) -> list[tuple[str, str]]:
@@ -257,48 +239,15 @@ def network_reads(spec: Spec, sub: str) -> list[tuple[str, str]]:
     return [*network_ids_read(net), *brought]
 
 
-def _network_read(clients: Clients, kind: str, resource_id: str) -> Callable[[], Found | None]:
-    def read_one() -> Found | None:
-        body = teardown_read(clients, kind, resource_id)
-        return Found.from_arm(body) if body is not None else None
-
-    return read_one
-
-
-def _identity(clients: Clients, identity_id: str) -> Callable[[], Found | None]:
-    rid = ResourceId.parse(identity_id)
-
-    def read() -> Found | None:
-        found = get_or_none(
-            lambda: clients.msi.user_assigned_identities.get(rid.resource_group, rid.name),
-            f"reading identity {rid.name}",
-        )
-        return Found.from_arm(arm_dict(found)) if found is not None else None
-
-    return read
-
-
-def _cluster(clients: Clients, cluster_id: str) -> Callable[[], dict[str, Any] | None]:
-    rid = ResourceId.parse(cluster_id)
-
-    def read() -> dict[str, Any] | None:
-        found = get_or_none(
-            lambda: clients.containerservice.managed_clusters.get(rid.resource_group, rid.name),
-            f"reading cluster {rid.name}",
-        )
-        return arm_dict(found) if found is not None else None
-
-    return read
-
-
 def _clusters(clients: Clients) -> Callable[[], tuple[ClusterFacts, ...] | None]:
     """Every cluster of the subscription, or None when the caller may only read some resource groups."""
+    collection = f"/subscriptions/{clients.subscription_id}/providers/{CLUSTER_TYPE}"
 
     def read() -> tuple[ClusterFacts, ...] | None:
         from azure.core.exceptions import HttpResponseError
 
         try:
-            return tuple(ClusterFacts.from_arm(arm_dict(c)) for c in clients.containerservice.managed_clusters.list())
+            return tuple(ClusterFacts.from_arm(c) for c in by_id.list_all(clients, collection, CONTAINER_SERVICE_API))
         except HttpResponseError as exc:
             if status_of(exc) == 403:
                 return None
@@ -332,43 +281,16 @@ def read_access(clients: Clients, facts: LiveFacts, grants: Sequence[tuple[str, 
 
 
 def _assignment(clients: Clients, scope: str, name: str) -> Callable[[], dict[str, Any] | None]:
-    def read() -> dict[str, Any] | None:
-        assignments = clients.authorization.role_assignments
-        found = get_or_none(lambda: assignments.get(scope, name), f"reading role assignment {name}")
-        return arm_dict(found) if found is not None else None
-
-    return read
+    return _by_id(clients, "role assignment", assignment_id(scope, name))
 
 
 def _permissions(clients: Clients, scope: str) -> Callable[[], tuple[Permission, ...]]:
+    """The caller's permissions at `scope` (a subscription, resource group or resource): the request the
+    authorization client's list_for_resource_group and list_for_resource make, for any scope."""
+    collection = f"{scope.rstrip('/')}/providers/Microsoft.Authorization/permissions"
+
     def read() -> tuple[Permission, ...]:
         with azure_call(f"reading your permissions at {scope}"):
-            return tuple(Permission.from_arm(p) for p in _permission_blocks(clients, scope))
+            return tuple(Permission.from_arm(p) for p in by_id.list_all(clients, collection, AUTHORIZATION_API))
 
     return read
-
-
-def _permission_blocks(clients: Clients, scope: str) -> list[dict[str, Any]]:
-    parts = scope.strip("/").split("/")
-    permissions = clients.authorization.permissions
-    if len(parts) == 2:
-        return _subscription_permissions(clients, scope)
-    if len(parts) == 4:
-        return [arm_dict(p) for p in permissions.list_for_resource_group(parts[3])]
-    namespace, *path = parts[5:]
-    parent, resource_type, name = "/".join(path[:-2]), path[-2], path[-1]
-    return [arm_dict(p) for p in permissions.list_for_resource(parts[3], namespace, parent, resource_type, name)]
-
-
-def _subscription_permissions(clients: Clients, scope: str) -> list[dict[str, Any]]:
-    """ARM answers `{subscription}/providers/Microsoft.Authorization/permissions` though the SDK has no
-    method for it (Azure/azure-rest-api-specs#19473); it is sent through the same pipeline."""
-    from azure.core.rest import HttpRequest
-
-    request = HttpRequest(
-        "GET", f"{scope}/providers/Microsoft.Authorization/permissions", params={"api-version": AUTHORIZATION_API}
-    )
-    response = clients.resource.send_request(request)
-    response.raise_for_status()
-    blocks: list[dict[str, Any]] = response.json().get("value", [])
-    return blocks

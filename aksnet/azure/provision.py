@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from aksnet.arc.spec import ArcSpec
-from aksnet.azure.clients import Clients
+from aksnet.azure.clients import WRITES, Clients, warm_up
 from aksnet.azure.context import RunContext
-from aksnet.azure.executor import execute
+from aksnet.azure.executor import as_decided, execute
 from aksnet.azure.preflight import preflight
 from aksnet.azure.retry import RetryBounds
 from aksnet.azure.session import Session
@@ -69,25 +69,36 @@ def provision(spec: Spec | ArcSpec, session: Session, options: UpOptions, env: M
         findings = checked.findings
         if checked.plan.error is not None:
             raise checked.plan.error
-        result = execute(
-            RunContext(
-                clients=clients,
-                plan=checked.plan,
-                clock=session.clock,
-                progress=options.progress,
-                stop=options.stop,
-                bounds=options.bounds,
-                windows_password=windows_admin_password(env),
-                allow_cluster_update=cluster_update_allowed(
-                    spec, checked.cluster_changes, options, describe_actions(checked.plan)
-                ),
-            )
-        )
+        if checked.nothing_to_do:
+            result = as_decided(checked.plan, checked.facts.cluster, options.progress)
+        else:
+            warm_up(WRITES)
+            result = _execute(spec, checked, clients=clients, clock=session.clock, options=options, env=env)
     except AksnetError as exc:
         result = RunResult(spec.deployment, error=exc)
     result.step_seconds = {**preflight_seconds, **result.step_seconds}
     result.findings = tuple(findings)
     return result
+
+
+def _execute(
+    spec: Spec, checked: Preflight, *, clients: Clients, clock: Clock, options: UpOptions, env: Mapping[str, str]
+) -> RunResult:
+    """Run the plan's steps, once any change to the existing cluster is allowed."""
+    return execute(
+        RunContext(
+            clients=clients,
+            plan=checked.plan,
+            clock=clock,
+            progress=options.progress,
+            stop=options.stop,
+            bounds=options.bounds,
+            windows_password=windows_admin_password(env),
+            allow_cluster_update=cluster_update_allowed(
+                spec, checked.cluster_changes, options, describe_actions(checked.plan)
+            ),
+        )
+    )
 
 
 def _preflight(

@@ -1,7 +1,9 @@
 """`down` for one deployment: read everything first, decide (aksnet.teardown_plan), then delete newest first.
 
-One delete at a time, each waiting for the one before. The first failure stops the run and the
-report says what remains; a delete answering 404 counts as done, so a re-run finishes the job.
+Each delete starts once those it waits for are done (aksnet.teardown_plan.deletion_graph), independent
+ones at once: the cluster first, then its grants and subnets, then what the subnets used, the identity
+and the VNet, the resource group last. The first failure starts nothing new and the report says what
+remains; a delete answering 404 counts as done, so a re-run finishes the job.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from aksnet.arm import ARM_TYPES, ResourceId, key, split_assignment_id
+from aksnet.arm import ARM_TYPES, ResourceId, key, name_of
+from aksnet.azure import by_id
 from aksnet.azure.arm import arm_dict, get_or_none
 from aksnet.azure.clients import Clients
 from aksnet.azure.errors import azure_call
 from aksnet.azure.lro import Watch, wait_for
+from aksnet.azure.parallel import in_parallel, run_graph
 from aksnet.azure.retry import RetryBounds
 from aksnet.azure.session import Session
 from aksnet.clock import Clock
@@ -34,11 +39,12 @@ from aksnet.teardown_plan import (
     NOT_FOUND,
     Body,
     Decision,
+    Deletion,
     Observed,
     Target,
-    TargetKind,
     TeardownPlan,
     decide,
+    deletion_graph,
     detachable,
     expected_assignments,
     group_target,
@@ -47,6 +53,8 @@ from aksnet.teardown_plan import (
 
 LOCKS_API = "2016-09-01"
 RERUN = "re-run aksnet down; it continues where it stopped"
+CONTINUES = "Azure finishes what it started, and a re-run continues"
+_FIRST_ERROR = threading.Lock()
 log = logging.getLogger(__name__)
 
 
@@ -84,59 +92,62 @@ def read_teardown(spec: Spec, session: Session, env: Mapping[str, str], subscrip
 
 # --- reading ----------------------------------------------------------------------------------
 
-READERS: dict[str, Callable[[Clients, ResourceId], Any]] = {
-    "managed_cluster": lambda c, r: c.containerservice.managed_clusters.get(r.resource_group, r.name),
-    "virtual_network": lambda c, r: c.network.virtual_networks.get(r.resource_group, r.name),
-    "subnet": lambda c, r: c.network.subnets.get(r.resource_group, r.parent or "", r.name),
-    "route_table": lambda c, r: c.network.route_tables.get(r.resource_group, r.name),
-    "identity": lambda c, r: c.msi.user_assigned_identities.get(r.resource_group, r.name),
-    "resource_group": lambda c, r: c.resource.resource_groups.get(r.resource_group),
-    "private_dns_zone": lambda c, r: c.privatedns.private_zones.get(r.resource_group, r.name),
-    "public_ip": lambda c, r: c.network.public_ip_addresses.get(r.resource_group, r.name),
-    "public_ip_prefix": lambda c, r: c.network.public_ip_prefixes.get(r.resource_group, r.name),
-    "nat_gateway": lambda c, r: c.network.nat_gateways.get(r.resource_group, r.name),
-}
-
 
 def read(clients: Clients, kind: str, resource_id: str) -> Body | None:
-    """A resource's ARM body, or None when it does not exist."""
-    rid = ResourceId.parse(resource_id)
-    found = get_or_none(lambda: READERS[kind](clients, rid), f"reading {label(kind)} {rid.name}")
+    """A resource's ARM body, or None when it does not exist (by id, a resource group through its own client)."""
+    doing = f"reading {label(kind)} {name_of(resource_id)}"
+    if kind != "resource_group":
+        return by_id.read(clients, resource_id, doing)
+    found = get_or_none(lambda: clients.resource.resource_groups.get(name_of(resource_id)), doing)
     return arm_dict(found) if found is not None else None
 
 
 def observe(clients: Clients, spec: Spec, ids: Ids) -> Observed:
-    identity = read(clients, "identity", ids.identity)
-    group = read(clients, "resource_group", ids.resource_group)
+    """Every resource `down` decides on, read at once (the principal's grants once its identity is read)."""
+    subnets = {s.name.lower(): ids.subnet_id(s.name) for s in spec.vnet.all_subnets}
+    network = network_ids_read(NetworkIds.of(spec, ids.sub))
+    reads: dict[str, Callable[[], Any]] = {
+        "identity": partial(read, clients, "identity", ids.identity),
+        "group": partial(read, clients, "resource_group", ids.resource_group),
+        "vnet": partial(read, clients, "virtual_network", ids.vnet),
+        "route_table": partial(read, clients, "route_table", ids.route_table) if ids.route_table else lambda: None,
+        "cluster": partial(read, clients, "managed_cluster", ids.cluster),
+        "named": partial(_named_assignments, clients, spec, ids),
+        "contents": partial(read_group_contents, clients, ids),
+        **{f"subnet:{name}": partial(read, clients, "subnet", rid) for name, rid in subnets.items()},
+        **{f"net:{key(rid)}": partial(read, clients, kind, rid) for kind, rid in network},
+    }
+    got = in_parallel(reads)
     return Observed(
-        resource_group=group,
-        vnet=read(clients, "virtual_network", ids.vnet),
-        subnets={s.name.lower(): read(clients, "subnet", ids.subnet_id(s.name)) for s in spec.vnet.all_subnets},
-        route_table=read(clients, "route_table", ids.route_table) if ids.route_table else None,
-        identity=identity,
-        cluster=read(clients, "managed_cluster", ids.cluster),
-        assignments=tuple(read_assignments(clients, spec, ids, identity)),
-        group_contents=tuple(read_group_contents(clients, ids)) if group else (),
-        network={key(rid): read(clients, kind, rid) for kind, rid in network_ids_read(NetworkIds.of(spec, ids.sub))},
+        resource_group=got["group"],
+        vnet=got["vnet"],
+        subnets={name: got[f"subnet:{name}"] for name in subnets},
+        route_table=got["route_table"],
+        identity=got["identity"],
+        cluster=got["cluster"],
+        assignments=(*got["named"], *_principal_assignments(clients, got["identity"])),
+        group_contents=tuple(got["contents"]) if got["group"] else (),
+        network={key(rid): got[f"net:{key(rid)}"] for _, rid in network},
     )
 
 
-def read_assignments(clients: Clients, spec: Spec, ids: Ids, identity: Body | None) -> list[Body]:
-    """Every assignment of the identity's principal (grants on scopes found live too), plus this
-    deployment's own names at the spec's scopes, in case the identity is already gone."""
-    found = [body for rid in expected_assignments(spec, ids) if (body := _read_assignment(clients, rid))]
+def _named_assignments(clients: Clients, spec: Spec, ids: Ids) -> list[Body]:
+    """This deployment's own grants at the spec's scopes (found even when its identity is already gone)."""
+    return [body for rid in expected_assignments(spec, ids) if (body := _read_assignment(clients, rid))]
+
+
+def _principal_assignments(clients: Clients, identity: Body | None) -> list[Body]:
+    """Every assignment of the identity's principal, grants on scopes found live included."""
     principal = ((identity or {}).get("properties") or {}).get("principalId")
-    if principal:
-        assignments = clients.authorization.role_assignments
-        with azure_call("listing the identity's role assignments"):
-            found += [arm_dict(a) for a in assignments.list_for_subscription(filter=f"principalId eq '{principal}'")]
-    return found
+    if not principal:
+        return []
+    assignments = clients.authorization.role_assignments
+    with azure_call("listing the identity's role assignments"):
+        return [arm_dict(a) for a in assignments.list_for_subscription(filter=f"principalId eq '{principal}'")]
 
 
 def _read_assignment(clients: Clients, resource_id: str) -> Body | None:
-    scope, name = split_assignment_id(resource_id)
-    found = get_or_none(lambda: clients.authorization.role_assignments.get(scope, name), f"reading {name}")
-    return arm_dict(found) if found is not None else None
+    return by_id.read(clients, resource_id, f"reading {name_of(resource_id)}")
 
 
 def read_group_contents(clients: Clients, ids: Ids) -> list[Body]:
@@ -180,49 +191,59 @@ def step_id(target: Target) -> str:
 
 
 def tear_down(teardown: Teardown, options: DownOptions) -> RunResult:
-    """Carry out the plan in order; stop at the first failure and report every target either way."""
+    """Carry out the plan, each target once those it waits for are done; after the first failure or a stop
+    nothing new starts, and the report says what became of every target."""
     result = RunResult(teardown.spec.deployment, dry_run=False)
-    for target in teardown.plan.targets:
-        if result.error is None and options.stop.is_set():
-            result.error = interruption("stopped; Azure finishes what it started, and a re-run continues")
-        if result.error is not None:
-            result.resources.append(_result(target, "skipped", _not_started(result.error)))
-            continue
-        outcome, result.error = _attempt(teardown, target, options, result)
-        result.resources.append(outcome)
+    graph = deletion_graph(teardown.plan)
+    finished: list[ResourceResult] = []
+
+    def run(deletion: Deletion) -> ResourceResult:
+        outcome = _attempt(teardown, deletion.target, options, result, finished)
+        finished.append(outcome)
+        return outcome
+
+    done = run_graph(graph, run, stop=options.stop, result=result, resumes=CONTINUES)
+    result.resources = [done.get(d.id) or _result(d.target, "skipped", _not_started(result.error)) for d in graph]
     return result
 
 
-def _not_started(error: AksnetError) -> str:
+def _not_started(error: AksnetError | None) -> str:
     if isinstance(error, Interrupted):
         return "not started: interrupted; a re-run continues"
     return "not started: an earlier delete failed; a re-run continues"
 
 
 def _attempt(
-    teardown: Teardown, target: Target, options: DownOptions, result: RunResult
-) -> tuple[ResourceResult, AksnetError | None]:
-    """One target's outcome, and the error that stops the run (Ctrl-C included)."""
+    teardown: Teardown, target: Target, options: DownOptions, result: RunResult, finished: list[ResourceResult]
+) -> ResourceResult:
+    """One target's outcome; a failure (Ctrl-C included) becomes the run's error, which starts nothing new."""
     try:
-        return _reported(teardown, target, options, result), None
+        return _reported(teardown, target, options, result, finished)
     except KeyboardInterrupt:
         options.stop.set()
-        stopped = interruption("interrupted; Azure finishes the operation it started, and a re-run continues")
-        return _result(
-            target, "skipped", "interrupted: Azure finishes what it started; re-run aksnet down to continue"
-        ), stopped
+        _stops(result, interruption(f"interrupted; {CONTINUES}"))
+        return _result(target, "skipped", "interrupted: Azure finishes what it started; re-run aksnet down to continue")
     except AksnetError as exc:
         options.progress.failed(teardown.spec.deployment, step_id(target), exc.message)
-        return _failed(target, exc), exc
+        _stops(result, exc)
+        return _failed(target, exc)
 
 
-def _reported(teardown: Teardown, target: Target, options: DownOptions, result: RunResult) -> ResourceResult:
+def _stops(result: RunResult, error: AksnetError) -> None:
+    """The first error of the run is its error."""
+    with _FIRST_ERROR:
+        result.error = result.error or error
+
+
+def _reported(
+    teardown: Teardown, target: Target, options: DownOptions, result: RunResult, finished: list[ResourceResult]
+) -> ResourceResult:
     """Carry out one target; those that write get progress lines and a timing."""
     if not target.writes:
-        return _carry_out(teardown, target, options, result)
+        return _carry_out(teardown, target, options, finished)
     step, deployment, began = step_id(target), teardown.spec.deployment, teardown.clock.now()
     options.progress.started(deployment, step, f"{target.decision} {label(target.kind)} {target.name}")
-    outcome = _carry_out(teardown, target, options, result)
+    outcome = _carry_out(teardown, target, options, finished)
     result.step_seconds[step] = teardown.clock.now() - began
     options.progress.finished(deployment, step, outcome.action, result.step_seconds[step])
     return outcome
@@ -235,7 +256,9 @@ def _failed(target: Target, error: AksnetError) -> ResourceResult:
     return _result(target, "failed", f"{error.message}{fix}")
 
 
-def _carry_out(teardown: Teardown, target: Target, options: DownOptions, result: RunResult) -> ResourceResult:
+def _carry_out(
+    teardown: Teardown, target: Target, options: DownOptions, finished: list[ResourceResult]
+) -> ResourceResult:
     if target.decision == "keep":
         return _result(target, "kept", target.reason)
     if target.decision == "skip":
@@ -245,16 +268,16 @@ def _carry_out(teardown: Teardown, target: Target, options: DownOptions, result:
     if target.decision == "detach":
         return _detach(teardown, target, options)
     if target.kind in ("virtual_network", "resource_group"):
-        target = _recheck(teardown, target, result)
+        target = _recheck(teardown, target, finished)
         if target.decision != "delete":
             return _result(target, PREVIEW[target.decision], target.reason)
     _delete(teardown, target, options)
     return _result(target, "deleted", target.reason)
 
 
-def _recheck(teardown: Teardown, target: Target, result: RunResult) -> Target:
+def _recheck(teardown: Teardown, target: Target, finished: list[ResourceResult]) -> Target:
     """Read a container again right before it goes: something of somebody else's may have arrived."""
-    removed = {key(r.id) for r in result.resources if r.action == "deleted"}
+    removed = {key(r.id) for r in finished if r.action == "deleted"}
     spec, ids, clients = teardown.spec, teardown.ids, teardown.clients
     if target.kind == "virtual_network":
         return vnet_target(spec, ids, read(clients, "virtual_network", ids.vnet), removed)
@@ -277,35 +300,16 @@ def _node_group_outcome(teardown: Teardown, target: Target) -> ResourceResult:
 # --- deletes ------------------------------------------------------------------------------------
 
 
-def _group_and_name(resource_id: str) -> tuple[str, str]:
-    rid = ResourceId.parse(resource_id)
-    return rid.resource_group, rid.name
-
-
 def _subnet_path(resource_id: str) -> tuple[str, str, str]:
     rid = ResourceId.parse(resource_id)
     return rid.resource_group, rid.parent or "", rid.name
 
 
-DELETERS: dict[TargetKind, Callable[[Clients, str], Any]] = {
-    "managed_cluster": lambda c, i: c.containerservice.managed_clusters.begin_delete(*_group_and_name(i)),
-    "role_assignment": lambda c, i: c.authorization.role_assignments.delete(*split_assignment_id(i)),
-    "subnet": lambda c, i: c.network.subnets.begin_delete(*_subnet_path(i)),
-    "identity": lambda c, i: c.msi.user_assigned_identities.delete(*_group_and_name(i)),
-    "route_table": lambda c, i: c.network.route_tables.begin_delete(*_group_and_name(i)),
-    "virtual_network": lambda c, i: c.network.virtual_networks.begin_delete(*_group_and_name(i)),
-    "resource_group": lambda c, i: c.resource.resource_groups.begin_delete(_group_and_name(i)[0]),
-    "private_dns_zone": lambda c, i: c.privatedns.private_zones.begin_delete(*_group_and_name(i)),
-    "public_ip": lambda c, i: c.network.public_ip_addresses.begin_delete(*_group_and_name(i)),
-    "public_ip_prefix": lambda c, i: c.network.public_ip_prefixes.begin_delete(*_group_and_name(i)),
-    "nat_gateway": lambda c, i: c.network.nat_gateways.begin_delete(*_group_and_name(i)),
-}
-
-
 def _delete(teardown: Teardown, target: Target, options: DownOptions) -> None:
-    """Delete and wait; a 404 (gone already, e.g. after an interrupted run) counts as done."""
+    """Delete by id and wait; a 404 (gone already, e.g. after an interrupted run) counts as done. By id, as the
+    typed clients would send it, so that no typed SDK package is imported to delete (aksnet.azure.by_id)."""
     doing = f"deleting {label(target.kind)} {target.name}"
-    _write(teardown, doing, target, options, lambda: DELETERS[target.kind](teardown.clients, target.resource_id))
+    _write(teardown, doing, target, options, lambda: by_id.begin_delete(teardown.clients, target.resource_id))
 
 
 def _write(teardown: Teardown, doing: str, target: Target, options: DownOptions, start: Callable[[], Any]) -> None:

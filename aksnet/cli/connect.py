@@ -52,8 +52,11 @@ def connect(
             announce(f"aksnet --emulator: state in {emu.db_path} (AKSNET_EMULATOR_DB chooses another file)")
         return emulator_session(emu)
     from aksnet.azure.auth import default_credential
-    from aksnet.azure.clients import sdk_ready
+    from aksnet.azure.clients import READS, sdk_ready, warm_up
 
+    # Imported on a background thread while this thread waits for the network (the endpoint's metadata,
+    # the token); started earlier, the import would only contend with the CPU work of start-up.
+    warm_up(READS)
     target = _cloud(cloud, arm_endpoint)
     sdk_ready("core")
     return Session(

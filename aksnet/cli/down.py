@@ -78,9 +78,9 @@ def _teardown_of(
     spec: "Spec | ArcSpec",
 ) -> "tuple[Callable[..., Any], Callable[[Any], RunResult], Callable[..., RunResult]]":
     """The platform's read, preview and run of a teardown."""
-    from aksnet.arc.spec import ArcSpec
+    from aksnet.spec import Spec
 
-    if isinstance(spec, ArcSpec):
+    if not isinstance(spec, Spec):
         from aksnet.azure.arc import teardown as arc
 
         return arc.read_arc_teardown, arc.preview_arc, arc.tear_down_arc

@@ -68,13 +68,12 @@ def draw_map(planned: "Plan", path: str) -> "Plan":
 
 
 def plan(app: "AppContext", path: str, overrides: Sequence[str], *, live: bool) -> "Plan | ArcPlan":
-    from aksnet.arc.spec import ArcSpec
     from aksnet.plan import build_plan
     from aksnet.rules import check
-    from aksnet.spec import load_spec
+    from aksnet.spec import Spec, load_spec
 
     loaded = load_spec(path, overrides)
-    if isinstance(loaded, ArcSpec):
+    if not isinstance(loaded, Spec):
         return arc_plan(app, loaded, live=live)
     if not live:
         return build_plan(loaded, check(loaded))

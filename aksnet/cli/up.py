@@ -29,9 +29,6 @@ def command(
     parallel: Annotated[int, typer.Option("--parallel", min=1, help="Deployments provisioned at once.")] = 8,
 ) -> None:
     """Provision the scenario(s): resource group, network, identity, grants, then the AKS cluster."""
-    from aksnet.azure.clients import warm_up
-
-    warm_up()  # the SDK imports overlap reading the specs, the credential and the first reads
     app = app_context(ctx)
     finish(app, lambda: up(app, load_fleet(specs, set_ or ()), yes=yes, parallel=parallel))
 

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from aksnet.address_map import address_map
-from aksnet.arm import key, owned_by, records_subnet, split_assignment_id
+from aksnet.arm import is_terminal, key, owned_by, provisioning_state, records_subnet, split_assignment_id
 from aksnet.errors import AksnetError, AuthError, InvalidRequest
 from aksnet.findings import Finding
 from aksnet.live.actions import (
@@ -59,6 +59,19 @@ class Preflight:
         """What `up` would change on this deployment's existing cluster (a change needs confirmation)."""
         decided = (self.plan.actions or {}).get("managed_cluster")
         return decided.changes if decided is not None and decided.action == "update" else ()
+
+    @property
+    def nothing_to_do(self) -> bool:
+        """Every resource is there as the spec wants it and no operation runs on any: `up` has nothing to
+        send, and what preflight read is its whole answer (the steps would read it all again to decide so)."""
+        actions = self.plan.actions or {}
+        return self.plan.error is None and all(
+            (decision := actions.get(step.id)) is not None
+            and not decision.writes
+            and decision.action != "refuse"
+            and is_terminal(provisioning_state(current_body(step, self.facts)))
+            for step in self.plan.steps
+        )
 
 
 def fill_from_live(spec: Spec, facts: LiveFacts) -> Spec:

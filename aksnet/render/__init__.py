@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -13,9 +14,6 @@ if TYPE_CHECKING:
 
 def text_of(result: Any, width: int = 120) -> str:
     """The table (or text) a person reads for `result`; '' when the error report alone says it all."""
-    from aksnet.arc.plan import ArcPlan
-    from aksnet.plan import Plan
-    from aksnet.policy_migration.result import MigrationRun
     from aksnet.result import (
         CapacityResult,
         CredentialsResult,
@@ -29,11 +27,11 @@ def text_of(result: Any, width: int = 120) -> str:
 
     if isinstance(result, Failure):
         return ""
-    if isinstance(result, Plan):
+    if _is(result, "aksnet.plan", "Plan"):
         from aksnet.render.plan import render_plan
 
         return render_plan(result, width)
-    if isinstance(result, ArcPlan):
+    if _is(result, "aksnet.arc.plan", "ArcPlan"):
         from aksnet.render.arc import render_arc_plan
 
         return render_arc_plan(result, width)
@@ -51,7 +49,7 @@ def text_of(result: Any, width: int = 120) -> str:
         return render_fleet(result.results, width)
     if isinstance(result, StatusResult):
         return _status(result, width)
-    if isinstance(result, MigrationRun):
+    if _is(result, "aksnet.policy_migration.result", "MigrationRun"):
         from aksnet.render.migration import render_migration
 
         return render_migration(result.as_dict(), width)
@@ -68,6 +66,13 @@ def text_of(result: Any, width: int = 120) -> str:
 
         return render_credentials(result, width)
     raise TypeError(f"no text rendering for {type(result).__name__}")
+
+
+def _is(result: Any, module: str, name: str) -> bool:
+    """isinstance without importing the class's module: an object of a class whose module was never imported
+    cannot exist, so the renderers of results a command never makes cost it nothing."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(result, getattr(loaded, name))
 
 
 def _status(result: StatusResult, width: int) -> str:

@@ -28,7 +28,8 @@ from aksnet.arc.spec import ArcSpec
 from aksnet.arm import ResourceId, key
 from aksnet.azure.arc.clients import ArcClients
 from aksnet.azure.arm import arm_dict, get_or_none
-from aksnet.azure.preflight import in_parallel, registration
+from aksnet.azure.parallel import in_parallel
+from aksnet.azure.preflight import registration
 from aksnet.azure.session import Session
 
 

@@ -14,7 +14,8 @@ from aksnet.arc.spec import ArcSpec
 from aksnet.azure.arc.clients import ArcClients
 from aksnet.azure.arc.preflight import arc_preflight
 from aksnet.azure.arc.steps import HANDLERS, ArcRunContext
-from aksnet.azure.executor import not_run, run_graph, timed_step
+from aksnet.azure.executor import not_run, timed_step
+from aksnet.azure.parallel import run_graph
 from aksnet.azure.provision import UpOptions, cluster_update_allowed
 from aksnet.azure.session import Session
 from aksnet.errors import AksnetError

@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from aksnet.arm import ResourceId
+from aksnet.azure import by_id
 from aksnet.azure.arm import arm_dict
 from aksnet.azure.context import RunContext, decided, outcome
 from aksnet.azure.errors import translate
@@ -52,8 +53,7 @@ def _finished_earlier(step: Step, waited_for: str) -> ResourceResult:
 
 def _settled(ctx: RunContext, step: Step, rid: ResourceId) -> Settled:
     """The cluster once no operation runs on it; a re-run after Ctrl-C waits here for the one it left."""
-    clusters = ctx.clients.containerservice.managed_clusters
-    read = partial(clusters.get, rid.resource_group, rid.name)
+    read = partial(by_id.read, ctx.clients, step.resource_id, f"reading cluster {rid.name}")
     return ctx.settled(step, f"cluster {rid.name}", read, ctx.clients.cluster_polling_interval)
 
 

@@ -3,6 +3,9 @@ when you bring it. AKS writes the API server's record and its VNet link into the
 
 from __future__ import annotations
 
+from typing import Any
+
+from aksnet.arm import ResourceId
 from aksnet.azure.context import RunContext
 from aksnet.azure.steps.network import ensure, nothing_to_converge
 from aksnet.live.actions import decide_kept
@@ -11,15 +14,18 @@ from aksnet.result import ResourceResult
 
 
 def ensure_private_dns_zone(ctx: RunContext, step: Step) -> ResourceResult:
-    from azure.mgmt.privatedns.models import PrivateZone
+    def put(rid: ResourceId, body: dict[str, Any]) -> Any:
+        from azure.mgmt.privatedns.models import PrivateZone
 
-    zones = ctx.clients.privatedns.private_zones
+        return ctx.clients.privatedns.private_zones.begin_create_or_update(
+            rid.resource_group, rid.name, PrivateZone(body)
+        )
+
     return ensure(
         ctx,
         step,
         "private DNS zone",
-        read=lambda rid: zones.get(rid.resource_group, rid.name),
-        put=lambda rid, body: zones.begin_create_or_update(rid.resource_group, rid.name, PrivateZone(body)),
+        put=put,
         decide=decide_kept,
         converge=nothing_to_converge,
     )

@@ -19,13 +19,11 @@ def _network_resource(
     """The step handler of one Network resource type: its operations group and SDK model by name."""
 
     def handler(ctx: RunContext, step: Step) -> ResourceResult:
-        ops = getattr(ctx.clients.network, operations)
         return ensure(
             ctx,
             step,
             label,
-            read=lambda rid: ops.get(rid.resource_group, rid.name),
-            put=lambda rid, body: ops.begin_create_or_update(
+            put=lambda rid, body: getattr(ctx.clients.network, operations).begin_create_or_update(
                 rid.resource_group, rid.name, getattr(models(), model)(body)
             ),
             decide=decide,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aksnet.arm import ResourceId, split_assignment_id
-from aksnet.azure.arm import arm_dict, get_or_none
+from aksnet.arm import ResourceId, assignment_id, split_assignment_id
+from aksnet.azure import by_id
 from aksnet.azure.context import RunContext, decided, outcome
 from aksnet.azure.errors import arm_code, azure_call, translate
 from aksnet.azure.retry import principal_not_found, retrying
@@ -21,14 +21,15 @@ from aksnet.result import ResourceResult
 
 
 def ensure_identity(ctx: RunContext, step: Step) -> ResourceResult:
-    identities, rid = ctx.clients.msi.user_assigned_identities, ResourceId.parse(step.resource_id)
-    current = get_or_none(lambda: identities.get(rid.resource_group, rid.name), f"reading identity {rid.name}")
-    decision = decide_kept(step, arm_dict(current) if current is not None else None, ctx.deployment)
+    rid = ResourceId.parse(step.resource_id)
+    current = by_id.read(ctx.clients, step.resource_id, f"reading identity {rid.name}")
+    decision = decide_kept(step, current, ctx.deployment)
     if current is not None:
-        ctx.principal_id = current.principal_id
+        ctx.principal_id = (current.get("properties") or {}).get("principalId")
     if decision.writes:
         from azure.mgmt.msi.v2024_11_30.models import Identity
 
+        identities = ctx.clients.msi.user_assigned_identities
         with azure_call(f"creating identity {rid.name}"):
             model = Identity.from_dict(dict(step.body or {}))
             ctx.principal_id = identities.create_or_update(rid.resource_group, rid.name, model).principal_id
@@ -39,15 +40,14 @@ def ensure_identity(ctx: RunContext, step: Step) -> ResourceResult:
 def ensure_grant(ctx: RunContext, step: Step) -> ResourceResult:
     scope, name = split_assignment_id(step.resource_id)
     body = _with_principal(step, ctx.principal_id)
-    assignments = ctx.clients.authorization.role_assignments
-    current = get_or_none(lambda: assignments.get(scope, name), f"reading role assignment {name}")
-    decision = decide_grant(step, arm_dict(current) if current is not None else None, ctx.principal_id)
+    current = by_id.read(ctx.clients, step.resource_id, f"reading role assignment {name}")
+    decision = decide_grant(step, current, ctx.principal_id)
     if not decision.writes:
         return decided(step, decision)
     if current is not None:
         # The name is this deployment's (deterministic): an old principal (a recreated identity) is replaced.
         with azure_call(f"replacing role assignment {name}"):
-            assignments.delete(scope, name)
+            ctx.clients.authorization.role_assignments.delete(scope, name)
     started = ctx.clock.now()
     action, reason = _create_grant(ctx, step, scope, name, body)
     _wait_until_visible(ctx, scope, name, action)
@@ -103,9 +103,8 @@ def _wait_until_visible(ctx: RunContext, scope: str, name: str, action: str) -> 
     """Read the grant back before the cluster PUT relies on it (ARM reads are eventually consistent)."""
     if action != "created":
         return
-    assignments = ctx.clients.authorization.role_assignments
     deadline = ctx.clock.now() + ctx.bounds.visible_seconds
-    while get_or_none(lambda: assignments.get(scope, name), f"reading role assignment {name}") is None:
+    while by_id.read(ctx.clients, assignment_id(scope, name), f"reading role assignment {name}") is None:
         if ctx.clock.now() >= deadline:
             raise AzureOperationError(
                 f"role assignment {name} on {scope} is not readable after its creation",

@@ -20,7 +20,7 @@ from functools import partial
 from typing import Any
 
 from aksnet.arm import ResourceId
-from aksnet.azure.arm import arm_dict, get_or_none
+from aksnet.azure import by_id
 from aksnet.azure.context import RunContext, decided
 from aksnet.azure.errors import azure_call
 from aksnet.azure.lro import wait_for
@@ -58,12 +58,13 @@ def lro(ctx: RunContext, step: Step, doing: str, start: Callable[[], Any]) -> No
     wait_for(poller, doing=doing, watch=ctx.watch, report=ctx.reporter(step), resource_id=step.resource_id)
 
 
-def current_of(ctx: RunContext, step: Step, label: str, read: Callable[[], Any]) -> Body | None:
-    """The resource as ARM JSON (None when missing); one to create or converge once no operation runs on it,
-    one brought as it is (it is only read)."""
+def current_of(ctx: RunContext, step: Step, label: str) -> Body | None:
+    """The resource as ARM JSON (None when missing), read by id; one to create or converge once no operation
+    runs on it, one brought as it is (it is only read)."""
+    doing = f"reading {label} {step.name}"
     if step.action == "use":
-        found = get_or_none(read, f"reading {label} {step.name}")
-        return arm_dict(found) if found is not None else None
+        return by_id.read(ctx.clients, step.resource_id, doing)
+    read = partial(by_id.read, ctx.clients, step.resource_id, doing)
     return ctx.settled(step, f"{label} {step.name}", read, ctx.clients.polling_interval).body
 
 
@@ -76,23 +77,27 @@ def ensure(
     step: Step,
     label: str,
     *,
-    read: Callable[[ResourceId], Any],
     put: Put,
     decide: Decide,
     converge: Converge,
 ) -> ResourceResult:
-    """Read, decide (aksnet.live.actions), then create what is missing, re-send what of ours is Failed, or
-    converge what is ours."""
+    """Read, decide (aksnet.live.actions), then create what is missing (the plan's body, by id), re-send what
+    of ours is Failed, or converge what is ours (`put`: the typed client, for bodies built from a read)."""
     rid = ResourceId.parse(step.resource_id)
-    current = current_of(ctx, step, label, lambda: read(rid))
+    current = current_of(ctx, step, label)
     decision = decide(step, current, ctx.deployment)
     if decision.writes and current is None:
-        lro(ctx, step, f"creating {label} {rid.name}", lambda: put(rid, dict(step.body or {})))
+        lro(ctx, step, f"creating {label} {rid.name}", create(ctx, step))
     elif decision.writes and current is not None and decision.repair:
         repair(ctx, step, label, current, put)
     elif decision.writes and current is not None:
         converge(ctx, step, rid, current)
     return decided(step, decision)
+
+
+def create(ctx: RunContext, step: Step) -> Callable[[], Any]:
+    """The start of the step's resource's creation: the plan's body PUT by id."""
+    return partial(by_id.begin_put, ctx.clients, step.resource_id, dict(step.body or {}))
 
 
 def repair(ctx: RunContext, step: Step, label: str, have: Body, put: Put) -> None:
@@ -126,13 +131,13 @@ def _by_name(have: list[Body], wanted: list[Body]) -> list[Body]:
 
 
 def ensure_vnet(ctx: RunContext, step: Step) -> ResourceResult:
-    vnets = ctx.clients.network.virtual_networks
     result = ensure(
         ctx,
         step,
         "VNet",
-        read=lambda rid: vnets.get(rid.resource_group, rid.name),
-        put=lambda rid, body: vnets.begin_create_or_update(rid.resource_group, rid.name, models().VirtualNetwork(body)),
+        put=lambda rid, body: ctx.clients.network.virtual_networks.begin_create_or_update(
+            rid.resource_group, rid.name, models().VirtualNetwork(body)
+        ),
         decide=decide_vnet,
         converge=_converge_vnet,
     )
@@ -156,13 +161,13 @@ def _converge_vnet(ctx: RunContext, step: Step, rid: ResourceId, current: Body) 
 
 
 def ensure_route_table(ctx: RunContext, step: Step) -> ResourceResult:
-    tables = ctx.clients.network.route_tables
     return ensure(
         ctx,
         step,
         "route table",
-        read=lambda rid: tables.get(rid.resource_group, rid.name),
-        put=lambda rid, body: tables.begin_create_or_update(rid.resource_group, rid.name, models().RouteTable(body)),
+        put=lambda rid, body: ctx.clients.network.route_tables.begin_create_or_update(
+            rid.resource_group, rid.name, models().RouteTable(body)
+        ),
         decide=decide_route_table,
         converge=_converge_routes,
     )
@@ -177,17 +182,21 @@ def _converge_routes(ctx: RunContext, step: Step, rid: ResourceId, current: Body
 
 
 def ensure_subnet(ctx: RunContext, step: Step) -> ResourceResult:
-    subnets, rid = ctx.clients.network.subnets, ResourceId.parse(step.resource_id)
-    current = current_of(ctx, step, "subnet", partial(subnets.get, rid.resource_group, rid.parent or "", rid.name))
+    rid = ResourceId.parse(step.resource_id)
+    current = current_of(ctx, step, "subnet")
     # This deployment's: in a VNet it owns, or recorded on its ledger (a VNet of others).
     ours = step.action == "create" and (ctx.vnet_owned or (current is not None and recorded(ctx, step.resource_id)))
     field = step_field(ctx.plan.spec, step) or "vnet.subnet"
     decision = decide_subnet(step, current, vnet_created=ctx.vnet_created, ours=ours, field=field)
     wanted: Body = dict((step.body or {}).get("properties", {}))
     if decision.writes and current is None:
-        _create_subnet(ctx, step, rid, {"properties": wanted})
+        _create_subnet(ctx, step, rid)
     elif decision.writes and current is not None and decision.repair:
         repair(ctx, step, "subnet", current, _subnet_put(ctx))
+    elif decision.writes and ctx.vnet_created:
+        # Made moments ago by this run's VNet PUT from the plan's own properties, so the plan's subnet body
+        # is all it holds, association included: sent by id, as a create is.
+        lro(ctx, step, f"associating subnet {rid.name}", create(ctx, step))
     elif decision.writes and current is not None:
         merged = copy.deepcopy(current)  # a subnet PUT replaces the whole subnet: send back all it has
         attached = {f: wanted[f] for f in ASSOCIATIONS if f in wanted}
@@ -198,14 +207,14 @@ def ensure_subnet(ctx: RunContext, step: Step) -> ResourceResult:
     return decided(step, decision)
 
 
-def _create_subnet(ctx: RunContext, step: Step, rid: ResourceId, body: Body) -> None:
+def _create_subnet(ctx: RunContext, step: Step, rid: ResourceId) -> None:
     """Create the subnet; in a VNet this deployment does not own, recorded on its ledger first."""
     doing = f"creating subnet {rid.name}"
     if ctx.vnet_owned:
-        lro(ctx, step, doing, partial(_subnet_put(ctx), rid, body))
+        lro(ctx, step, doing, create(ctx, step))
         return
     with intent_recorded(ctx, step.resource_id), azure_call(doing):
-        poller = _subnet_put(ctx)(rid, body)
+        poller = create(ctx, step)()
     wait_for(poller, doing=doing, watch=ctx.watch, report=ctx.reporter(step), resource_id=step.resource_id)
 
 

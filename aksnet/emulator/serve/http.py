@@ -76,6 +76,9 @@ def bind(port: int) -> EmulatorServer:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # The headers and the body go out in two writes; with Nagle's algorithm on, the body waits for the
+    # client's delayed ACK of the headers: 40 ms added to every answer on a kept-alive connection.
+    disable_nagle_algorithm = True
     server: EmulatorServer
 
     def do_GET(self) -> None:
