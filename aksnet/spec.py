@@ -11,6 +11,7 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Network
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from aksnet.arc import PLATFORM as ARC_PLATFORM  # the Azure Local model (arc.spec) loads only for such a file
 from aksnet.convert import FieldError, convert
 from aksnet.errors import SpecInvalid
 from aksnet.findings import Finding, error
@@ -20,7 +21,6 @@ from aksnet.spec_network import ApiServerSpec, IngressSpec, LoadBalancerSpec, Na
 if TYPE_CHECKING:
     from aksnet.arc.spec import ArcSpec
 
-ARC_PLATFORM = "azure-local"  # the Azure Local model (aksnet.arc.spec) is imported only for such a file
 
 Plugin = Literal["kubenet", "azure", "none"]
 PluginMode = Literal["overlay"]

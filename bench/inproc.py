@@ -25,8 +25,8 @@ from typing import Any
 from aksnet.arm import ZERO_SUBSCRIPTION
 from aksnet.azure.fleet import run_fleet
 from aksnet.azure.preflight import live_plan
-from aksnet.azure.provision import UpOptions
 from aksnet.azure.session import Session
+from aksnet.azure.up_options import UpOptions
 from aksnet.cli.connect import emulator_session, open_emulator
 from aksnet.cli.up import load_fleet
 from aksnet.clock import FakeClock

@@ -111,7 +111,8 @@ class Answering:
 def up(spec: Spec | ArcSpec, session: Any, *, env: dict[str, str] | None = None, **options: Any) -> Any:
     """Provision in-process (on either platform, as `aksnet up` does); returns the RunResult."""
     from aksnet.azure.arc.provision import provision_arc
-    from aksnet.azure.provision import UpOptions, provision
+    from aksnet.azure.provision import provision
+    from aksnet.azure.up_options import UpOptions
 
     options.setdefault("allow_cluster_update", True)
     if isinstance(spec, ArcSpec):

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from aksnet.azure.auth import TOKEN_REFRESH_SECONDS, SharedToken
 from aksnet.azure.fleet import run_fleet
-from aksnet.azure.provision import UpOptions
 from aksnet.azure.session import Session
+from aksnet.azure.up_options import UpOptions
 from aksnet.cli.main import app
 from aksnet.cli.up import load_fleet
 from aksnet.emulator import Emulator

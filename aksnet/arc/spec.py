@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 from typing import Any, Literal
 
+from aksnet.arc import PLATFORM
 from aksnet.arc.addresses import AddressRange
 from aksnet.convert import FieldError, convert
-from aksnet.spec import ARC_PLATFORM as PLATFORM
 
 # 23h2: the ARM generation (Azure Local 23H2 and later), the only one aksnet provisions.
 # 22h2 / windows-server: the PowerShell generation (AKS on Azure Local 22H2, AKS on Windows Server).

@@ -6,8 +6,9 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from aksnet.arc.spec import ArcSpec
-from aksnet.azure.provision import UpOptions, provision
+from aksnet.azure.provision import provision
 from aksnet.azure.session import Session
+from aksnet.azure.up_options import UpOptions
 from aksnet.errors import AzureOperationError
 from aksnet.result import RunResult
 from aksnet.spec import Spec

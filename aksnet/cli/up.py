@@ -38,7 +38,7 @@ def up(
 ) -> "RunResult | FleetResult":
     """Provision every loaded spec (a file that failed to load keeps its failed result)."""
     from aksnet.azure.fleet import run_fleet
-    from aksnet.azure.provision import UpOptions
+    from aksnet.azure.up_options import UpOptions
     from aksnet.cli.confirm import TerminalConfirm, stdin_is_terminal
     from aksnet.result import FleetResult, RunResult
 

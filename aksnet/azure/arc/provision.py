@@ -16,8 +16,8 @@ from aksnet.azure.arc.preflight import arc_preflight
 from aksnet.azure.arc.steps import HANDLERS, ArcRunContext
 from aksnet.azure.executor import not_run, timed_step
 from aksnet.azure.parallel import run_graph
-from aksnet.azure.provision import UpOptions, cluster_update_allowed
 from aksnet.azure.session import Session
+from aksnet.azure.up_options import UpOptions, cluster_update_allowed
 from aksnet.errors import AksnetError
 from aksnet.findings import Finding
 from aksnet.plan import Step, refusal
