@@ -9,8 +9,9 @@ a subnet to a VNet it does not own, seeded cases each:
 2. compare the whole emulator state with one clean run's: the same resources with the same properties,
    tags, role assignments, route-table association, provisioning states and ownership records (ids of
    operations, etags, GUIDs minted at random and timestamps normalised);
-3. `down`, stopped once at a seeded event, then again: every resource is exactly what it was before the
-   first `up` (the foreign ones byte for byte, the deployment's gone), and a third `down` writes nothing.
+3. `down` under the same faults (a delete that ends Failed included), stopped once at a seeded event, then
+   again without faults: every resource is exactly what it was before the first `up` (the foreign ones byte
+   for byte, the deployment's gone), and a third `down` writes nothing.
 
 Every run must end with exit 0, 3 or 130 and never with an unexpected error (the in-process traceback).
 The emulator runs at latency 1 on a fake clock: operations are in flight when the stop lands, and an
@@ -261,10 +262,11 @@ def test_interrupted_and_failed_runs_converge_and_down_leaves_only_what_was_ther
     converged = normalised(served(session, tmp_path))
     assert converged == reference.state, f"{faults}, stopped at event {at}:\n{diff(converged, reference.state)}"
 
+    session = after_exit(session, tmp_path, latency=LATENCY, faults=faults)  # down meets the same mix
     stop = threading.Event()
     settled(
         down(target.spec(), session, stop=stop, progress=StopAt(stop, nth=rng.randint(1, reference.down_events))),
-        (0, 130),
+        (0, 3, 130),
     )
     session = after_exit(session, tmp_path, latency=LATENCY)
     finished = down(target.spec(), session)

@@ -72,6 +72,9 @@ def test_a_subnet_create_that_ends_failed_keeps_its_record_and_a_rerun_repairs_i
     assert again.ok, again.error
     assert (actions(again)["snet-second"], reasons(again)["snet-second"]) == ("updated", REPAIRED)
     assert arm(faulty, "GET", subnet)["properties"]["provisioningState"] == "Succeeded"
+    stopped = down(spec, faulty)  # the next subnet delete ends Failed too: the record stays, and a re-run finishes
+    assert stopped.exit_code == 3 and actions(stopped)["snet-second"] == "failed"
+    assert records_subnet(identity_tags(faulty, spec), subnet)
     assert actions(down(spec, faulty))["snet-second"] == "deleted"
 
 

@@ -76,10 +76,13 @@ def start(
 
 def _injected_failure(ctx: Ctx, resource_id: str) -> dict[str, Any] | None:
     segment = ids.type_of(resource_id).rsplit("/", 1)[-1].lower()
-    flag = f"lro_fail:{segment}"
+    # Once per database for a write and once for a delete: a faulty `up` does not use up the fault its `down` meets.
+    flag = f"lro_fail:{segment}:{'delete' if ctx.req.method == 'DELETE' else 'write'}"
     if not ctx.settings.faults.fails_lro(segment) or ctx.tx.kv_get(flag):
         return None
     ctx.tx.kv_set(flag, "consumed")
+    if ctx.req.method == "DELETE":
+        return dict(_DEFAULT_FAILURE)
     return dict(_INJECTED_FAILURES.get(segment, _DEFAULT_FAILURE))
 
 

@@ -155,6 +155,22 @@ def test_lro_fail_fails_the_next_operation_of_that_type_once_across_processes(
     assert fixed.properties.provisioning_state == "Succeeded"
 
 
+def test_lro_fail_fails_the_next_delete_once_too_and_the_resource_stays(
+    make_emu: Any, make_clients: Any, arm: Any
+) -> None:
+    arm.rg()
+    clients = make_clients(make_emu(faults="lro_fail=routeTables"))
+    with pytest.raises(HttpResponseError):  # the create meets the fault first
+        clients.network.route_tables.begin_create_or_update("rg1", "rt1", {"location": "eastus"}).result()
+    clients.network.route_tables.begin_create_or_update("rg1", "rt1", {"location": "eastus"}).result()
+    with pytest.raises(HttpResponseError) as caught:  # then the first delete, once
+        clients.network.route_tables.begin_delete("rg1", "rt1").result()
+    assert caught.value.error.code == "InternalServerError"
+    assert clients.network.route_tables.get("rg1", "rt1").provisioning_state == "Succeeded"
+    clients.network.route_tables.begin_delete("rg1", "rt1").result()
+    assert [t.name for t in clients.network.route_tables.list("rg1")] == []
+
+
 def test_lro_fail_applies_to_network_types_too(make_emu: Any, make_clients: Any, arm: Any) -> None:
     arm.rg()
     clients = make_clients(make_emu(faults="lro_fail=routeTables"))
