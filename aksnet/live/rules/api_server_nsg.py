@@ -5,7 +5,7 @@ reach its API server. aksnet only reads the groups: it never changes one you bri
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 
@@ -38,19 +38,21 @@ def api_server_nsgs_allow(inp: LiveInput) -> Iterator[Finding]:
     api = inp.spec.api_server_subnet()
     if api is None or api.address_prefix is None or inp.facts.vnet is None:
         return
-    to_api = (api.address_prefix, str(api.address_prefix))
-    api_label = f"API server subnet {api.name} {api.address_prefix}"
-    probe = (AZURE_LOAD_BALANCER, "AzureLoadBalancer")
-    passages = [Passage(api, "Inbound", probe, to_api, (PROBE_PORT,), f"from AzureLoadBalancer to {api_label}")]
-    for subnet in inp.spec.cluster_subnets():
-        if subnet.address_prefix is None:
-            continue
-        source = (subnet.address_prefix, str(subnet.address_prefix))
-        what = f"from cluster subnet {subnet.name} {subnet.address_prefix} to {api_label}"
-        passages.append(Passage(api, "Inbound", source, to_api, API_SERVER_PORTS, what))
-        passages.append(Passage(subnet, "Outbound", source, to_api, API_SERVER_PORTS, what))
-    for passage in passages:
+    for passage in _passages(api, api.address_prefix, inp.spec.cluster_subnets()):
         yield from _through(inp, passage)
+
+
+def _passages(api: SubnetSpec, api_prefix: IPv4Network, cluster_subnets: Iterable[SubnetSpec]) -> Iterator[Passage]:
+    """The load balancer's probe into the API server subnet; each cluster subnet out of its own and into it."""
+    to_api, api_label = (api_prefix, str(api_prefix)), f"API server subnet {api.name} {api_prefix}"
+    probe = (AZURE_LOAD_BALANCER, "AzureLoadBalancer")
+    yield Passage(api, "Inbound", probe, to_api, (PROBE_PORT,), f"from AzureLoadBalancer to {api_label}")
+    for subnet in cluster_subnets:
+        if subnet.address_prefix is not None:
+            source = (subnet.address_prefix, str(subnet.address_prefix))
+            what = f"from cluster subnet {subnet.name} {subnet.address_prefix} to {api_label}"
+            yield Passage(api, "Inbound", source, to_api, API_SERVER_PORTS, what)
+            yield Passage(subnet, "Outbound", source, to_api, API_SERVER_PORTS, what)
 
 
 def _through(inp: LiveInput, passage: Passage) -> Iterator[Finding]:
