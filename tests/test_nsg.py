@@ -32,7 +32,7 @@ def decided(flow: Flow, *rules: SecurityRuleFacts) -> tuple[bool | None, str]:
 
 def test_without_rules_of_its_own_the_default_rules_let_the_vnet_and_the_load_balancer_in() -> None:
     assert decided(TO_API) == (True, "AllowVnetInBound")
-    assert decided(PROBE) == (True, "AllowAzureLoadBalancerInBound")
+    assert decided(PROBE) == (True, "AllowVnetInBound")  # the VirtualNetwork tag includes the host's 168.63.129.16
     assert decided(Flow("Outbound", NODES, API, 4443)) == (True, "AllowVnetOutBound")
     assert decided(Flow("Inbound", IPv4Network("203.0.113.0/24"), API, 443)) == (False, "DenyAllInBound")
 
@@ -77,7 +77,8 @@ def test_only_a_tcp_or_any_protocol_rule_matches_tcp(protocol: str, blocks: bool
 
 def test_service_tags_virtual_network_and_azure_load_balancer_resolve() -> None:
     assert decided(TO_API, rule("deny-vnet", 100, source=("VirtualNetwork",))) == (False, "deny-vnet")
-    assert decided(PROBE, rule("deny-vnet", 100, source=("VirtualNetwork",)))[0] is True
+    assert decided(PROBE, rule("deny-vnet", 100, source=("VirtualNetwork",))) == (False, "deny-vnet")
+    assert decided(PROBE, rule("deny-vnet", 100, source=("10.0.0.0/16",)))[0] is True  # the VNet's space alone
     assert decided(PROBE, rule("deny-lb", 100, source=("AzureLoadBalancer",), ports=("9988",))) == (False, "deny-lb")
     assert decided(TO_API, rule("deny-lb", 100, source=("AzureLoadBalancer",)))[0] is True
 

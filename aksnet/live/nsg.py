@@ -10,8 +10,9 @@ examples/NetworkSecurityGroupGet.json).
 
 A flow goes from every address of one range to every address of another on one port: a rule decides the
 part of it that it covers and leaves the rest to the rules after it. Prefixes resolve to addresses: `*`, a
-CIDR or an address; `VirtualNetwork` as the VNet's address space (both ends of every flow checked here are in
-the VNet, so peered and on-premises ranges cannot change a verdict); `AzureLoadBalancer` as 168.63.129.16.
+CIDR or an address; `VirtualNetwork` as the VNet's address space and the host's virtual IP 168.63.129.16, which
+the tag includes (service-tags overview; both ends of every flow checked here are in the VNet, so peered and
+on-premises ranges cannot change a verdict); `AzureLoadBalancer` as 168.63.129.16.
 What aksnet cannot resolve (any other service tag, an application security group, a source port range; and
 whether `Internet` covers 168.63.129.16) leaves the verdict open when it could decide the flow: no guess.
 """
@@ -132,7 +133,7 @@ def _resolve(prefix: str, vnet_space: Nets) -> Addresses:
     if tag in ("*", "any"):
         return Addresses((ANYWHERE,))
     if tag == "virtualnetwork":
-        return Addresses(vnet_space)
+        return Addresses((*vnet_space, AZURE_LOAD_BALANCER))
     if tag == "azureloadbalancer":
         return Addresses((AZURE_LOAD_BALANCER,))
     if tag == "internet":
