@@ -170,3 +170,36 @@ def test_every_bundled_scenario_does_what_plan_live_said_then_converges(tmp_path
     again = steps()
     assert {s["action"] for s in again.values()} <= {"unchanged", "use", "adopt"}, again
     assert_up_did_what_plan_said(again, up())
+
+
+def test_plan_live_shows_an_nsg_that_blocks_the_api_server_in_json_with_exit_2(tmp_path: Path) -> None:
+    emulator = Emulator(str(tmp_path / "emulator.db"))
+    group = f"/subscriptions/{SUB}/resourceGroups/rg-aks-apiserver"
+    network = f"https://management.azure.com{group}/providers/Microsoft.Network"
+    assert emulator.request(
+        "PUT", f"https://management.azure.com{group}?api-version=2021-04-01", {"location": "eastus"}
+    )
+    deny = {"priority": 200, "direction": "Inbound", "access": "Deny", "protocol": "*", "sourcePortRange": "*"}
+    deny |= {"sourceAddressPrefix": "*", "destinationAddressPrefix": "*", "destinationPortRange": "4443"}
+    rules = {"location": "eastus", "properties": {"securityRules": [{"name": "deny-4443", "properties": deny}]}}
+    nsg = emulator.request("PUT", f"{network}/networkSecurityGroups/nsg-api?api-version=2024-05-01", rules)[2]["id"]
+    api = {"addressPrefix": "10.80.4.0/28", "networkSecurityGroup": {"id": nsg}}
+    api["delegations"] = [{"name": "aks", "properties": {"serviceName": "Microsoft.ContainerService/managedClusters"}}]
+    subnets = [
+        {"name": "snet-nodes", "properties": {"addressPrefix": "10.80.0.0/22"}},
+        {"name": "snet-apiserver", "properties": api},
+        {"name": "snet-ilb", "properties": {"addressPrefix": "10.80.5.0/27"}},
+    ]
+    vnet = {"location": "eastus", "properties": {"addressSpace": {"addressPrefixes": ["10.80.0.0/16"]}}}
+    vnet["properties"]["subnets"] = subnets
+    assert emulator.request("PUT", f"{network}/virtualNetworks/vnet-aks-apiserver?api-version=2024-05-01", vnet)
+    emulator.close()
+    args = ("plan", "private-apiserver-vnet-integration", "--live", "-o", "json", "--set", "vnet.existing=true")
+    result = cli(tmp_path, *args)
+    assert result.exit_code == 2, result.output
+    blocks = [f for f in document(result)["findings"] if f["code"] == "API_SERVER_NSG_BLOCKS"]
+    assert [f["field"] for f in blocks] == ["vnet.subnets.0.name"]
+    assert "denies TCP 4443 from cluster subnet snet-nodes 10.80.0.0/22" in blocks[0]["message"]
+    assert (
+        "rule deny-4443 (priority 200, Inbound, Deny)" in blocks[0]["message"] and "--priority 199" in blocks[0]["hint"]
+    )

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from aksnet.arm import ARM_TYPES
+from aksnet.arm import ARM_TYPES, key
 from aksnet.findings import Finding
 from aksnet.live.evaluate import Preflight, access_scope, evaluate
 from aksnet.live.facts import (
@@ -22,6 +22,8 @@ from aksnet.live.facts import (
     Permission,
     RouteFacts,
     RouteTableFacts,
+    SecurityGroupFacts,
+    SecurityRuleFacts,
     SubnetFacts,
     VNetFacts,
 )
@@ -666,6 +668,7 @@ BROUGHT_API = (
     "cluster.api_server.vnet_integration=true",
     "cluster.api_server.subnet=api",
 )
+BLOCKS = "API_SERVER_NSG_BLOCKS"
 MC = f"/subscriptions/{ZERO_SUB}/resourceGroups/MC_rg-other_other-aks_eastus/providers/Microsoft.Network"
 
 
@@ -744,6 +747,117 @@ def test_cluster_facts_read_the_api_server_subnet_only_with_vnet_integration() -
         "properties": {"addressPrefix": "10.0.0.0/28", "privateEndpoints": [{"id": "/x/privateEndpoints/pe"}]},
     }
     assert SubnetFacts.from_arm(subnet_arm).private_endpoints == ("/x/privateEndpoints/pe",)
+
+
+# --- the network security groups on the way to the API server (R7.10) -------------------------------------------
+
+NSG = f"/subscriptions/{ZERO_SUB}/resourceGroups/rg-sec/providers/Microsoft.Network/networkSecurityGroups"
+
+
+def nsg_rule(name: str, priority: int, access: str = "Deny", **more: Any) -> SecurityRuleFacts:
+    fields = {"direction": "Inbound", "protocol": "Tcp", "source_prefixes": ("10.20.0.0/24",)} | more
+    return SecurityRuleFacts(name, priority, access=access, **fields)
+
+
+def guarded(spec: Spec, *rules: SecurityRuleFacts, on: str = "api") -> dict[str, Any]:
+    """Facts: the API server subnet and the node subnet, the NSG `nsg-<on>` with `rules` on subnet `on`."""
+    group = SecurityGroupFacts(f"{NSG}/nsg-{on}", rules=rules)
+    api = {"delegations": (AKS,)} | ({"network_security_group": group.id} if on == "api" else {})
+    nodes = subnet(spec, "nodes", "10.20.0.0/24", network_security_group=group.id if on == "nodes" else None)
+    return {
+        "vnet": vnet(spec, nodes, subnet(spec, "api", "10.20.1.0/28", **api)),
+        "security_groups": {key(group.id): group},
+    }
+
+
+def test_an_nsg_on_the_api_server_subnet_that_denies_the_nodes_443_is_refused_with_the_rule_and_the_fix() -> None:
+    spec = make_spec(*BROUGHT_API)
+    finding = only(live(spec, **guarded(spec, nsg_rule("deny-nodes", 200, destination_ports=("443",)))), BLOCKS)
+    assert finding.severity == "error" and finding.field == "vnet.subnets.0.name"
+    assert "network security group nsg-api (resource group rg-sec) on subnet api denies TCP 443" in finding.message
+    assert "from cluster subnet nodes 10.20.0.0/24 to API server subnet api 10.20.1.0/28" in finding.message
+    assert "rule deny-nodes (priority 200, Inbound, Deny)" in finding.message
+    assert "--priority 199 --direction Inbound --access Allow --protocol Tcp" in finding.hint
+    assert "--source-address-prefixes 10.20.0.0/24 --destination-address-prefixes 10.20.1.0/28" in finding.hint
+    assert "--destination-port-ranges 443" in finding.hint and "or change rule deny-nodes" in finding.hint
+    allowed = nsg_rule("allow-nodes", 190, "Allow", destination_ports=("443", "4443"))
+    assert BLOCKS not in codes(live(spec, **guarded(spec, nsg_rule("deny-nodes", 200), allowed)))
+
+
+def test_one_finding_names_every_port_a_rule_denies_and_at_priority_100_the_fix_is_to_change_it() -> None:
+    spec = make_spec(*BROUGHT_API)
+    finding = only(live(spec, **guarded(spec, nsg_rule("deny-all", 100))), BLOCKS)
+    assert "denies TCP 443, 4443 from cluster subnet nodes" in finding.message
+    assert finding.hint.startswith("change rule deny-all of nsg-api") and "az network" not in finding.hint
+
+
+def test_the_load_balancers_probe_on_9988_must_reach_the_api_server_subnet() -> None:
+    spec = make_spec(*BROUGHT_API)
+    deny = nsg_rule("deny-lb", 300, source_prefixes=("AzureLoadBalancer",), destination_ports=("9988",))
+    finding = only(live(spec, **guarded(spec, deny)), BLOCKS)
+    assert "denies TCP 9988 from AzureLoadBalancer to API server subnet api" in finding.message
+    assert "--source-address-prefixes AzureLoadBalancer" in finding.hint
+    other_port = nsg_rule("deny-lb", 300, source_prefixes=("AzureLoadBalancer",), destination_ports=("9989",))
+    assert BLOCKS not in codes(live(spec, **guarded(spec, other_port)))
+
+
+def test_an_nsg_on_a_node_subnet_must_let_the_nodes_out_to_the_api_server() -> None:
+    spec = make_spec(*BROUGHT_API)
+    out = nsg_rule(
+        "deny-out", 400, direction="Outbound", source_prefixes=("*",), destination_prefixes=("10.20.1.0/28",)
+    )
+    finding = only(live(spec, **guarded(spec, out, on="nodes")), BLOCKS)
+    assert finding.field == "vnet.subnet.name" and "nsg-nodes" in finding.message
+    assert "--direction Outbound" in finding.hint
+    inbound = dataclasses.replace(out, direction="Inbound")  # inbound to the nodes: not on the way to the API server
+    assert BLOCKS not in codes(live(spec, **guarded(spec, inbound, on="nodes")))
+
+
+def test_a_rule_aksnet_cannot_resolve_is_a_warning_naming_it() -> None:
+    spec = make_spec(*BROUGHT_API)
+    tagged = nsg_rule("deny-storage", 100, source_prefixes=("Storage",), destination_ports=("443",))
+    finding = only(live(spec, **guarded(spec, tagged)), "API_SERVER_NSG_UNCHECKED")
+    assert finding.severity == "warning" and "rule deny-storage (priority 100, Inbound, Deny)" in finding.message
+    assert "service tag Storage" in finding.message
+    assert "API_SERVER_NSG_UNCHECKED" not in codes(
+        live(spec, **guarded(spec, nsg_rule("deny-udp", 100, protocol="Udp")))
+    )
+
+
+def test_without_an_nsg_or_without_vnet_integration_or_unread_there_is_nothing_to_check() -> None:
+    spec = make_spec(*BROUGHT_API)
+    facts = guarded(spec, nsg_rule("deny-all", 100))
+    assert BLOCKS in codes(live(spec, **facts))
+    assert BLOCKS not in codes(live(spec, **(facts | {"security_groups": {}})))  # not read: no guess
+    assert BLOCKS not in codes(live(make_spec(*BRING_NETWORK), **facts))  # no VNet integration
+    bare = guarded(spec, nsg_rule("deny-all", 100), on="nowhere")
+    assert BLOCKS not in codes(live(spec, **bare))
+
+
+def test_a_groups_rules_are_read_from_the_arm_body_preflight_gets() -> None:
+    arm = {
+        "id": f"{NSG}/nsg-api",
+        "properties": {
+            "securityRules": [
+                {
+                    "name": "deny",
+                    "properties": {
+                        "priority": 100,
+                        "direction": "Inbound",
+                        "access": "Deny",
+                        "protocol": "Tcp",
+                        "sourceAddressPrefix": "10.20.0.0/24",
+                        "destinationAddressPrefix": "*",
+                        "sourcePortRange": "*",
+                        "destinationPortRange": "443",
+                    },
+                }
+            ]
+        },
+    }
+    spec = make_spec(*BROUGHT_API)
+    facts = guarded(spec) | {"security_groups": {key(arm["id"]): SecurityGroupFacts.from_arm(arm)}}
+    assert "rule deny (priority 100, Inbound, Deny)" in only(live(spec, **facts), BLOCKS).message
 
 
 # --- the ledger ------------------------------------------------------------------------------------

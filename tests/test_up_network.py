@@ -316,6 +316,64 @@ def test_preflight_refuses_a_brought_api_server_subnet_that_is_not_delegated_and
     assert session.emulator.stats()["by_method"].get("PUT", 0) == puts
 
 
+def nsg_rule(name: str, priority: int, access: str, source: str, port: str) -> dict[str, Any]:
+    props = {"priority": priority, "direction": "Inbound", "access": access, "protocol": "Tcp"}
+    props |= {"sourceAddressPrefix": source, "sourcePortRange": "*"}
+    return {"name": name, "properties": props | {"destinationAddressPrefix": "*", "destinationPortRange": port}}
+
+
+def api_subnet_guarded(session: Any, *rules: dict[str, Any]) -> None:
+    """The network of network_with_api_subnet, with NSG nsg-api holding `rules` on the API server subnet."""
+    network_with_api_subnet(session, delegated=True)
+    network = session.clients(SUB).network
+    body = {"location": "eastus", "properties": {"securityRules": list(rules)}}
+    nsg = network.network_security_groups.begin_create_or_update("rg-net", "nsg-api", body).result()
+    subnet = network.subnets.get("rg-net", "vnet-shared", "snet-api")
+    subnet.network_security_group = nsg
+    network.subnets.begin_create_or_update("rg-net", "vnet-shared", "snet-api", subnet).result()
+
+
+DENY_NODES_443 = nsg_rule("deny-nodes-443", 100, "Deny", "10.70.0.0/22", "443")
+
+
+def test_up_refuses_an_api_server_subnet_whose_nsg_denies_the_nodes_443_and_writes_nothing(tmp_path: Path) -> None:
+    session = emulated(tmp_path)
+    api_subnet_guarded(session, DENY_NODES_443)
+    puts = session.emulator.stats()["by_method"].get("PUT", 0)
+    result = up(scenario("private-cluster-custom-dns", *BROUGHT_API), session)
+    assert result.error is not None and result.error.code == "API_SERVER_NSG_BLOCKS"
+    assert result.error.exit_code == 2
+    assert session.emulator.stats()["by_method"].get("PUT", 0) == puts
+
+
+def test_an_allow_rule_before_the_deny_lets_up_create_the_cluster(tmp_path: Path) -> None:
+    session = emulated(tmp_path)
+    allow = nsg_rule("allow-nodes", 90, "Allow", "10.70.0.0/22", "*")
+    api_subnet_guarded(session, DENY_NODES_443, allow)
+    result = up(scenario("private-cluster-custom-dns", *BROUGHT_API), session)
+    assert result.error is None, result.error
+    assert not [f for f in result.findings or () if f.code.startswith("API_SERVER_NSG")]
+
+
+def test_up_refuses_an_nsg_that_denies_the_load_balancers_probe_on_9988(tmp_path: Path) -> None:
+    session = emulated(tmp_path)
+    api_subnet_guarded(session, nsg_rule("deny-probe", 200, "Deny", "AzureLoadBalancer", "9988"))
+    result = up(scenario("private-cluster-custom-dns", *BROUGHT_API), session)
+    assert result.error is not None and result.error.code == "API_SERVER_NSG_BLOCKS"
+    assert "TCP 9988 from AzureLoadBalancer" in str(result.error.findings)
+
+
+def test_the_service_creates_the_cluster_behind_an_nsg_that_denies_its_api_server(tmp_path: Path) -> None:
+    """Azure does not refuse the create for R7.10 (the cluster then cannot reach its API server); nor does the
+    emulator: only aksnet's preflight does."""
+    session = emulated(tmp_path)
+    api_subnet_guarded(session, DENY_NODES_443)
+    spec = scenario("private-cluster-custom-dns", *BROUGHT_API)
+    plan = build_plan(spec)
+    result = execute(RunContext(session.clients(plan.subscription_id), plan, session.clock))
+    assert result.error is None, result.error
+
+
 def test_an_api_server_subnet_created_in_a_brought_vnet_is_delegated_recorded_and_deleted_on_down(
     tmp_path: Path,
 ) -> None:

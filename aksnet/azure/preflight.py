@@ -19,6 +19,7 @@ from aksnet.azure.clients import Clients
 from aksnet.azure.errors import azure_call, status_of, translate
 from aksnet.azure.parallel import in_parallel
 from aksnet.azure.session import Session
+from aksnet.errors import AuthError
 from aksnet.findings import Finding
 from aksnet.live.evaluate import (
     Preflight,
@@ -40,6 +41,7 @@ from aksnet.live.facts import (
     LiveFacts,
     Permission,
     RouteTableFacts,
+    SecurityGroupFacts,
     VNetFacts,
 )
 from aksnet.network_steps import NetworkIds
@@ -113,19 +115,27 @@ def read_facts(clients: Clients, spec: Spec) -> LiveFacts:
     vnet: VNetFacts | None = got.get("vnet")
     subnet = vnet.subnet(spec.vnet.subnet.name) if vnet else None
     clusters: tuple[ClusterFacts, ...] | None = got.get("clusters")
+    attached: dict[str, Callable[[], Any]] = {  # what the VNet's subnets point at
+        "route_table": lambda: _subnet_route_table(clients, spec, subnet.route_table if subnet else None),
+        "nat_gateways": lambda: _nat_gateways(clients, spec, vnet),
+    }
+    attached |= {f"nsg:{k}": _security_group(clients, g) for k, g in _security_group_ids(spec, vnet).items()}
+    found = in_parallel(attached)
+    nsgs = {k.removeprefix("nsg:"): v for k, v in found.items() if k.startswith("nsg:")}
     return LiveFacts(
         subscription_id=clients.subscription_id,
         providers=providers,
         resource_groups={k.removeprefix("group:"): v for k, v in got.items() if k.startswith("group:")},
         vnet=vnet,
         route_table=got.get("route_table"),
-        subnet_route_table=_subnet_route_table(clients, spec, subnet.route_table if subnet else None),
-        nat_gateways=_nat_gateways(clients, spec, vnet),
+        subnet_route_table=found["route_table"],
+        nat_gateways=found["nat_gateways"],
+        security_groups={k: v for k, v in nsgs.items() if isinstance(v, SecurityGroupFacts)},
         identity=got.get("identity"),
         cluster=got.get("cluster"),
         clusters=clusters or (),
         network={k.removeprefix("net:"): v for k, v in got.items() if k.startswith("net:")},
-        unread=frozenset(_unread(registered, clusters)),
+        unread=frozenset(_unread(registered, clusters) | {f"nsg:{k}" for k, v in nsgs.items() if v == UNREADABLE}),
         locations=locations,
     )
 
@@ -150,6 +160,30 @@ def _nat_gateway_sku(clients: Clients, gateway_id: str) -> Callable[[], str | No
     def read() -> str | None:
         found = by_id.read(clients, gateway_id, f"reading NAT gateway {name_of(gateway_id)}")
         return str((found.get("sku") or {}).get("name") or "Standard") if found is not None else None
+
+    return read
+
+
+def _security_group_ids(spec: Spec, vnet: VNetFacts | None) -> dict[str, str]:
+    """The network security groups on the API server subnet and on each cluster subnet, by key: with VNet
+    integration they must let the cluster reach its API server (breadth.md R7.10)."""
+    api = spec.api_server_subnet()
+    if vnet is None or api is None:
+        return {}
+    found = [vnet.subnet(s.name) for s in (api, *spec.cluster_subnets())]
+    return {key(g): g for s in found if s is not None and (g := s.network_security_group)}
+
+
+UNREADABLE = "unreadable"  # a network security group the caller may not read
+
+
+def _security_group(clients: Clients, group_id: str) -> Callable[[], SecurityGroupFacts | str | None]:
+    def read() -> SecurityGroupFacts | str | None:
+        try:
+            found = by_id.read(clients, group_id, f"reading network security group {name_of(group_id)}")
+        except AuthError:
+            return UNREADABLE
+        return SecurityGroupFacts.from_arm(found) if found is not None else None
 
     return read
 

@@ -35,16 +35,83 @@ def _render_with_subnets(field: str) -> Any:
 # --- network security groups ----------------------------------------------------------------
 
 
+# Every NSG has these and lists them in `defaultSecurityRules` (azure-rest-api-specs, Microsoft.Network
+# examples/NetworkSecurityGroupGet.json): (name, description, source, destination, access, priority, direction).
+DEFAULT_SECURITY_RULES = (
+    (
+        "AllowVnetInBound",
+        "Allow inbound traffic from all VMs in VNET",
+        "VirtualNetwork",
+        "VirtualNetwork",
+        "Allow",
+        65000,
+        "Inbound",
+    ),
+    (
+        "AllowAzureLoadBalancerInBound",
+        "Allow inbound traffic from azure load balancer",
+        "AzureLoadBalancer",
+        "*",
+        "Allow",
+        65001,
+        "Inbound",
+    ),
+    ("DenyAllInBound", "Deny all inbound traffic", "*", "*", "Deny", 65500, "Inbound"),
+    (
+        "AllowVnetOutBound",
+        "Allow outbound traffic from all VMs to all VMs in VNET",
+        "VirtualNetwork",
+        "VirtualNetwork",
+        "Allow",
+        65000,
+        "Outbound",
+    ),
+    (
+        "AllowInternetOutBound",
+        "Allow outbound traffic from all VMs to Internet",
+        "*",
+        "Internet",
+        "Allow",
+        65001,
+        "Outbound",
+    ),
+    ("DenyAllOutBound", "Deny all outbound traffic", "*", "*", "Deny", 65500, "Outbound"),
+)
+
+
+def _default_security_rules(rid: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": name,
+            "id": f"{rid}/defaultSecurityRules/{name}",
+            "properties": {
+                "provisioningState": "Succeeded",
+                "description": description,
+                "protocol": "*",
+                "sourcePortRange": "*",
+                "destinationPortRange": "*",
+                "sourceAddressPrefix": source,
+                "destinationAddressPrefix": destination,
+                "access": access,
+                "priority": priority,
+                "direction": direction,
+            },
+        }
+        for name, description, source, destination, access, priority, direction in DEFAULT_SECURITY_RULES
+    ]
+
+
 def build_nsg(ctx: Ctx, rid: str, existing: Row | None, body: dict[str, Any]) -> Row:
     rules = [
         {
-            "id": f"{rid}/securityRules/{r.get('name')}",
             "name": r.get("name"),
-            "properties": r.get("properties", {}),
+            "id": f"{rid}/securityRules/{r.get('name')}",
+            "properties": (r.get("properties") or {}) | {"provisioningState": "Succeeded"},
         }
         for r in properties(body).get("securityRules") or []
     ]
-    return _simple_row(rid, ids.NSG, body, existing, {"securityRules": rules})
+    stored = {"securityRules": rules, "defaultSecurityRules": _default_security_rules(rid)}
+    return _simple_row(rid, ids.NSG, body, existing, stored)
 
 
 def _in_use(tx: Tx, row: Row, link: str, code: str, label: str) -> ArmError | None:

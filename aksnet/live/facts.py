@@ -210,6 +210,56 @@ class RouteTableFacts(Found):
 
 
 @dataclass(frozen=True)
+class SecurityRuleFacts:
+    """One rule of a network security group, as ARM holds it (prefixes and ports as the texts it was given)."""
+
+    name: str
+    priority: int
+    direction: str  # Inbound | Outbound
+    access: str  # Allow | Deny
+    protocol: str  # Tcp | Udp | Icmp | Esp | Ah | *
+    source_prefixes: tuple[str, ...] = ("*",)
+    destination_prefixes: tuple[str, ...] = ("*",)
+    source_ports: tuple[str, ...] = ("*",)
+    destination_ports: tuple[str, ...] = ("*",)
+    uses_application_security_groups: bool = False
+
+    @classmethod
+    def from_arm(cls, arm: Mapping[str, Any]) -> SecurityRuleFacts:
+        props = _props(arm)
+        groups = props.get("sourceApplicationSecurityGroups") or props.get("destinationApplicationSecurityGroups")
+        return cls(
+            name=str(arm.get("name") or name_of(str(arm.get("id", "")))),
+            priority=int(props.get("priority") or 0),
+            direction=str(props.get("direction") or ""),
+            access=str(props.get("access") or ""),
+            protocol=str(props.get("protocol") or "*"),
+            source_prefixes=_one_or_many(props, "sourceAddressPrefix", "sourceAddressPrefixes"),
+            destination_prefixes=_one_or_many(props, "destinationAddressPrefix", "destinationAddressPrefixes"),
+            source_ports=_one_or_many(props, "sourcePortRange", "sourcePortRanges"),
+            destination_ports=_one_or_many(props, "destinationPortRange", "destinationPortRanges"),
+            uses_application_security_groups=bool(groups),
+        )
+
+
+def _one_or_many(props: Mapping[str, Any], one: str, many: str) -> tuple[str, ...]:
+    """`sourcePortRange` or `sourcePortRanges`: a rule fills one of the two (an ASG rule, neither prefix)."""
+    return (str(props[one]),) if props.get(one) else tuple(str(v) for v in props.get(many) or ())
+
+
+@dataclass(frozen=True)
+class SecurityGroupFacts(Found):
+    """A network security group and its own rules (Azure's default rules, the same in every NSG, are not kept)."""
+
+    rules: tuple[SecurityRuleFacts, ...] = ()
+
+    @classmethod
+    def from_arm(cls, arm: Mapping[str, Any]) -> SecurityGroupFacts:
+        rules = tuple(SecurityRuleFacts.from_arm(r) for r in _props(arm).get("securityRules") or ())
+        return cls(str(arm["id"]), dict(arm.get("tags") or {}), rules, body=arm)
+
+
+@dataclass(frozen=True)
 class ClusterFacts(Found):
     """A managed cluster in the subscription: its plugin, the subnets its pools use (and how each pod
     subnet hands out addresses), and its node resource group."""
@@ -296,6 +346,7 @@ class LiveFacts:
     clusters: tuple[ClusterFacts, ...] = ()
     access: tuple[GrantAccess, ...] = ()
     nat_gateways: Mapping[str, str] = field(default_factory=dict)  # SKU name by lower-case id (dual-stack)
+    security_groups: Mapping[str, SecurityGroupFacts] = field(default_factory=dict)  # by key(id), those read
     network: Mapping[str, Found | None] = field(default_factory=dict)  # zone, NAT gateway, public IPs, by key(id)
     unread: frozenset[str] = frozenset()
     locations: tuple[str, ...] | None = None  # the regions the subscription offers; None when not read

@@ -136,6 +136,30 @@ def test_a_subnet_shows_its_route_table_nsg_nat_gateway_and_delegations(arm: Any
     assert arm.get(nsg)["properties"]["subnets"] == [{"id": subnet["id"]}]
 
 
+def test_an_nsg_lists_its_own_rules_and_azures_six_default_rules(arm: Any, clients: Any) -> None:
+    arm.rg()
+    rule = {"priority": 100, "direction": "Inbound", "access": "Deny", "protocol": "Tcp", "sourcePortRange": "*"}
+    rule |= {"sourceAddressPrefix": "10.0.0.0/24", "destinationAddressPrefix": "*", "destinationPortRange": "443"}
+    body = {"location": "eastus", "properties": {"securityRules": [{"name": "deny-443", "properties": rule}]}}
+    nsg = arm.ok("PUT", arm.net_id("rg1", "networkSecurityGroups", "nsg1"), body)["id"]
+    shown = arm.get(nsg)["properties"]
+    assert shown["securityRules"][0]["id"] == f"{nsg}/securityRules/deny-443"
+    assert shown["securityRules"][0]["properties"] == rule | {"provisioningState": "Succeeded"}
+    defaults = {r["name"]: r["properties"] for r in shown["defaultSecurityRules"]}
+    assert {n: (p["priority"], p["direction"], p["access"]) for n, p in defaults.items()} == {
+        "AllowVnetInBound": (65000, "Inbound", "Allow"),
+        "AllowAzureLoadBalancerInBound": (65001, "Inbound", "Allow"),
+        "DenyAllInBound": (65500, "Inbound", "Deny"),
+        "AllowVnetOutBound": (65000, "Outbound", "Allow"),
+        "AllowInternetOutBound": (65001, "Outbound", "Allow"),
+        "DenyAllOutBound": (65500, "Outbound", "Deny"),
+    }
+    assert defaults["AllowAzureLoadBalancerInBound"]["sourceAddressPrefix"] == "AzureLoadBalancer"
+    assert defaults["AllowInternetOutBound"]["destinationAddressPrefix"] == "Internet"
+    typed = clients.network.network_security_groups.get("rg1", "nsg1")
+    assert len(typed.default_security_rules) == 6 and typed.security_rules[0].priority == 100
+
+
 def test_a_subnet_reference_to_a_missing_route_table_is_rejected(arm: Any) -> None:
     arm.rg()
     missing = arm.net_id("rg1", "routeTables", "nope")

@@ -22,6 +22,7 @@ from aksnet.live.rules.access import (
 )
 from aksnet.live.rules.addressing import new_subnet_fits, ranges_clear_of_network
 from aksnet.live.rules.api_server import api_server_subnet_found
+from aksnet.live.rules.api_server_nsg import api_server_nsgs_allow
 from aksnet.live.rules.base import LiveInput, LiveRule
 from aksnet.live.rules.cluster import existing_cluster
 from aksnet.live.rules.edges import network_resources
@@ -44,6 +45,7 @@ __all__ = [
     "LiveInput",
     "LiveRule",
     "allows",
+    "api_server_nsgs_allow",
     "api_server_subnet_found",
     "caller_can_grant",
     "check_live",
@@ -76,6 +78,7 @@ LIVE_RULES: tuple[LiveRule, ...] = (
     existing_cluster,
     subnet_in_use,
     api_server_subnet_found,
+    api_server_nsgs_allow,
     pod_subnet_mode_shared,
     route_table_shared,
     route_table_associated,
