@@ -83,6 +83,23 @@ def test_sigterm_during_up_exits_143_with_the_summary_of_what_was_done_and_what_
     # Resuming is the same after SIGTERM as after Ctrl-C: covered in-process (tests/test_chaos.py).
 
 
+def test_ctrl_c_during_down_exits_130_and_a_rerun_finishes(tmp_path: Path) -> None:
+    # down's deletes run as a graph of worker threads: Ctrl-C reaches the thread waiting on the graph.
+    made = Child([*COMMAND, "up", OVERLAY, "--yes"], environment(tmp_path, AKSNET_EMULATOR_LATENCY="0.001"))
+    assert made.finish(timeout=60)[0] == 0
+    down = [*COMMAND, "down", OVERLAY, "--yes"]
+    child = Child(down, environment(tmp_path, AKSNET_EMULATOR_LATENCY="0.02"))
+    child.wait_for_line("managed_cluster: waiting for Azure")
+    child.signal(signal.SIGINT)
+    code, out, err = child.finish(timeout=30)
+    assert code == 130, err
+    assert "STOPPED" in out and not [trace for trace in TRACES if trace in err], err
+    again = Child(down, environment(tmp_path, AKSNET_EMULATOR_LATENCY="0.02"))
+    code, out, err = again.finish(timeout=60)
+    assert code == 0, err
+    assert "deleted" in out and "failed" not in out, out  # the resource group at least, which goes last
+
+
 def test_sigterm_on_a_terminal_shows_the_cursor_again(tmp_path: Path) -> None:
     # The live progress view hides the cursor on a terminal; SIGTERM used to leave it hidden.
     command = [*COMMAND, "up", OVERLAY, "--yes", "-o", "json"]
