@@ -33,3 +33,9 @@ def get_or_none(read: Callable[[], T], doing: str) -> T | None:
         return None
     except HttpResponseError as exc:
         raise translate(exc, doing) from exc
+
+
+def read_arm(read: Callable[[], Any], doing: str) -> dict[str, Any] | None:
+    """A resource as ARM JSON (`get_or_none`, then `arm_dict`); None when it does not exist."""
+    found = get_or_none(read, doing)
+    return arm_dict(found) if found is not None else None

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from aksnet.arm import key
-from aksnet.azure.arm import arm_dict, get_or_none
+from aksnet.azure.arm import read_arm
 
 if TYPE_CHECKING:
     from azure.core.polling import LROPoller
@@ -49,8 +49,7 @@ def api_version(resource_id: str) -> str:
 def read(clients: Clients, resource_id: str, doing: str) -> dict[str, Any] | None:
     """The resource as ARM JSON, or None when it does not exist (aksnet's error for anything else)."""
     resources = clients.resource.resources
-    found = get_or_none(lambda: resources.get_by_id(_path(resource_id), api_version=api_version(resource_id)), doing)
-    return arm_dict(found) if found is not None else None
+    return read_arm(lambda: resources.get_by_id(_path(resource_id), api_version=api_version(resource_id)), doing)
 
 
 def begin_put(clients: Clients, resource_id: str, body: dict[str, Any]) -> LROPoller[Any]:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from aksnet.arm import CLUSTER_TYPE, assignment_id, key, name_of, resource_group_of
 from aksnet.azure import by_id
-from aksnet.azure.arm import arm_dict, get_or_none
+from aksnet.azure.arm import read_arm
 from aksnet.azure.clients import Clients
 from aksnet.azure.errors import azure_call, status_of, translate
 from aksnet.azure.parallel import in_parallel
@@ -241,8 +241,8 @@ def registration(clients: Clients, namespace: str) -> Callable[[], str]:
 
 def _group(clients: Clients, name: str) -> Callable[[], Found | None]:
     def read() -> Found | None:
-        found = get_or_none(lambda: clients.resource.resource_groups.get(name), f"reading resource group {name}")
-        return Found.from_arm(arm_dict(found)) if found is not None else None
+        found = read_arm(lambda: clients.resource.resource_groups.get(name), f"reading resource group {name}")
+        return Found.from_arm(found) if found is not None else None
 
     return read
 

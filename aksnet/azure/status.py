@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aksnet.arm import ResourceId, deployment_of
-from aksnet.azure.arm import arm_dict, get_or_none
+from aksnet.azure.arm import read_arm
 from aksnet.azure.clients import Clients
 from aksnet.errors import InvalidRequest
 from aksnet.netcalc import AZURE_RESERVED_PER_SUBNET
@@ -13,10 +13,9 @@ from aksnet.netcalc import AZURE_RESERVED_PER_SUBNET
 
 def cluster_status(clients: Clients, resource_group: str, name: str) -> dict[str, Any]:
     clusters = clients.containerservice.managed_clusters
-    found = get_or_none(lambda: clusters.get(resource_group, name), f"reading cluster {name}")
-    if found is None:
+    cluster = read_arm(lambda: clusters.get(resource_group, name), f"reading cluster {name}")
+    if cluster is None:
         raise InvalidRequest(f"cluster {name} not found in resource group {resource_group}", code="CLUSTER_NOT_FOUND")
-    cluster = arm_dict(found)
     properties = cluster.get("properties", {})
     pools = properties.get("agentPoolProfiles") or []
     return {
@@ -99,13 +98,13 @@ def _subnet(clients: Clients, subnet_id: str, uses: dict[str, list[str]]) -> dic
     CNI, and a pod subnet's batches or blocks), with what uses the subnet and what is attached to it."""
     rid = ResourceId.parse(subnet_id)
     role = {"role": "+".join(uses), "pools": sorted({p for names in uses.values() for p in names})}
-    found = get_or_none(
+    found = read_arm(
         lambda: clients.network.subnets.get(rid.resource_group, rid.parent or "", rid.name),
         f"reading subnet {rid.name}",
     )
     if found is None:
         return {"id": subnet_id, "exists": False, **role}
-    properties = arm_dict(found).get("properties", {})
+    properties = found.get("properties", {})
     prefixes = [properties["addressPrefix"]] if properties.get("addressPrefix") else properties.get("addressPrefixes")
     prefix = next((p for p in prefixes or [] if ":" not in p), None)
     total = 2 ** (32 - int(prefix.split("/")[1])) if prefix else 0

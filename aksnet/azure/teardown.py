@@ -19,7 +19,7 @@ from typing import Any
 
 from aksnet.arm import ARM_TYPES, ResourceId, key, name_of
 from aksnet.azure import by_id
-from aksnet.azure.arm import arm_dict, get_or_none
+from aksnet.azure.arm import arm_dict, get_or_none, read_arm
 from aksnet.azure.clients import Clients
 from aksnet.azure.errors import azure_call
 from aksnet.azure.lro import Watch, wait_for
@@ -98,8 +98,7 @@ def read(clients: Clients, kind: str, resource_id: str) -> Body | None:
     doing = f"reading {label(kind)} {name_of(resource_id)}"
     if kind != "resource_group":
         return by_id.read(clients, resource_id, doing)
-    found = get_or_none(lambda: clients.resource.resource_groups.get(name_of(resource_id)), doing)
-    return arm_dict(found) if found is not None else None
+    return read_arm(lambda: clients.resource.resource_groups.get(name_of(resource_id)), doing)
 
 
 def observe(clients: Clients, spec: Spec, ids: Ids) -> Observed:

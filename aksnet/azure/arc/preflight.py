@@ -27,7 +27,7 @@ from aksnet.arc.plan import ArcIds, ArcPlan
 from aksnet.arc.spec import ArcSpec
 from aksnet.arm import ResourceId, key
 from aksnet.azure.arc.clients import ArcClients
-from aksnet.azure.arm import arm_dict, get_or_none
+from aksnet.azure.arm import arm_dict, get_or_none, read_arm
 from aksnet.azure.parallel import in_parallel
 from aksnet.azure.preflight import registration
 from aksnet.azure.session import Session
@@ -92,25 +92,24 @@ def _unread(ready: set[str]) -> set[str]:
 
 def _custom_location(clients: ArcClients, resource_id: str) -> str | None:
     rid = ResourceId.parse(resource_id)
-    found = get_or_none(
+    found = read_arm(
         lambda: clients.custom_locations.custom_locations.get(rid.resource_group, rid.name),
         f"reading custom location {rid.name}",
     )
-    return str(found.location) if found is not None else None
+    return str(found["location"]) if found is not None else None
 
 
 def _lnet(clients: ArcClients, resource_id: str) -> LnetFacts | None:
     rid = ResourceId.parse(resource_id)
     networks = clients.stack_hci.logical_networks
-    found = get_or_none(lambda: networks.get(rid.resource_group, rid.name), f"reading logical network {rid.name}")
-    return LnetFacts.from_arm(arm_dict(found)) if found is not None else None
+    found = read_arm(lambda: networks.get(rid.resource_group, rid.name), f"reading logical network {rid.name}")
+    return LnetFacts.from_arm(found) if found is not None else None
 
 
 def _connected(clients: ArcClients, resource_id: str) -> dict[str, Any] | None:
     rid = ResourceId.parse(resource_id)
     clusters = clients.kubernetes.connected_cluster
-    found = get_or_none(lambda: clusters.get(rid.resource_group, rid.name), f"reading connected cluster {rid.name}")
-    return arm_dict(found) if found is not None else None
+    return read_arm(lambda: clusters.get(rid.resource_group, rid.name), f"reading connected cluster {rid.name}")
 
 
 def _provisioned_connected(clients: ArcClients) -> list[str]:
@@ -125,8 +124,8 @@ def _provisioned_connected(clients: ArcClients) -> list[str]:
 def read_instance(clients: ArcClients, connected_id: str) -> InstanceFacts | None:
     """The AKS Arc cluster under a connected cluster, if there is one."""
     instances = clients.hybrid.provisioned_cluster_instances
-    found = get_or_none(lambda: instances.get(uri(connected_id)), f"reading the cluster of {connected_id}")
-    return InstanceFacts(str(arm_dict(found)["id"]), arm_dict(found)) if found is not None else None
+    found = read_arm(lambda: instances.get(uri(connected_id)), f"reading the cluster of {connected_id}")
+    return InstanceFacts(str(found["id"]), found) if found is not None else None
 
 
 def _instances(clients: ArcClients, connected_ids: list[str]) -> list[InstanceFacts]:
@@ -137,10 +136,10 @@ def _instances(clients: ArcClients, connected_ids: list[str]) -> list[InstanceFa
 def _values(clients: ArcClients, method: str, custom_location: str) -> tuple[dict[str, Any], ...] | None:
     """A custom location's list (versions or VM sizes), None until its one-time PUT made it."""
     read = getattr(clients.hybrid, method)
-    found = get_or_none(lambda: read(uri(custom_location)), f"reading {method.removeprefix('get_')}")
+    found = read_arm(lambda: read(uri(custom_location)), f"reading {method.removeprefix('get_')}")
     if found is None:
         return None
-    return tuple((arm_dict(found).get("properties") or {}).get("values") or ())
+    return tuple((found.get("properties") or {}).get("values") or ())
 
 
 def _sizes(clients: ArcClients, custom_location: str) -> tuple[str, ...] | None:

@@ -8,13 +8,13 @@ from aksnet.arc.facts import LnetFacts
 from aksnet.arm import ARM_TYPES, ResourceId, deployment_of, provider_id
 from aksnet.azure.arc.clients import ArcClients
 from aksnet.azure.arc.preflight import read_instance
-from aksnet.azure.arm import arm_dict, get_or_none
+from aksnet.azure.arm import read_arm
 from aksnet.errors import InvalidRequest
 
 
 def arc_status(clients: ArcClients, resource_group: str, name: str) -> dict[str, Any]:
     connected_id = provider_id(clients.subscription_id, resource_group, ARM_TYPES["connected_cluster"], name)
-    connected = get_or_none(
+    connected = read_arm(
         lambda: clients.kubernetes.connected_cluster.get(resource_group, name), f"reading connected cluster {name}"
     )
     instance = read_instance(clients, connected_id) if connected is not None else None
@@ -22,13 +22,13 @@ def arc_status(clients: ArcClients, resource_group: str, name: str) -> dict[str,
         raise InvalidRequest(
             f"AKS Arc cluster {name} not found in resource group {resource_group}", code="CLUSTER_NOT_FOUND"
         )
-    tags = arm_dict(connected).get("tags") or {}
+    tags = connected.get("tags") or {}
     deployment = deployment_of(tags)
     return {
         "platform": "azure-local",
         "id": instance.id,
         "name": name,
-        "location": arm_dict(connected).get("location"),
+        "location": connected.get("location"),
         "provisioning_state": instance.state,
         "kubernetes_version": instance.value("kubernetesVersion"),
         "control_plane": {**(instance.value("controlPlane") or {}), "hostIP": str(instance.host_ip or "") or None},
@@ -44,10 +44,10 @@ def _network(clients: ArcClients, lnet_id: str) -> dict[str, Any]:
     """The network's pools with Azure's counters of used and available addresses."""
     rid = ResourceId.parse(lnet_id)
     networks = clients.stack_hci.logical_networks
-    found = get_or_none(lambda: networks.get(rid.resource_group, rid.name), f"reading logical network {rid.name}")
+    found = read_arm(lambda: networks.get(rid.resource_group, rid.name), f"reading logical network {rid.name}")
     if found is None:
         return {"id": lnet_id, "name": rid.name, "exists": False}
-    facts = LnetFacts.from_arm(arm_dict(found))
+    facts = LnetFacts.from_arm(found)
     return {
         "id": lnet_id,
         "name": rid.name,

@@ -19,7 +19,7 @@ from aksnet.arc.plan import ArcPlan
 from aksnet.arm import ResourceId, connected_cluster_of, owned_by, provisioning_state
 from aksnet.azure.arc.clients import ArcClients
 from aksnet.azure.arc.preflight import uri
-from aksnet.azure.arm import arm_dict, get_or_none
+from aksnet.azure.arm import arm_dict, get_or_none, read_arm
 from aksnet.azure.context import Run, outcome
 from aksnet.azure.errors import azure_call
 from aksnet.azure.lro import wait_for, wait_until_settled
@@ -82,11 +82,6 @@ def use_custom_location(ctx: ArcRunContext, step: Step) -> ResourceResult:
     return outcome(step, "adopted", CUSTOM_LOCATION)
 
 
-def _read(read: Callable[[], Any], doing: str) -> dict[str, Any] | None:
-    found = get_or_none(read, doing)
-    return arm_dict(found) if found is not None else None
-
-
 def ensure_lnet(ctx: ArcRunContext, step: Step) -> ResourceResult:
     rid = ResourceId.parse(step.resource_id)
     networks = ctx.clients.stack_hci.logical_networks
@@ -117,7 +112,7 @@ def _ensure(
     ctx: ArcRunContext, step: Step, label: str, read: Callable[[], Any], create: Callable[[], Any]
 ) -> ResourceResult:
     """A brought one is read; a missing one created; this deployment's Failed one created again."""
-    current = ctx.settled(step, lambda: _read(read, f"reading {label} {step.name}"))
+    current = ctx.settled(step, lambda: read_arm(read, f"reading {label} {step.name}"))
     if step.action == "use":
         if current is None:
             raise AzureOperationError(f"{label} {step.resource_id} does not exist", code="RESOURCE_NOT_FOUND")
@@ -144,7 +139,7 @@ def _refuse_not_owned(ctx: ArcRunContext, step: Step, current: dict[str, Any] | 
 def ensure_instance(ctx: ArcRunContext, step: Step) -> ResourceResult:
     connected = connected_cluster_of(step.resource_id)
     instances = ctx.clients.hybrid.provisioned_cluster_instances
-    current = ctx.settled(step, lambda: _read(lambda: instances.get(uri(connected)), f"reading cluster {step.name}"))
+    current = ctx.settled(step, lambda: read_arm(lambda: instances.get(uri(connected)), f"reading cluster {step.name}"))
     reason = ""
     if current is not None:
         changes = list(instance_changes(ctx.plan.spec, _facts(ctx, current)))

@@ -17,7 +17,7 @@ from aksnet.arc.teardown import ArcObserved, connected_target, decide_arc, group
 from aksnet.arm import ARM_TYPES, ResourceId, connected_cluster_of, key
 from aksnet.azure.arc.clients import ArcClients
 from aksnet.azure.arc.preflight import read_arc_facts, uri
-from aksnet.azure.arm import arm_dict, get_or_none
+from aksnet.azure.arm import arm_dict, get_or_none, read_arm
 from aksnet.azure.errors import azure_call
 from aksnet.azure.lro import Watch, wait_for
 from aksnet.azure.session import Session
@@ -68,8 +68,7 @@ def observe(clients: ArcClients, spec: ArcSpec, ids: ArcIds) -> ArcObserved:
 
 def _group(clients: ArcClients, ids: ArcIds) -> dict[str, Any] | None:
     name = ResourceId.parse(ids.resource_group).resource_group
-    found = get_or_none(lambda: clients.base.resource.resource_groups.get(name), f"reading resource group {name}")
-    return arm_dict(found) if found is not None else None
+    return read_arm(lambda: clients.base.resource.resource_groups.get(name), f"reading resource group {name}")
 
 
 def _contents(clients: ArcClients, ids: ArcIds) -> list[dict[str, Any]]:
@@ -80,10 +79,9 @@ def _contents(clients: ArcClients, ids: ArcIds) -> list[dict[str, Any]]:
 
 def _lnet(clients: ArcClients, ids: ArcIds) -> dict[str, Any] | None:
     rid = ResourceId.parse(ids.logical_network)
-    found = get_or_none(
+    return read_arm(
         lambda: clients.stack_hci.logical_networks.get(rid.resource_group, rid.name), "reading the logical network"
     )
-    return arm_dict(found) if found is not None else None
 
 
 def preview_arc(teardown: ArcTeardown) -> RunResult:
@@ -140,13 +138,13 @@ def _recheck(teardown: ArcTeardown, target: Target, result: RunResult) -> Target
     spec, ids, clients = teardown.spec, teardown.ids, teardown.clients
     if target.kind == "connected_cluster" and key(ids.provisioned_cluster) in removed:
         rid = ResourceId.parse(ids.connected_cluster)
-        found = get_or_none(
+        found = read_arm(
             lambda: clients.kubernetes.connected_cluster.get(rid.resource_group, rid.name),
             "reading the connected cluster",
         )
         if found is None:
             return Target(target.kind, target.resource_id, "skip", "deleted by Azure with its cluster")
-        return connected_target(spec, ids, arm_dict(found))
+        return connected_target(spec, ids, found)
     if target.kind == "resource_group" and target.decision == "delete":
         contents = _contents(clients, ids)
         return group_target_arc(spec, ids, _group(clients, ids), contents, removed)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from aksnet.arm import is_terminal
-from aksnet.azure.arm import arm_dict, get_or_none
+from aksnet.azure.arm import read_arm
 from aksnet.azure.clients import Clients
 from aksnet.azure.context import StoppableClock
 from aksnet.azure.lro import Watch, wait_for, wait_until_settled
@@ -79,12 +79,12 @@ class Migration:
 
     def _read(self) -> dict[str, Any]:
         clusters = self.clients.containerservice.managed_clusters
-        found = get_or_none(lambda: clusters.get(self.resource_group, self.name), f"reading cluster {self.name}")
+        found = read_arm(lambda: clusters.get(self.resource_group, self.name), f"reading cluster {self.name}")
         if found is None:
             raise InvalidRequest(
                 f"cluster {self.name} not found in resource group {self.resource_group}", code="CLUSTER_NOT_FOUND"
             )
-        return arm_dict(found)
+        return found
 
     def _settled(self) -> dict[str, Any]:
         """The cluster once no operation runs on it; a re-run after Ctrl-C waits here for the step it left.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aksnet.azure.arm import arm_dict, get_or_none
+from aksnet.azure.arm import read_arm
 from aksnet.azure.clients import Clients
 from aksnet.azure.context import RunContext, decided
 from aksnet.azure.errors import azure_call
@@ -20,8 +20,8 @@ def ensure_resource_group(ctx: RunContext, step: Step) -> ResourceResult:
 def converge_group(clients: Clients, deployment: str, step: Step) -> ResourceResult:
     """Create the group (then owned), or leave one that exists untouched (both platforms' first step)."""
     groups = clients.resource.resource_groups
-    current = get_or_none(lambda: groups.get(step.name), f"reading resource group {step.name}")
-    decision = decide_group(step, arm_dict(current) if current is not None else None, deployment)
+    current = read_arm(lambda: groups.get(step.name), f"reading resource group {step.name}")
+    decision = decide_group(step, current, deployment)
     if decision.writes:
         with azure_call(f"creating resource group {step.name}"):
             groups.create_or_update(step.name, dict(step.body or {}))
