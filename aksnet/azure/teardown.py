@@ -312,25 +312,47 @@ def _delete(teardown: Teardown, target: Target, options: DownOptions) -> None:
 
 
 def _write(teardown: Teardown, doing: str, target: Target, options: DownOptions, start: Callable[[], Any]) -> None:
-    """Start an operation and wait for it; a 404 means the resource is gone already, which counts as done."""
-    from azure.core.exceptions import ResourceNotFoundError
-    from azure.core.polling import LROPoller
-
     def report(status: str) -> None:
         options.progress.waiting(teardown.spec.deployment, step_id(target), status)
+
+    write_and_wait(
+        teardown.clients,
+        start,
+        doing,
+        resource_id=target.resource_id,
+        clock=teardown.clock,
+        options=options,
+        report=report,
+    )
+
+
+def write_and_wait(
+    clients: Clients,
+    start: Callable[[], Any],
+    doing: str,
+    *,
+    resource_id: str,
+    clock: Clock,
+    options: DownOptions,
+    report: Callable[[str], None],
+) -> None:
+    """Start an operation and wait for it (stoppable, bounded; both platforms' `down`). A 404 means the
+    resource is gone already, which counts as done; any other failure gets its fix (`with_fix`)."""
+    from azure.core.exceptions import ResourceNotFoundError
+    from azure.core.polling import LROPoller
 
     try:
         with azure_call(doing):
             started = start()
         if isinstance(started, LROPoller):
-            watch = Watch(options.stop, teardown.clock, options.bounds.operation_seconds)
-            wait_for(started, doing=doing, watch=watch, report=report, resource_id=target.resource_id)
+            watch = Watch(options.stop, clock, options.bounds.operation_seconds)
+            wait_for(started, doing=doing, watch=watch, report=report, resource_id=resource_id)
     except Interrupted:
         raise
     except AksnetError as exc:
         if isinstance(exc.__cause__, ResourceNotFoundError):
             return
-        with_fix(teardown.clients, exc)
+        with_fix(clients, exc)
         raise
 
 

@@ -18,10 +18,8 @@ from aksnet.arm import ARM_TYPES, ResourceId, connected_cluster_of, key
 from aksnet.azure.arc.clients import ArcClients
 from aksnet.azure.arc.preflight import read_arc_facts, uri
 from aksnet.azure.arm import arm_dict, get_or_none, read_arm
-from aksnet.azure.errors import azure_call
-from aksnet.azure.lro import Watch, wait_for
 from aksnet.azure.session import Session
-from aksnet.azure.teardown import PREVIEW, DownOptions, with_fix
+from aksnet.azure.teardown import PREVIEW, DownOptions, write_and_wait
 from aksnet.clock import Clock
 from aksnet.errors import AksnetError, Interrupted
 from aksnet.result import Action, ResourceResult, RunResult
@@ -153,22 +151,16 @@ def _recheck(teardown: ArcTeardown, target: Target, result: RunResult) -> Target
 
 def _delete(teardown: ArcTeardown, target: Target, options: DownOptions) -> None:
     """Delete and wait; a 404 (gone already, e.g. after an interrupted run) counts as done."""
-    from azure.core.exceptions import ResourceNotFoundError
-
     doing = f"deleting {target.kind.replace('_', ' ')} {target.name}"
-    try:
-        with azure_call(doing):  # the poller's wait re-raises what its thread met: translated here too
-            poller = DELETERS[target.kind](teardown.clients, target.resource_id)
-            watch = Watch(options.stop, teardown.clock, options.bounds.operation_seconds)
-            report = _reporter(teardown, target, options)
-            wait_for(poller, doing=doing, watch=watch, report=report, resource_id=target.resource_id)
-    except Interrupted:
-        raise
-    except AksnetError as exc:
-        if isinstance(exc.__cause__, ResourceNotFoundError):
-            return
-        with_fix(teardown.clients.base, exc)
-        raise
+    write_and_wait(
+        teardown.clients.base,
+        lambda: DELETERS[target.kind](teardown.clients, target.resource_id),
+        doing,
+        resource_id=target.resource_id,
+        clock=teardown.clock,
+        options=options,
+        report=_reporter(teardown, target, options),
+    )
 
 
 def _reporter(teardown: ArcTeardown, target: Target, options: DownOptions) -> Callable[[str], None]:
