@@ -10,7 +10,6 @@ or ceil((maxPods + 1) / 16) /28 blocks per node (StaticBlock).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Network
 from typing import Any, Literal
@@ -60,10 +59,6 @@ def within(inner: Network, outer: Network) -> bool:
 def reserved_overlaps(net: Network) -> list[IPv4Network]:
     """The AKS-reserved ranges this network overlaps (an overlap test, not containment; all are IPv4)."""
     return [r for r in RESERVED_RANGES if overlaps(net, r)]
-
-
-def contained(inner: Network, outers: Iterable[Network]) -> bool:
-    return any(within(inner, outer) for outer in outers)
 
 
 def pod_blocks(pod_cidr: Network) -> int:

@@ -49,7 +49,3 @@ class Confirm(Protocol):
     """
 
     def __call__(self, summary: str, question: str, *, refused: str, declined: str) -> None: ...
-
-
-def go_ahead(summary: str, question: str, *, refused: str, declined: str) -> None:
-    """The answer of `--yes`, and of library callers that decided already."""

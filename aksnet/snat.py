@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 PORTS_PER_IP = 64_000  # the figure AKS and the LB docs compute with ("64k ephemeral ports")
-NAT_GATEWAY_PORTS_PER_IP = 64_512
 MAX_ALLOCATED_PORTS = 64_000
 PORT_STEP = 8
 # Backend pool size (up to) -> ports per instance when allocatedOutboundPorts is 0 [LBOUT].

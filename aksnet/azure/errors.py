@@ -20,11 +20,6 @@ def arm_code(exc: BaseException) -> str | None:
     return str(inner["code"]) if isinstance(inner, dict) and inner.get("code") else None
 
 
-def arm_subcode(exc: BaseException) -> str | None:
-    body = _body(exc)
-    return str(body["subcode"]) if isinstance(body, dict) and body.get("subcode") else None
-
-
 def arm_message(exc: BaseException) -> str:
     error = getattr(exc, "error", None)
     message = getattr(error, "message", None)

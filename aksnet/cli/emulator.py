@@ -32,8 +32,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 DEFAULT_PORT = 8443
-DB_HELP = "SQLite state (default AKSNET_EMULATOR_DB or .aksnet/emulator.db)."
-FAULTS_HELP = "As AKSNET_EMULATOR_FAULTS, e.g. throttle=0.1,seed=3."
 CLIENT_ID = "11111111-1111-1111-1111-111111111111"  # any GUID: the fake authority takes every client
 CLIENT_SECRET = "emulator-placeholder"  # not a secret: the fake authority accepts any
 
